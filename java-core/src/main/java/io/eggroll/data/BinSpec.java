@@ -1,0 +1,68 @@
+package io.eggroll.data;
+
+/**
+ * How events become frames: the window {@code [windowStartUs, windowEndUs)} is split into
+ * {@code timesteps} equal bins, {@code bin = floor((t - start) * T / (end - start))}; events with
+ * {@code t < start} or {@code t >= end} are dropped; several events of one input in one bin make
+ * one spike (OR binning). Input index {@code p*34*34 + y*34 + x}, as lava-dl flattens
+ * {@code [p, y, x]}.
+ *
+ * <p>Frames are stored bit-packed: input {@code i} of a frame is bit {@code i & 7} of byte
+ * {@code i >>> 3}, so a frame is 2312 / 8 = 289 bytes and a sample {@code 289 * T} bytes.
+ */
+public record BinSpec(int timesteps, long windowStartUs, long windowEndUs) {
+
+    /** Bytes of one bit-packed frame. */
+    public static final int FRAME_BYTES = NmnistFormat.INPUTS / 8;
+
+    /** T frames over 0..300 ms. */
+    public static BinSpec of(int timesteps) {
+        return new BinSpec(timesteps, 0, 300_000);
+    }
+
+    public BinSpec {
+        if (timesteps < 1 || timesteps > 100_000) {
+            throw new IllegalArgumentException("timesteps must be in 1..100000, got " + timesteps);
+        }
+        if (windowStartUs < 0 || windowEndUs <= windowStartUs) {
+            throw new IllegalArgumentException("window must satisfy 0 <= start < end, got start="
+                    + windowStartUs + " us, end=" + windowEndUs + " us");
+        }
+    }
+
+    /** The bin of timestamp {@code tUs}, or -1 if it lies outside the window. */
+    public int bin(long tUs) {
+        if (tUs < windowStartUs || tUs >= windowEndUs) {
+            return -1;
+        }
+        return (int) ((tUs - windowStartUs) * timesteps / (windowEndUs - windowStartUs));
+    }
+
+    /** Bytes of one binned sample. */
+    public long sampleBytes() {
+        return (long) FRAME_BYTES * timesteps;
+    }
+
+    /** Input index of an event. */
+    public static int inputIndex(int x, int y, int p) {
+        return p * NmnistFormat.WIDTH * NmnistFormat.HEIGHT + y * NmnistFormat.WIDTH + x;
+    }
+
+    /**
+     * ORs the events into the bit-packed frames at {@code dst[offset .. offset + sampleBytes())}
+     * (which the caller zeroes first) and returns how many events fell inside the window.
+     */
+    public int binInto(EventBuffer events, byte[] dst, int offset) {
+        int kept = 0;
+        for (int e = 0; e < events.size(); e++) {
+            int b = bin(events.t(e));
+            if (b < 0) {
+                continue;
+            }
+            int in = inputIndex(events.x(e), events.y(e), events.p(e));
+            dst[offset + b * FRAME_BYTES + (in >>> 3)] |= (byte) (1 << (in & 7));
+            kept++;
+        }
+        return kept;
+    }
+}
