@@ -1,0 +1,46 @@
+package io.eggroll.backend;
+
+import io.eggroll.es.Generation;
+import io.eggroll.snn.SpikeBatch;
+
+/**
+ * A compute backend (DESIGN.md section 4). It keeps the network and optimizer state resident and
+ * does two things per generation: evaluate the population on a batch, and apply the update from
+ * the shaped fitness. Fitness and shaping run on the host, identically for every backend.
+ *
+ * <p>The cpu backend is the definition of correct; every other backend is tested against it by
+ * the conformance suite.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** Backend name as used by {@code --backend}, e.g. {@code "cpu"}. */
+    String name();
+
+    /** Human-readable device description, e.g. {@code "cpu: 2 threads"}. */
+    String device();
+
+    /** Makes the given state resident (copied; later changes to the argument have no effect). */
+    void load(ModelState state);
+
+    /** A copy of the resident state (weights, biases, optimizer buffers). */
+    ModelState state();
+
+    /**
+     * Runs every member of generation {@code g} on the batch. Returns the readout scores,
+     * {@code N x B x C} member-major: member i, sample s, class c at {@code (i * B + s) * C + c}.
+     */
+    float[] evaluate(SpikeBatch batch, Generation g);
+
+    /** Runs the unperturbed network on the batch; returns {@code B x C} scores. */
+    float[] infer(SpikeBatch batch);
+
+    /**
+     * Forms the gradient estimate from the shaped fitness (one weight per member; excluded members
+     * carry 0) and applies one optimizer step. {@code effectivePopulation} is the number of members
+     * that took part, the N the estimate divides by.
+     */
+    void update(Generation g, float[] shapedFitness, int effectivePopulation);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,438 @@
+package io.eggroll.backend.cpu;
+
+import io.eggroll.backend.Backend;
+import io.eggroll.backend.ModelState;
+import io.eggroll.es.EsConfig;
+import io.eggroll.es.EsMode;
+import io.eggroll.es.Eggroll;
+import io.eggroll.es.Generation;
+import io.eggroll.es.Optimizer;
+import io.eggroll.es.OptimizerConfig;
+import io.eggroll.rng.NoiseKind;
+import io.eggroll.snn.Lif;
+import io.eggroll.snn.LifNetwork;
+import io.eggroll.snn.Params;
+import io.eggroll.snn.Readout;
+import io.eggroll.snn.SnnConfig;
+import io.eggroll.snn.SpikeBatch;
+import io.eggroll.util.Parallel;
+
+/**
+ * The reference backend: multi-threaded pure Java.
+ *
+ * <ul>
+ *   <li>Layer 1 sees the same minibatch for every member, so its base current {@code x W + b}
+ *       is computed once per generation and shared; so is {@code (x A) B^T} between the two
+ *       members of an antithetic pair, which differ only in sign.</li>
+ *   <li>Inputs are binary: {@code x W} is a sum of the rows of W selected by the spikes.</li>
+ *   <li>Work is split by antithetic pair (evaluation) and by weight row (update). Every result
+ *       slot is written by one task in a fixed order, so the bits do not depend on the number of
+ *       threads.</li>
+ * </ul>
+ */
+public final class CpuBackend implements Backend {
+
+    /** Pairs per block of the rank-(N r) update product; fixed so results are thread-independent. */
+    static final int UPDATE_PAIR_BLOCK = 64;
+
+    private final Parallel parallel;
+    private ModelState state;
+
+    public CpuBackend(int threads) {
+        this.parallel = new Parallel(threads, "eggroll-cpu");
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public String device() {
+        return "cpu: " + parallel.threads() + " thread" + (parallel.threads() == 1 ? "" : "s") + ", "
+                + System.getProperty("os.arch");
+    }
+
+    @Override
+    public void load(ModelState s) {
+        this.state = s.copy();
+    }
+
+    @Override
+    public ModelState state() {
+        return requireState().copy();
+    }
+
+    private ModelState requireState() {
+        if (state == null) {
+            throw new IllegalStateException("no model loaded: call load() first");
+        }
+        return state;
+    }
+
+    // ---------------------------------------------------------------- evaluation
+
+    @Override
+    public float[] infer(SpikeBatch batch) {
+        ModelState st = requireState();
+        SnnConfig cfg = st.network();
+        checkBatch(cfg, batch);
+        int c = cfg.outputs();
+        float[] out = new float[batch.samples() * c];
+        float[][] w = new float[cfg.layers()][];
+        float[][] b = new float[cfg.layers()][];
+        for (int l = 0; l < cfg.layers(); l++) {
+            w[l] = st.params().weights(l);
+            b[l] = st.params().bias(l);
+        }
+        parallel.forEach(batch.samples(), (worker, s) ->
+                System.arraycopy(LifNetwork.forward(cfg, w, b, batch, s), 0, out, s * c, c));
+        return out;
+    }
+
+    @Override
+    public float[] evaluate(SpikeBatch batch, Generation g) {
+        ModelState st = requireState();
+        SnnConfig cfg = st.network();
+        EsConfig es = g.es();
+        es.validateFor(cfg);
+        checkBatch(cfg, batch);
+        int samples = batch.samples();
+        int steps = batch.timesteps();
+        int n0 = cfg.fanOut(0);
+        Params p = st.params();
+
+        // x W + b for layer 1, once for all members.
+        float[] base0 = new float[samples * steps * n0];
+        float[] w0 = p.weights(0);
+        float[] b0 = p.bias(0);
+        parallel.forEach(samples, (worker, s) -> {
+            for (int t = 0; t < steps; t++) {
+                int off = (s * steps + t) * n0;
+                System.arraycopy(b0, 0, base0, off, n0);
+                Eggroll.gatherRows(w0, n0, batch.indices(), batch.start(s, t), batch.end(s, t), base0, off);
+            }
+        });
+
+        float[] out = new float[es.population() * samples * cfg.outputs()];
+        PairScratch[] scratch = new PairScratch[parallel.threads()];
+        parallel.forEach(es.pairs(), (worker, pair) -> {
+            PairScratch sc = scratch[worker];
+            if (sc == null) {
+                sc = scratch[worker] = new PairScratch(cfg, es, samples * steps);
+            }
+            evaluatePair(sc, cfg, p, g, batch, base0, pair, out);
+        });
+        return out;
+    }
+
+    /** Per-worker buffers: at most r(m + n) perturbation values per layer in flight. */
+    private static final class PairScratch {
+        final float[][] factorA;   // EGGROLL: m x r; full rank: m x n (E)
+        final float[][] factorB;   // EGGROLL: n x r
+        final float[][] biasNoise; // n
+        final float[] shared0;     // (x A0) B0^T (or x E0) for every (sample, step): shared by the pair
+        final float[][] v;
+        final float[] cur;
+        final float[] u;
+        final float[] proj;
+        final int[] in;
+        final int[] out;
+
+        PairScratch(SnnConfig cfg, EsConfig es, int frames) {
+            int layers = cfg.layers();
+            factorA = new float[layers][];
+            factorB = new float[layers][];
+            biasNoise = new float[layers][];
+            v = new float[layers][];
+            for (int l = 0; l < layers; l++) {
+                int m = cfg.fanIn(l);
+                int n = cfg.fanOut(l);
+                if (es.mode() == EsMode.EGGROLL) {
+                    factorA[l] = new float[m * es.rank()];
+                    factorB[l] = new float[n * es.rank()];
+                } else {
+                    factorA[l] = new float[Math.multiplyExact(m, n)];
+                }
+                biasNoise[l] = new float[n];
+                v[l] = new float[n];
+            }
+            shared0 = new float[frames * cfg.fanOut(0)];
+            int width = cfg.maxWidth();
+            cur = new float[width];
+            proj = new float[width];
+            u = new float[Math.max(1, es.rank())];
+            in = new int[width];
+            out = new int[width];
+        }
+    }
+
+    private static void evaluatePair(PairScratch sc, SnnConfig cfg, Params p, Generation g, SpikeBatch batch,
+                                     float[] base0, int pair, float[] out) {
+        EsConfig es = g.es();
+        boolean lowRank = es.mode() == EsMode.EGGROLL;
+        int layers = cfg.layers();
+        int r = es.rank();
+        NoiseKind noise = es.noise();
+        for (int l = 0; l < layers; l++) {
+            int m = cfg.fanIn(l);
+            int n = cfg.fanOut(l);
+            if (lowRank) {
+                Eggroll.factorA(g.seed(), pair, g.index(), l, noise, m, r, sc.factorA[l]);
+                Eggroll.factorB(g.seed(), pair, g.index(), l, noise, n, r, sc.factorB[l]);
+            } else {
+                Eggroll.fullNoise(g.seed(), pair, g.index(), l, noise, m, n, sc.factorA[l]);
+            }
+            if (es.biasNoise()) {
+                Eggroll.biasNoise(g.seed(), pair, g.index(), l, noise, n, sc.biasNoise[l]);
+            }
+        }
+        int samples = batch.samples();
+        int steps = batch.timesteps();
+        int n0 = cfg.fanOut(0);
+        int[] idx = batch.indices();
+        // Layer 1's perturbation term depends only on the input: compute it once for both signs.
+        for (int s = 0; s < samples; s++) {
+            for (int t = 0; t < steps; t++) {
+                int off = (s * steps + t) * n0;
+                perturbation(sc, lowRank, 0, r, n0, idx, batch.start(s, t), batch.end(s, t), sc.shared0, off);
+            }
+        }
+        float scaleR = lowRank ? es.sigmaLowRank() : es.sigma();
+        int classes = cfg.outputs();
+        boolean membrane = cfg.readout() == Readout.MEMBRANE;
+        float decay = cfg.decay();
+        float theta = cfg.threshold();
+        for (int sign = 0; sign < 2; sign++) {
+            int member = 2 * pair + sign;
+            float sg = Generation.sign(member);
+            float ss = sg * scaleR;
+            float sb = sg * es.sigma();
+            for (int s = 0; s < samples; s++) {
+                for (int l = 0; l < layers; l++) {
+                    java.util.Arrays.fill(sc.v[l], 0f);
+                }
+                int scoreOff = (member * samples + s) * classes;
+                for (int t = 0; t < steps; t++) {
+                    int off = (s * steps + t) * n0;
+                    float[] cur = sc.cur;
+                    for (int j = 0; j < n0; j++) {
+                        cur[j] = base0[off + j] + ss * sc.shared0[off + j];
+                    }
+                    int count = 0;
+                    for (int l = 0; l < layers; l++) {
+                        int n = cfg.fanOut(l);
+                        if (l > 0) {
+                            float[] bl = p.bias(l);
+                            System.arraycopy(bl, 0, cur, 0, n);
+                            Eggroll.gatherRows(p.weights(l), n, sc.in, 0, count, cur, 0);
+                            perturbation(sc, lowRank, l, r, n, sc.in, 0, count, sc.proj, 0);
+                            for (int j = 0; j < n; j++) {
+                                cur[j] += ss * sc.proj[j];
+                            }
+                        }
+                        if (es.biasNoise()) {
+                            float[] e = sc.biasNoise[l];
+                            for (int j = 0; j < n; j++) {
+                                cur[j] += sb * e[j];
+                            }
+                        }
+                        boolean last = l == layers - 1;
+                        if (last && membrane) {
+                            Lif.integrate(sc.v[l], cur, n, decay);
+                            for (int j = 0; j < n; j++) {
+                                out[scoreOff + j] += sc.v[l][j];
+                            }
+                        } else {
+                            count = Lif.step(sc.v[l], cur, n, decay, theta, sc.out);
+                            if (last) {
+                                for (int k = 0; k < count; k++) {
+                                    out[scoreOff + sc.out[k]] += 1f;
+                                }
+                            } else {
+                                System.arraycopy(sc.out, 0, sc.in, 0, count);
+                            }
+                        }
+                    }
+                }
+                if (membrane) {
+                    for (int j = 0; j < classes; j++) {
+                        out[scoreOff + j] /= steps;
+                    }
+                }
+            }
+        }
+    }
+
+    /** The unscaled perturbation of a layer's current: {@code (x A) B^T} or {@code x E}. */
+    private static void perturbation(PairScratch sc, boolean lowRank, int l, int r, int n, int[] active, int from,
+                                     int to, float[] dst, int off) {
+        if (lowRank) {
+            Eggroll.project(sc.factorA[l], r, active, from, to, sc.u);
+            Eggroll.expand(sc.u, sc.factorB[l], r, n, dst, off);
+        } else {
+            java.util.Arrays.fill(dst, off, off + n, 0f);
+            Eggroll.gatherRows(sc.factorA[l], n, active, from, to, dst, off);
+        }
+    }
+
+    private static void checkBatch(SnnConfig cfg, SpikeBatch batch) {
+        if (batch.inputs() != cfg.inputs()) {
+            throw new IllegalArgumentException("batch has " + batch.inputs() + " inputs but the network expects "
+                    + cfg.inputs());
+        }
+    }
+
+    // ---------------------------------------------------------------- update
+
+    @Override
+    public void update(Generation g, float[] shapedFitness, int effectivePopulation) {
+        ModelState st = requireState();
+        SnnConfig cfg = st.network();
+        EsConfig es = g.es();
+        if (shapedFitness.length != es.population()) {
+            throw new IllegalArgumentException("shaped fitness has " + shapedFitness.length + " entries, population is "
+                    + es.population());
+        }
+        float[] d = Eggroll.pairWeights(shapedFitness);
+        float[][] tensors = st.params().tensors();
+        float[][] grads = new float[tensors.length][];
+        boolean lowRank = es.mode() == EsMode.EGGROLL;
+        float wScale = Eggroll.gradientScale(es, effectivePopulation, lowRank);
+        float bScale = Eggroll.gradientScale(es, effectivePopulation, false);
+        for (int l = 0; l < cfg.layers(); l++) {
+            int m = cfg.fanIn(l);
+            int n = cfg.fanOut(l);
+            float[] gw = lowRank ? lowRankSum(g, l, m, n, d) : fullRankSum(g, l, m, n, d);
+            scale(gw, wScale);
+            grads[2 * l] = gw;
+            float[] gb = new float[n];
+            if (es.biasNoise()) {
+                float[] e = new float[n];
+                for (int k = 0; k < d.length; k++) {
+                    if (d[k] != 0f) {
+                        Eggroll.biasNoise(g.seed(), k, g.index(), l, es.noise(), n, e);
+                        for (int j = 0; j < n; j++) {
+                            gb[j] += d[k] * e[j];
+                        }
+                    }
+                }
+                scale(gb, bScale);
+            }
+            grads[2 * l + 1] = gb;
+        }
+        applyOptimizer(st, tensors, grads, es.biasNoise());
+    }
+
+    private void scale(float[] x, float s) {
+        parallel.forRanges(x.length, 1 << 16, (w, from, to) -> {
+            for (int i = from; i < to; i++) {
+                x[i] *= s;
+            }
+        });
+    }
+
+    /**
+     * {@code A_cat diag(d) B_cat^T} for one layer: one (m x N r)(N r x n) product, computed in
+     * fixed blocks of pairs; within a block, each output row sums its terms in column order.
+     */
+    private float[] lowRankSum(Generation g, int l, int m, int n, float[] d) {
+        EsConfig es = g.es();
+        int r = es.rank();
+        float[] sum = new float[m * n];
+        int pairs = d.length;
+        for (int k0 = 0; k0 < pairs; k0 += UPDATE_PAIR_BLOCK) {
+            int kn = Math.min(pairs, k0 + UPDATE_PAIR_BLOCK) - k0;
+            int q = kn * r;
+            float[] aCat = new float[m * q];  // m x (kn r)
+            float[] bCat = new float[q * n];  // (kn r) x n, already scaled by d_k
+            int base = k0;
+            parallel.forEach(kn, (w, kk) -> {
+                int k = base + kk;
+                if (d[k] == 0f) {
+                    return;
+                }
+                float[] a = new float[m * r];
+                float[] b = new float[n * r];
+                Eggroll.factorA(g.seed(), k, g.index(), l, es.noise(), m, r, a);
+                Eggroll.factorB(g.seed(), k, g.index(), l, es.noise(), n, r, b);
+                for (int i = 0; i < m; i++) {
+                    for (int c = 0; c < r; c++) {
+                        aCat[i * q + kk * r + c] = a[i * r + c];
+                    }
+                }
+                for (int c = 0; c < r; c++) {
+                    int row = (kk * r + c) * n;
+                    for (int j = 0; j < n; j++) {
+                        bCat[row + j] = d[k] * b[j * r + c];
+                    }
+                }
+            });
+            parallel.forRanges(m, Math.max(1, 4096 / Math.max(1, n / 64)), (w, from, to) -> {
+                for (int i = from; i < to; i++) {
+                    int out = i * n;
+                    for (int c = 0; c < q; c++) {
+                        float a = aCat[i * q + c];
+                        if (a == 0f) {
+                            continue;
+                        }
+                        int row = c * n;
+                        for (int j = 0; j < n; j++) {
+                            sum[out + j] += a * bCat[row + j];
+                        }
+                    }
+                }
+            });
+        }
+        return sum;
+    }
+
+    /** {@code sum_k d_k E_k} for one layer, one weight row at a time (rows are random-access). */
+    private float[] fullRankSum(Generation g, int l, int m, int n, float[] d) {
+        EsConfig es = g.es();
+        float[] sum = new float[m * n];
+        float[][] rowBuf = new float[parallel.threads()][];
+        parallel.forEach(m, (w, i) -> {
+            float[] e = rowBuf[w];
+            if (e == null) {
+                e = rowBuf[w] = new float[n];
+            }
+            int out = i * n;
+            for (int k = 0; k < d.length; k++) {
+                if (d[k] == 0f) {
+                    continue;
+                }
+                io.eggroll.rng.Noise.fill(g.seed(), k, g.index(), io.eggroll.rng.Noise.stream(l,
+                        io.eggroll.rng.Noise.KIND_FULL), es.noise(), (long) i * n, n, e, 0);
+                float dk = d[k];
+                for (int j = 0; j < n; j++) {
+                    sum[out + j] += dk * e[j];
+                }
+            }
+        });
+        return sum;
+    }
+
+    private void applyOptimizer(ModelState st, float[][] tensors, float[][] grads, boolean trainBias) {
+        OptimizerConfig oc = st.optimizer();
+        long t = st.optimizerState().step() + 1;
+        st.optimizerState().setStep(t);
+        float[][] m = st.optimizerState().first();
+        float[][] v = st.optimizerState().second();
+        for (int i = 0; i < tensors.length; i++) {
+            if (!trainBias && i % 2 == 1) {
+                continue;
+            }
+            float[] theta = tensors[i];
+            float[] gi = grads[i];
+            float[] mi = m[i];
+            float[] vi = v[i];
+            parallel.forRanges(theta.length, 1 << 15, (w, from, to) -> Optimizer.apply(oc, t, theta, gi, mi, vi, from, to));
+        }
+    }
+
+    @Override
+    public void close() {
+        parallel.close();
+    }
+}

@@ -1,0 +1,52 @@
+package io.eggroll.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code eggroll}: the command-line entry point. */
+@Command(name = "eggroll", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Train spiking neural networks without gradients, with EGGROLL low-rank evolution strategies.",
+                "", "Run 'eggroll COMMAND --help' for the options of a command."},
+        subcommands = {TrainCommand.class, EvalCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns the exit code (tests call this). */
+    public static int run(String... args) {
+        CommandLine cl = commandLine();
+        return cl.execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((ex, line, parse) -> {
+            String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+            line.getErr().println(line.getColorScheme().errorText("error: " + msg));
+            if (System.getenv("EGGROLL_DEBUG") != null) {
+                ex.printStackTrace(line.getErr());
+            }
+            return 2;
+        });
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"eggroll-snn " + (v == null ? "dev" : v), "Java " + Runtime.version()};
+        }
+    }
+}

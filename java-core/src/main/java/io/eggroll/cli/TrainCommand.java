@@ -1,0 +1,267 @@
+package io.eggroll.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eggroll.backend.Backend;
+import io.eggroll.backend.BackendOptions;
+import io.eggroll.backend.Backends;
+import io.eggroll.backend.ModelState;
+import io.eggroll.es.EsMode;
+import io.eggroll.es.FitnessKind;
+import io.eggroll.es.OptimizerKind;
+import io.eggroll.es.Shaping;
+import io.eggroll.rng.NoiseKind;
+import io.eggroll.snn.Params;
+import io.eggroll.snn.Readout;
+import io.eggroll.snn.SnnConfig;
+import io.eggroll.train.Checkpoint;
+import io.eggroll.train.Progress;
+import io.eggroll.train.RunDirectory;
+import io.eggroll.train.TaskData;
+import io.eggroll.train.Tasks;
+import io.eggroll.train.TrainConfig;
+import io.eggroll.train.TrainListener;
+import io.eggroll.train.Trainer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code eggroll train}: runs ES training into {@code runs/<name>/}. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a LIF spiking network with EGGROLL (low-rank ES) or full-rank ES.",
+                "Writes runs/<name>/config.json, metrics.jsonl (one JSON line per generation), checkpoints/ and summary.json.",
+                "Options override the defaults, or the values of --config."})
+final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--config", description = "JSON config file (see docs/CONFIG.md); command-line options override it.")
+    Path configFile;
+
+    @Option(names = "--name", description = "Run name: output goes to <runs-dir>/<name> (default: from config, 'default').")
+    String name;
+
+    @Option(names = "--runs-dir", defaultValue = "runs", description = "Parent directory of run directories (default: ${DEFAULT-VALUE}).")
+    Path runsDir;
+
+    @Option(names = "--resume", description = "Continue the run <runs-dir>/<name> from its latest checkpoint, bit-identical to an uninterrupted run.")
+    boolean resume;
+
+    @Option(names = "--overwrite", description = "Replace an existing run of the same name.")
+    boolean overwrite;
+
+    @Option(names = "--task", description = "synthetic (built-in Poisson spike patterns) or nmnist.")
+    String task;
+
+    @Option(names = "--data", description = "Official N-MNIST root with Train/ and Test/ (default: the converted set).")
+    Path data;
+
+    @Option(names = "--generations", description = "Number of generations.")
+    Integer generations;
+
+    @Option(names = "--population", description = "Population size N (even: antithetic pairs).")
+    Integer population;
+
+    @Option(names = "--rank", description = "Rank r of the EGGROLL perturbations.")
+    Integer rank;
+
+    @Option(names = "--full-rank", description = "Use the full-rank ES baseline instead of EGGROLL.")
+    boolean fullRank;
+
+    @Option(names = "--sigma", description = "Perturbation scale sigma.")
+    Float sigma;
+
+    @Option(names = "--noise", description = "Noise distribution: ${COMPLETION-CANDIDATES}.")
+    NoiseKind noise;
+
+    @Option(names = "--shaping", description = "Fitness shaping: ${COMPLETION-CANDIDATES}.")
+    Shaping shaping;
+
+    @Option(names = "--fitness", description = "Fitness: ${COMPLETION-CANDIDATES}.")
+    FitnessKind fitness;
+
+    @Option(names = "--optimizer", description = "Optimizer: ${COMPLETION-CANDIDATES}.")
+    OptimizerKind optimizer;
+
+    @Option(names = {"--lr", "--learning-rate"}, description = "Learning rate.")
+    Float lr;
+
+    @Option(names = "--batch", description = "Minibatch size (samples per generation, shared by all members).")
+    Integer batch;
+
+    @Option(names = "--hidden", split = ",", description = "Hidden layer widths, e.g. 128 or 256,64.")
+    int[] hidden;
+
+    @Option(names = "--readout", description = "Readout: ${COMPLETION-CANDIDATES}.")
+    Readout readout;
+
+    @Option(names = "--timesteps", description = "Time steps (frames) per sample.")
+    Integer timesteps;
+
+    @Option(names = "--eval-every", description = "Held-out evaluation every N generations.")
+    Integer evalEvery;
+
+    @Option(names = "--eval-samples", description = "Held-out samples per periodic evaluation (0 = all).")
+    Integer evalSamples;
+
+    @Option(names = "--seed", description = "Run seed: keys all noise, batches and initial weights.")
+    Long seed;
+
+    @Option(names = "--threads", description = "Worker threads (0 = all processors).")
+    Integer threads;
+
+    @Option(names = "--backend", description = "Backend: cpu, opencl, tornado (see 'eggroll devices').")
+    String backend;
+
+    @Option(names = "--device", description = "Device index or name substring for the backend.")
+    String device;
+
+    @Option(names = "--limit-train", description = "Use at most N training samples (0 = all).")
+    Integer limitTrain;
+
+    @Option(names = "--limit-test", description = "Use at most N test samples (0 = all).")
+    Integer limitTest;
+
+    @Option(names = "--quiet", description = "No progress line.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws IOException {
+        TrainConfig cfg;
+        Checkpoint.Data resumed = null;
+        String runName = name != null ? name : null;
+        if (resume) {
+            if (configFile != null) {
+                throw new IllegalArgumentException("--resume takes the config from the run's checkpoint; drop --config");
+            }
+            Path dir = runsDir.resolve(runName == null ? "default" : runName);
+            Path ckpt = new RunDirectory(dir).latestCheckpoint();
+            if (!Files.exists(ckpt)) {
+                throw new IllegalArgumentException("cannot resume: no checkpoint at " + ckpt);
+            }
+            resumed = Checkpoint.read(ckpt);
+            cfg = resumed.config();
+            if (generations != null) {
+                cfg.generations = generations;
+            }
+            if (threads != null) {
+                cfg.threads = threads;
+            }
+            if (backend != null) {
+                cfg.backend = backend;
+            }
+            if (data != null) {
+                cfg.data.dir = data.toString();
+            }
+        } else {
+            cfg = configFile != null ? TrainConfig.load(configFile) : new TrainConfig();
+            applyOverrides(cfg);
+        }
+        cfg.validate();
+        TaskData taskData = Tasks.load(cfg, System.err);
+        SnnConfig net = cfg.networkConfig(taskData.train().inputs(), taskData.train().classes());
+        cfg.esConfig().validateFor(net);
+
+        Path dir = runsDir.resolve(cfg.name);
+        RunDirectory run;
+        ModelState state;
+        int start;
+        double elapsed = 0;
+        if (resumed != null) {
+            if (!resumed.datasetFingerprint().equals(taskData.train().fingerprint())) {
+                throw new IllegalArgumentException("cannot resume: the training data differ from the checkpoint's (fingerprint "
+                        + taskData.train().fingerprint() + " vs " + resumed.datasetFingerprint() + ")");
+            }
+            run = new RunDirectory(dir);
+            run.truncateMetricsAfter(resumed.generation());
+            state = resumed.state();
+            start = resumed.nextGeneration();
+            elapsed = resumed.elapsedSeconds();
+            if (start >= cfg.generations) {
+                System.err.println("run " + dir + " already completed " + start + " generations; pass --generations to extend it");
+            }
+        } else {
+            run = RunDirectory.create(dir, cfg, overwrite);
+            state = ModelState.fresh(Params.init(net, cfg.seed, cfg.network.initGain), cfg.optimizerConfig());
+            start = 0;
+        }
+        BackendOptions opts = BackendOptions.defaults().withThreads(cfg.resolvedThreads()).withDevice(cfg.device);
+        try (Backend b = Backends.create(cfg.backend, opts)) {
+            System.err.printf(Locale.ROOT, "run %s | %s | task %s (%d train, %d held-out) | network %s | %s N=%d%s sigma=%s | backend %s%n",
+                    dir, resumed != null ? "resuming at generation " + (start + 1) : "new", cfg.task,
+                    taskData.train().size(), taskData.heldout().size(), java.util.Arrays.toString(net.sizes()),
+                    cfg.es.mode, cfg.es.population, cfg.es.mode == EsMode.EGGROLL ? " r=" + cfg.es.rank : "",
+                    cfg.es.sigma, b.device());
+            Trainer trainer = new Trainer(cfg, taskData.train(), taskData.heldout(), b, run);
+            if (!quiet) {
+                trainer.listen(Progress.forConsole());
+            }
+            for (TrainListener l : extraListeners(run, cfg)) {
+                trainer.listen(l);
+            }
+            Trainer.Result result = trainer.run(state, start, elapsed);
+            Trainer.Evaluation full = Trainer.evaluate(b, taskData.heldout(), 0, 512);
+            writeSummary(run, cfg, result, full);
+            System.out.printf(Locale.ROOT, "held-out accuracy: %.2f%% (%d samples of %s) after %d generations in %s%n",
+                    100 * full.accuracy(), full.samples(), taskData.heldout().name(), result.generations(),
+                    Progress.duration(result.seconds()));
+            System.out.println("run directory: " + dir);
+        }
+        return 0;
+    }
+
+    /** Listeners contributed by other packages (seed schedule, plots); extended as features land. */
+    static List<TrainListener> extraListeners(RunDirectory run, TrainConfig cfg) {
+        return new ArrayList<>();
+    }
+
+    private void writeSummary(RunDirectory run, TrainConfig cfg, Trainer.Result r, Trainer.Evaluation ev)
+            throws IOException {
+        ObjectNode o = TrainConfig.mapper().createObjectNode();
+        o.put("name", cfg.name);
+        o.put("generations", r.generations());
+        o.put("seconds", r.seconds());
+        o.put("heldout_accuracy", ev.accuracy());
+        o.put("heldout_samples", ev.samples());
+        o.put("params_sha256", r.state().params().sha256());
+        o.putPOJO("confusion", ev.confusion());
+        Files.writeString(run.summary(), TrainConfig.mapper().writeValueAsString(o) + "\n");
+    }
+
+    private void applyOverrides(TrainConfig cfg) {
+        if (name != null) cfg.name = name;
+        if (task != null) cfg.task = task;
+        if (data != null) {
+            cfg.data.dir = data.toString();
+            if (task == null) cfg.task = "nmnist";
+        }
+        if (generations != null) cfg.generations = generations;
+        if (population != null) cfg.es.population = population;
+        if (rank != null) cfg.es.rank = rank;
+        if (fullRank) cfg.es.mode = EsMode.FULL_RANK;
+        if (sigma != null) cfg.es.sigma = sigma;
+        if (noise != null) cfg.es.noise = noise;
+        if (shaping != null) cfg.es.shaping = shaping;
+        if (fitness != null) cfg.es.fitness = fitness;
+        if (optimizer != null) cfg.optimizer.kind = optimizer;
+        if (lr != null) cfg.optimizer.learningRate = lr;
+        if (batch != null) cfg.batch = batch;
+        if (hidden != null) cfg.network.hidden = hidden;
+        if (readout != null) cfg.network.readout = readout;
+        if (timesteps != null) {
+            cfg.data.timesteps = timesteps;
+            cfg.synthetic.timesteps = timesteps;
+        }
+        if (evalEvery != null) cfg.evalEvery = evalEvery;
+        if (evalSamples != null) cfg.evalSamples = evalSamples;
+        if (seed != null) cfg.seed = seed;
+        if (threads != null) cfg.threads = threads;
+        if (backend != null) cfg.backend = backend;
+        if (device != null) cfg.device = device;
+        if (limitTrain != null) cfg.data.limitTrain = limitTrain;
+        if (limitTest != null) cfg.data.limitTest = limitTest;
+    }
+}

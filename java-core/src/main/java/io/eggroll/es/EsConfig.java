@@ -1,0 +1,90 @@
+package io.eggroll.es;
+
+import io.eggroll.rng.NoiseKind;
+import io.eggroll.snn.SnnConfig;
+
+/**
+ * Evolution-strategy settings.
+ *
+ * @param mode        EGGROLL (low rank) or the full-rank baseline
+ * @param population  N, even: antithetic pairs {@code (2k, 2k+1)} share factors with signs +1/-1
+ * @param rank        r of the low-rank factors (ignored by full-rank ES)
+ * @param sigma       perturbation scale; the low-rank term is scaled by {@code sigma / sqrt(r)}
+ * @param noise       Gaussian (default) or Rademacher entries
+ * @param shaping     centered ranks (default) or z-score
+ * @param fitness     negative cross-entropy (default) or accuracy
+ * @param temperature softmax temperature applied to the readout scores
+ * @param biasNoise   whether biases are perturbed (full-rank noise) and trained
+ */
+public record EsConfig(EsMode mode, int population, int rank, float sigma, NoiseKind noise, Shaping shaping,
+                       FitnessKind fitness, float temperature, boolean biasNoise) {
+
+    public static EsConfig eggroll(int population, int rank, float sigma) {
+        return new EsConfig(EsMode.EGGROLL, population, rank, sigma, NoiseKind.GAUSSIAN, Shaping.CENTERED_RANKS,
+                FitnessKind.NEG_CROSS_ENTROPY, 1.0f, true);
+    }
+
+    public static EsConfig fullRank(int population, float sigma) {
+        return new EsConfig(EsMode.FULL_RANK, population, 1, sigma, NoiseKind.GAUSSIAN, Shaping.CENTERED_RANKS,
+                FitnessKind.NEG_CROSS_ENTROPY, 1.0f, true);
+    }
+
+    public EsConfig {
+        if (population < 2 || population % 2 != 0) {
+            throw new IllegalArgumentException("es.population must be even and >= 2 (antithetic pairs), got " + population);
+        }
+        if (!(sigma > 0) || !Float.isFinite(sigma)) {
+            throw new IllegalArgumentException("es.sigma must be a finite number > 0, got " + sigma);
+        }
+        if (rank < 1) {
+            throw new IllegalArgumentException("es.rank must be >= 1, got " + rank);
+        }
+        if (!(temperature > 0) || !Float.isFinite(temperature)) {
+            throw new IllegalArgumentException("es.temperature must be a finite number > 0, got " + temperature);
+        }
+    }
+
+    /** Checks the rank against every layer: a rank above min(m, n) adds nothing but cost. */
+    public void validateFor(SnnConfig net) {
+        if (mode != EsMode.EGGROLL) {
+            return;
+        }
+        for (int l = 0; l < net.layers(); l++) {
+            int limit = Math.min(net.fanIn(l), net.fanOut(l));
+            if (rank > limit) {
+                throw new IllegalArgumentException("es.rank = " + rank + " exceeds min(m, n) = " + limit
+                        + " of layer " + l + " (" + net.fanIn(l) + " x " + net.fanOut(l) + ")");
+            }
+        }
+    }
+
+    public int pairs() {
+        return population / 2;
+    }
+
+    /** The low-rank scale {@code sigma / sqrt(r)} as the float every backend uses. */
+    public float sigmaLowRank() {
+        return (float) (sigma / Math.sqrt(rank));
+    }
+
+    /** Perturbation values a member holds in flight for a layer: r(m + n), or m n for full rank. */
+    public long perturbationValues(int m, int n) {
+        return mode == EsMode.EGGROLL ? (long) rank * (m + n) : (long) m * n;
+    }
+
+    public EsConfig withMode(EsMode m) {
+        return new EsConfig(m, population, rank, sigma, noise, shaping, fitness, temperature, biasNoise);
+    }
+
+    public EsConfig withRank(int r) {
+        return new EsConfig(mode, population, r, sigma, noise, shaping, fitness, temperature, biasNoise);
+    }
+
+    public EsConfig withPopulation(int n) {
+        return new EsConfig(mode, n, rank, sigma, noise, shaping, fitness, temperature, biasNoise);
+    }
+
+    public EsConfig withNoise(NoiseKind k) {
+        return new EsConfig(mode, population, rank, sigma, k, shaping, fitness, temperature, biasNoise);
+    }
+}

@@ -1,0 +1,60 @@
+package io.eggroll.es;
+
+/** Per-member fitness from the readouts a backend returns ({@code N x B x C}, member-major). */
+public final class Fitness {
+
+    private Fitness() {}
+
+    /** Mean over the batch of the per-sample score, for each of the N members. */
+    public static float[] compute(FitnessKind kind, float temperature, float[] readouts, int members, int samples,
+                                  int classes, int[] labels) {
+        float[] f = new float[members];
+        for (int i = 0; i < members; i++) {
+            double sum = 0;
+            for (int s = 0; s < samples; s++) {
+                int off = (i * samples + s) * classes;
+                sum += kind == FitnessKind.ACCURACY
+                        ? (argmax(readouts, off, classes) == labels[s] ? 1 : 0)
+                        : logSoftmax(readouts, off, classes, temperature, labels[s]);
+            }
+            f[i] = (float) (sum / samples);
+        }
+        return f;
+    }
+
+    /** {@code log softmax(x / T)[target]}, computed stably in double. NaN input gives NaN. */
+    public static double logSoftmax(float[] x, int off, int n, float temperature, int target) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            max = Math.max(max, x[off + j] / (double) temperature);
+        }
+        double z = 0;
+        for (int j = 0; j < n; j++) {
+            z += Math.exp(x[off + j] / (double) temperature - max);
+        }
+        return x[off + target] / (double) temperature - max - Math.log(z);
+    }
+
+    /** Index of the largest score; the first one on ties; -1 if any score is NaN. */
+    public static int argmax(float[] x, int off, int n) {
+        int best = 0;
+        for (int j = 0; j < n; j++) {
+            if (Float.isNaN(x[off + j])) {
+                return -1;
+            }
+            if (x[off + j] > x[off + best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    /** Fraction of samples whose argmax matches the label, for readouts of one network (B x C). */
+    public static double accuracy(float[] readouts, int samples, int classes, int[] labels) {
+        int ok = 0;
+        for (int s = 0; s < samples; s++) {
+            ok += argmax(readouts, s * classes, classes) == labels[s] ? 1 : 0;
+        }
+        return samples == 0 ? 0 : (double) ok / samples;
+    }
+}

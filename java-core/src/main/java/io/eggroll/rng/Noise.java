@@ -1,0 +1,79 @@
+package io.eggroll.rng;
+
+/**
+ * Keyed noise streams (DESIGN.md section 3). Element {@code e} of the stream
+ * (seed, pair, generation, layer, kind) is a pure function of those values, so any element can
+ * be computed on its own (random access) and every backend produces the same bits.
+ *
+ * <p>Layout, identical to {@code eggroll_rng.h}: Gaussian element e lives in Philox block
+ * {@code e >> 3}, word {@code (e & 7) >> 1}, 16-bit half {@code e & 1}; its top 12 bits index
+ * {@link NormalTable}. Rademacher element e is bit {@code e & 31} of word {@code (e & 127) >> 5}
+ * of block {@code e >> 7}.
+ */
+public final class Noise {
+
+    /** Factor kinds (the low 4 bits of the stream word). */
+    public static final int KIND_A = 0;
+    public static final int KIND_B = 1;
+    public static final int KIND_BIAS = 2;
+    public static final int KIND_THRESHOLD = 3;
+    public static final int KIND_FULL = 4;
+
+    private Noise() {}
+
+    /** The stream word for a layer and factor kind: {@code (layer << 4) | kind}. */
+    public static int stream(int layer, int kind) {
+        return (layer << 4) | kind;
+    }
+
+    /** Element {@code e} of a stream (one Philox evaluation). */
+    public static float at(long seed, int pair, int generation, int stream, NoiseKind kind, long e) {
+        int[] w = new int[4];
+        Philox.block(seed, (int) (e >>> kind.blockShift()), pair, generation, stream, w);
+        return fromBlock(kind, w, (int) e);
+    }
+
+    /** Element {@code e} of a stream, given the four words of the Philox block holding it. */
+    public static float fromBlock(NoiseKind kind, int[] w, int e) {
+        if (kind == NoiseKind.GAUSSIAN) {
+            int word = w[(e & 7) >>> 1];
+            int half = (e & 1) == 0 ? word & 0xFFFF : word >>> 16;
+            return NormalTable.at(half >>> (16 - NormalTable.BITS));
+        }
+        return ((w[(e & 127) >>> 5] >>> (e & 31)) & 1) != 0 ? 1.0f : -1.0f;
+    }
+
+    /**
+     * Writes elements {@code [first, first + count)} of a stream to {@code out[off..off+count)},
+     * computing each Philox block once.
+     */
+    public static void fill(long seed, int pair, int generation, int stream, NoiseKind kind,
+                            long first, int count, float[] out, int off) {
+        int[] w = new int[4];
+        int shift = kind.blockShift();
+        long cached = -1;
+        if (kind == NoiseKind.GAUSSIAN) {
+            for (int i = 0; i < count; i++) {
+                long e = first + i;
+                long b = e >>> shift;
+                if (b != cached) {
+                    cached = b;
+                    Philox.block(seed, (int) b, pair, generation, stream, w);
+                }
+                int word = w[((int) e & 7) >>> 1];
+                int half = (e & 1) == 0 ? word & 0xFFFF : word >>> 16;
+                out[off + i] = NormalTable.at(half >>> (16 - NormalTable.BITS));
+            }
+        } else {
+            for (int i = 0; i < count; i++) {
+                long e = first + i;
+                long b = e >>> shift;
+                if (b != cached) {
+                    cached = b;
+                    Philox.block(seed, (int) b, pair, generation, stream, w);
+                }
+                out[off + i] = ((w[((int) e & 127) >>> 5] >>> ((int) e & 31)) & 1) != 0 ? 1.0f : -1.0f;
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.eggroll.snn;
+
+/**
+ * A plain, single-network forward pass over explicit weights: the definition the fast paths are
+ * tested against. Input currents are accumulated as bias plus the rows of W selected by the
+ * spiking inputs, in increasing input order.
+ */
+public final class LifNetwork {
+
+    private LifNetwork() {}
+
+    /** Scores of one sample: spike counts or mean membrane of the last layer, length = classes. */
+    public static float[] forward(SnnConfig cfg, float[][] weights, float[][] biases, SpikeBatch batch, int sample) {
+        int layers = cfg.layers();
+        int width = cfg.maxWidth();
+        float[][] v = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            v[l] = new float[cfg.fanOut(l)];
+        }
+        float[] cur = new float[width];
+        int[] in = new int[width];
+        int[] out = new int[width];
+        int outs = cfg.outputs();
+        float[] score = new float[outs];
+        boolean membrane = cfg.readout() == Readout.MEMBRANE;
+        for (int t = 0; t < batch.timesteps(); t++) {
+            int count = batch.end(sample, t) - batch.start(sample, t);
+            System.arraycopy(batch.indices(), batch.start(sample, t), in, 0, count);
+            for (int l = 0; l < layers; l++) {
+                int n = cfg.fanOut(l);
+                current(weights[l], biases[l], n, in, count, cur);
+                boolean last = l == layers - 1;
+                if (last && membrane) {
+                    Lif.integrate(v[l], cur, n, cfg.decay());
+                    for (int j = 0; j < n; j++) {
+                        score[j] += v[l][j];
+                    }
+                } else {
+                    count = Lif.step(v[l], cur, n, cfg.decay(), cfg.threshold(), out);
+                    if (last) {
+                        for (int k = 0; k < count; k++) {
+                            score[out[k]] += 1f;
+                        }
+                    }
+                    int[] swap = in;
+                    in = out;
+                    out = swap;
+                }
+            }
+        }
+        if (membrane) {
+            for (int j = 0; j < outs; j++) {
+                score[j] /= batch.timesteps();
+            }
+        }
+        return score;
+    }
+
+    /** {@code cur = b + sum over active i of W[i, :]}, rows added in the order given. */
+    public static void current(float[] w, float[] b, int n, int[] active, int count, float[] cur) {
+        System.arraycopy(b, 0, cur, 0, n);
+        for (int k = 0; k < count; k++) {
+            int row = active[k] * n;
+            for (int j = 0; j < n; j++) {
+                cur[j] += w[row + j];
+            }
+        }
+    }
+}

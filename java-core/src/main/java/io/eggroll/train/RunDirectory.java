@@ -1,0 +1,90 @@
+package io.eggroll.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * {@code runs/<name>/}: {@code config.json}, {@code metrics.jsonl}, {@code checkpoints/} with
+ * {@code initial.ckpt} (the weights before generation 0) and {@code latest.ckpt}, plus the
+ * summary and plots written at the end.
+ */
+public final class RunDirectory {
+
+    private final Path root;
+
+    public RunDirectory(Path root) {
+        this.root = root;
+    }
+
+    public static RunDirectory create(Path root, TrainConfig cfg, boolean overwrite) {
+        try {
+            if (Files.exists(root.resolve("metrics.jsonl")) && !overwrite) {
+                throw new IllegalArgumentException("run directory " + root + " already holds a run; use --resume to "
+                        + "continue it, --overwrite to start over, or --name for a new run");
+            }
+            if (overwrite) {
+                Files.deleteIfExists(root.resolve("metrics.jsonl"));
+                Files.deleteIfExists(root.resolve("checkpoints").resolve("latest.ckpt"));
+                Files.deleteIfExists(root.resolve("checkpoints").resolve("initial.ckpt"));
+            }
+            Files.createDirectories(root.resolve("checkpoints"));
+            Files.writeString(root.resolve("config.json"), cfg.toJson() + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create run directory " + root, e);
+        }
+        return new RunDirectory(root);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path config() {
+        return root.resolve("config.json");
+    }
+
+    public Path metrics() {
+        return root.resolve("metrics.jsonl");
+    }
+
+    public Path latestCheckpoint() {
+        return root.resolve("checkpoints").resolve("latest.ckpt");
+    }
+
+    public Path initialCheckpoint() {
+        return root.resolve("checkpoints").resolve("initial.ckpt");
+    }
+
+    public Path summary() {
+        return root.resolve("summary.json");
+    }
+
+    public void appendMetrics(GenerationStats s) {
+        Trainer.append(metrics(), Trainer.toJson(s));
+    }
+
+    /** Drops metric lines after {@code lastGeneration} (a resumed run rewrites them). */
+    public void truncateMetricsAfter(int lastGeneration) {
+        Path m = metrics();
+        if (!Files.exists(m)) {
+            return;
+        }
+        try {
+            var om = TrainConfig.mapper();
+            StringBuilder kept = new StringBuilder();
+            for (String line : Files.readAllLines(m)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                if (om.readTree(line).path("generation").asInt(Integer.MAX_VALUE) <= lastGeneration) {
+                    kept.append(line).append('\n');
+                }
+            }
+            Files.writeString(m, kept.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite " + m, e);
+        }
+    }
+}

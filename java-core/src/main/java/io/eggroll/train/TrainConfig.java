@@ -1,0 +1,279 @@
+package io.eggroll.train;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.eggroll.es.EsConfig;
+import io.eggroll.es.EsMode;
+import io.eggroll.es.FitnessKind;
+import io.eggroll.es.OptimizerConfig;
+import io.eggroll.es.OptimizerKind;
+import io.eggroll.es.Shaping;
+import io.eggroll.rng.NoiseKind;
+import io.eggroll.snn.Readout;
+import io.eggroll.snn.SnnConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+
+/**
+ * Everything a training run is: written to {@code runs/<name>/config.json} and stored in every
+ * checkpoint. Loaded with strict typing: a field with the wrong type or an unknown field is an
+ * error naming the field and the value.
+ */
+@JsonPropertyOrder({"name", "seed", "task", "generations", "batch", "network", "es", "optimizer"})
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public final class TrainConfig {
+
+    public String name = "default";
+    public long seed = 1;
+    /** {@code synthetic} (built-in spike-pattern task) or {@code nmnist}. */
+    public String task = "synthetic";
+    public int generations = 300;
+    public int batch = 32;
+    /** Held-out evaluation every this many generations (and at the end). */
+    public int evalEvery = 25;
+    /** Held-out samples used by the periodic evaluation; 0 = the whole held-out set. */
+    public int evalSamples = 0;
+    public int checkpointEvery = 25;
+    /** Worker threads; 0 = all available processors. */
+    public int threads = 0;
+    public String backend = "cpu";
+    public String device = null;
+
+    public Network network = new Network();
+    public Es es = new Es();
+    public Optimizer optimizer = new Optimizer();
+    public Synthetic synthetic = new Synthetic();
+    public Data data = new Data();
+
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public static final class Network {
+        /** Hidden layer widths; input and output sizes come from the dataset. */
+        public int[] hidden = {32};
+        public float threshold = SnnConfig.DEFAULT_THRESHOLD;
+        public float decay = SnnConfig.DEFAULT_DECAY;
+        public Readout readout = Readout.SPIKE_COUNT;
+        /** Initial weights are uniform with standard deviation initGain / sqrt(fan-in). */
+        public float initGain = 1.0f;
+    }
+
+    public static final class Es {
+        public EsMode mode = EsMode.EGGROLL;
+        public int population = 64;
+        public int rank = 1;
+        public float sigma = 0.02f;
+        public NoiseKind noise = NoiseKind.GAUSSIAN;
+        public Shaping shaping = Shaping.CENTERED_RANKS;
+        public FitnessKind fitness = FitnessKind.NEG_CROSS_ENTROPY;
+        public float temperature = 1.0f;
+        public boolean biasNoise = true;
+    }
+
+    public static final class Optimizer {
+        public OptimizerKind kind = OptimizerKind.SGD;
+        public float learningRate = 0.1f;
+        public float momentum = 0f;
+        public float beta1 = 0.9f;
+        public float beta2 = 0.999f;
+        public float epsilon = 1e-8f;
+        public float weightDecay = 0f;
+    }
+
+    public static final class Synthetic {
+        public int classes = 10;
+        public int inputs = 64;
+        public int timesteps = 20;
+        public int trainSamples = 2000;
+        public int testSamples = 500;
+        public double highRate = 0.35;
+        public double lowRate = 0.03;
+    }
+
+    public static final class Data {
+        /** Official N-MNIST root (with Train/ and Test/); null = the converted set. */
+        public String dir = null;
+        /** Where converted data and binned caches live. */
+        public String workDir = "data";
+        public int timesteps = 16;
+        public double windowMs = 300;
+        /** Use at most this many training / test samples; 0 = all. */
+        public int limitTrain = 0;
+        public int limitTest = 0;
+        public boolean lenient = false;
+    }
+
+    // ------------------------------------------------------------------ derived, validated views
+
+    public EsConfig esConfig() {
+        return new EsConfig(es.mode, es.population, es.rank, es.sigma, es.noise, es.shaping, es.fitness,
+                es.temperature, es.biasNoise);
+    }
+
+    public OptimizerConfig optimizerConfig() {
+        return new OptimizerConfig(optimizer.kind, optimizer.learningRate, optimizer.momentum, optimizer.beta1,
+                optimizer.beta2, optimizer.epsilon, optimizer.weightDecay);
+    }
+
+    public SnnConfig networkConfig(int inputs, int classes) {
+        int[] sizes = new int[network.hidden.length + 2];
+        sizes[0] = inputs;
+        System.arraycopy(network.hidden, 0, sizes, 1, network.hidden.length);
+        sizes[sizes.length - 1] = classes;
+        return new SnnConfig(sizes, network.threshold, network.decay, network.readout);
+    }
+
+    /** Checks every field that can be checked without the data; throws naming field and value. */
+    public void validate() {
+        if (name == null || name.isBlank() || !name.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("name must be non-empty and use only letters, digits, '.', '_' and '-', got '"
+                    + name + "'");
+        }
+        if (generations < 1) {
+            throw new IllegalArgumentException("generations must be >= 1, got " + generations);
+        }
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        }
+        if (evalEvery < 1) {
+            throw new IllegalArgumentException("evalEvery must be >= 1, got " + evalEvery);
+        }
+        if (evalSamples < 0) {
+            throw new IllegalArgumentException("evalSamples must be >= 0, got " + evalSamples);
+        }
+        if (checkpointEvery < 1) {
+            throw new IllegalArgumentException("checkpointEvery must be >= 1, got " + checkpointEvery);
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0 (0 = all processors), got " + threads);
+        }
+        if (!task.equals("synthetic") && !task.equals("nmnist")) {
+            throw new IllegalArgumentException("task must be 'synthetic' or 'nmnist', got '" + task + "'");
+        }
+        for (int i = 0; i < network.hidden.length; i++) {
+            if (network.hidden[i] < 1) {
+                throw new IllegalArgumentException("network.hidden[" + i + "] must be >= 1, got " + network.hidden[i]);
+            }
+        }
+        if (!(network.initGain > 0)) {
+            throw new IllegalArgumentException("network.initGain must be > 0, got " + network.initGain);
+        }
+        if (data.timesteps < 1) {
+            throw new IllegalArgumentException("data.timesteps must be >= 1, got " + data.timesteps);
+        }
+        if (!(data.windowMs > 0)) {
+            throw new IllegalArgumentException("data.windowMs must be > 0, got " + data.windowMs);
+        }
+        esConfig();
+        optimizerConfig();
+        networkConfig(1, 2);
+    }
+
+    public int resolvedThreads() {
+        return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+    }
+
+    // ------------------------------------------------------------------ JSON
+
+    public static ObjectMapper mapper() {
+        return new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
+    }
+
+    public String toJson() {
+        try {
+            return mapper().writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static TrainConfig fromJson(String json, String source) {
+        try {
+            return mapper().readValue(json, TrainConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException(source + ": unknown field '" + path(e) + "'");
+        } catch (InvalidFormatException e) {
+            throw new ConfigException(source + ": field '" + path(e) + "' expects " + typeName(e.getTargetType())
+                    + ", got " + quote(e.getValue()));
+        } catch (MismatchedInputException e) {
+            throw new ConfigException(source + ": field '" + path(e) + "' expects " + typeName(e.getTargetType())
+                    + ": " + firstLine(e.getOriginalMessage()));
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(source + ": not valid JSON at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ": " + firstLine(e.getOriginalMessage()));
+        }
+    }
+
+    public static TrainConfig load(Path file) {
+        try {
+            return fromJson(Files.readString(file), file.toString());
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config " + file + ": " + e.getMessage());
+        }
+    }
+
+    public TrainConfig copy() {
+        return fromJson(toJson(), "copy");
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    private static String typeName(Class<?> c) {
+        if (c == null) {
+            return "another type";
+        }
+        if (c == int.class || c == Integer.class || c == long.class || c == Long.class) {
+            return "an integer";
+        }
+        if (c == float.class || c == double.class || c == Float.class || c == Double.class) {
+            return "a number";
+        }
+        if (c == boolean.class || c == Boolean.class) {
+            return "true or false";
+        }
+        if (c == String.class) {
+            return "a string";
+        }
+        if (c.isEnum()) {
+            Object[] values = c.getEnumConstants();
+            return "one of " + java.util.Arrays.toString(values);
+        }
+        if (c.isArray()) {
+            return "an array";
+        }
+        return "an object";
+    }
+
+    private static String quote(Object v) {
+        return v instanceof String s ? "\"" + s + "\"" : String.valueOf(v);
+    }
+
+    private static String firstLine(String s) {
+        int i = s == null ? -1 : s.indexOf('\n');
+        return i < 0 ? String.valueOf(s) : s.substring(0, i);
+    }
+
+    /** A configuration problem; the message names the source, the field and the value. */
+    public static final class ConfigException extends IllegalArgumentException {
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+}
