@@ -25,6 +25,11 @@ public final class Main implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        for (CommandProvider p : java.util.ServiceLoader.load(CommandProvider.class)) {
+            for (Object command : p.commands()) {
+                cl.addSubcommand(command);
+            }
+        }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
             String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();

@@ -19,13 +19,11 @@ import io.eggroll.train.RunDirectory;
 import io.eggroll.train.TaskData;
 import io.eggroll.train.Tasks;
 import io.eggroll.train.TrainConfig;
-import io.eggroll.train.TrainListener;
+import io.eggroll.train.TrainListenerFactory;
 import io.eggroll.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -199,8 +197,8 @@ final class TrainCommand implements Callable<Integer> {
             if (!quiet) {
                 trainer.listen(Progress.forConsole());
             }
-            for (TrainListener l : extraListeners(run, cfg)) {
-                trainer.listen(l);
+            for (TrainListenerFactory f : java.util.ServiceLoader.load(TrainListenerFactory.class)) {
+                f.create(run, cfg, start - 1).ifPresent(trainer::listen);
             }
             Trainer.Result result = trainer.run(state, start, elapsed);
             Trainer.Evaluation full = Trainer.evaluate(b, taskData.heldout(), 0, 512);
@@ -211,11 +209,6 @@ final class TrainCommand implements Callable<Integer> {
             System.out.println("run directory: " + dir);
         }
         return 0;
-    }
-
-    /** Listeners contributed by other packages (seed schedule, plots); extended as features land. */
-    static List<TrainListener> extraListeners(RunDirectory run, TrainConfig cfg) {
-        return new ArrayList<>();
     }
 
     private void writeSummary(RunDirectory run, TrainConfig cfg, Trainer.Result r, Trainer.Evaluation ev)
