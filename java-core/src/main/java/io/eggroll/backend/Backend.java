@@ -29,7 +29,16 @@ public interface Backend extends AutoCloseable {
      * Runs every member of generation {@code g} on the batch. Returns the readout scores,
      * {@code N x B x C} member-major: member i, sample s, class c at {@code (i * B + s) * C + c}.
      */
-    float[] evaluate(SpikeBatch batch, Generation g);
+    default float[] evaluate(SpikeBatch batch, Generation g) {
+        return evaluate(batch, g, 0, g.es().pairs());
+    }
+
+    /**
+     * Runs only the antithetic pairs {@code [firstPair, firstPair + pairCount)} (members
+     * {@code 2 firstPair ..}); returns their readouts, {@code 2 pairCount x B x C}. Each member's
+     * readout is identical to what the full evaluation gives it: distributed workers rely on this.
+     */
+    float[] evaluate(SpikeBatch batch, Generation g, int firstPair, int pairCount);
 
     /** Runs the unperturbed network on the batch; returns {@code B x C} scores. */
     float[] infer(SpikeBatch batch);

@@ -114,6 +114,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--backend", description = "Backend: cpu, opencl, tornado (see 'eggroll devices').")
     String backend;
 
+    @Option(names = "--precision", description = "float (default) or loihi: train with the bit-accurate Loihi 2 fixed-point forward.")
+    String precision;
+
     @Option(names = "--device", description = "Device index or name substring for the backend.")
     String device;
 
@@ -187,7 +190,7 @@ final class TrainCommand implements Callable<Integer> {
             start = 0;
         }
         BackendOptions opts = BackendOptions.defaults().withThreads(cfg.resolvedThreads()).withDevice(cfg.device);
-        try (Backend b = Backends.create(cfg.backend, opts)) {
+        try (Backend b = Backends.create(cfg.resolvedBackend(), opts)) {
             System.err.printf(Locale.ROOT, "run %s | %s | task %s (%d train, %d held-out) | network %s | %s N=%d%s sigma=%s | backend %s%n",
                     dir, resumed != null ? "resuming at generation " + (start + 1) : "new", cfg.task,
                     taskData.train().size(), taskData.heldout().size(), java.util.Arrays.toString(net.sizes()),
@@ -254,6 +257,7 @@ final class TrainCommand implements Callable<Integer> {
         if (threads != null) cfg.threads = threads;
         if (backend != null) cfg.backend = backend;
         if (device != null) cfg.device = device;
+        if (precision != null) cfg.precision = precision;
         if (limitTrain != null) cfg.data.limitTrain = limitTrain;
         if (limitTest != null) cfg.data.limitTest = limitTest;
     }

@@ -48,6 +48,12 @@ public final class TrainConfig {
     /** Worker threads; 0 = all available processors. */
     public int threads = 0;
     public String backend = "cpu";
+    /**
+     * {@code float} (default) or {@code loihi}: train with the bit-accurate Loihi 2 fixed-point
+     * forward (8-bit weights, 12-bit decays, 24-bit state), so what was measured is what the chip
+     * runs. Loihi precision runs on the {@code loihi-sim} backend.
+     */
+    public String precision = "float";
     public String device = null;
 
     public Network network = new Network();
@@ -156,6 +162,9 @@ public final class TrainConfig {
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be >= 0 (0 = all processors), got " + threads);
         }
+        if (!precision.equals("float") && !precision.equals("loihi")) {
+            throw new IllegalArgumentException("precision must be 'float' or 'loihi', got '" + precision + "'");
+        }
         if (!task.equals("synthetic") && !task.equals("nmnist")) {
             throw new IllegalArgumentException("task must be 'synthetic' or 'nmnist', got '" + task + "'");
         }
@@ -176,6 +185,18 @@ public final class TrainConfig {
         esConfig();
         optimizerConfig();
         networkConfig(1, 2);
+    }
+
+    /** The backend that runs this config: {@code loihi-sim} for Loihi precision. */
+    public String resolvedBackend() {
+        if (precision.equals("loihi")) {
+            if (!backend.equals("cpu") && !backend.equals("loihi-sim")) {
+                throw new IllegalArgumentException("precision 'loihi' runs on the loihi-sim backend; backend '" + backend
+                        + "' cannot run it");
+            }
+            return "loihi-sim";
+        }
+        return backend;
     }
 
     public int resolvedThreads() {

@@ -91,7 +91,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public float[] evaluate(SpikeBatch batch, Generation g) {
+    public float[] evaluate(SpikeBatch batch, Generation g, int firstPair, int pairCount) {
         ModelState st = requireState();
         SnnConfig cfg = st.network();
         EsConfig es = g.es();
@@ -114,14 +114,18 @@ public final class CpuBackend implements Backend {
             }
         });
 
-        float[] out = new float[es.population() * samples * cfg.outputs()];
+        if (firstPair < 0 || pairCount < 0 || firstPair + pairCount > es.pairs()) {
+            throw new IllegalArgumentException("pairs [" + firstPair + ", " + (firstPair + pairCount)
+                    + ") out of range for population " + es.population());
+        }
+        float[] out = new float[2 * pairCount * samples * cfg.outputs()];
         PairScratch[] scratch = new PairScratch[parallel.threads()];
-        parallel.forEach(es.pairs(), (worker, pair) -> {
+        parallel.forEach(pairCount, (worker, k) -> {
             PairScratch sc = scratch[worker];
             if (sc == null) {
                 sc = scratch[worker] = new PairScratch(cfg, es, samples * steps);
             }
-            evaluatePair(sc, cfg, p, g, batch, base0, pair, out);
+            evaluatePair(sc, cfg, p, g, batch, base0, firstPair + k, 2 * firstPair, out);
         });
         return out;
     }
@@ -168,7 +172,7 @@ public final class CpuBackend implements Backend {
     }
 
     private static void evaluatePair(PairScratch sc, SnnConfig cfg, Params p, Generation g, SpikeBatch batch,
-                                     float[] base0, int pair, float[] out) {
+                                     float[] base0, int pair, int memberOffset, float[] out) {
         EsConfig es = g.es();
         boolean lowRank = es.mode() == EsMode.EGGROLL;
         int layers = cfg.layers();
@@ -212,7 +216,7 @@ public final class CpuBackend implements Backend {
                 for (int l = 0; l < layers; l++) {
                     java.util.Arrays.fill(sc.v[l], 0f);
                 }
-                int scoreOff = (member * samples + s) * classes;
+                int scoreOff = ((member - memberOffset) * samples + s) * classes;
                 for (int t = 0; t < steps; t++) {
                     int off = (s * steps + t) * n0;
                     float[] cur = sc.cur;
