@@ -44,6 +44,16 @@ public final class NmnistData {
 
     /** Prepares train and test datasets as described in the class comment. */
     public static Prepared prepare(PrepareOptions opts, ProgressListener progress) throws IOException {
+        return prepare(opts, MnistFetcher.Options.defaults(opts.workDir().resolve("mnist"))
+                .withFromDir(opts.mnistFrom()), progress);
+    }
+
+    /**
+     * As {@link #prepare(PrepareOptions, ProgressListener)} with explicit MNIST fetch options
+     * (sources, expected hashes); {@code fetch.outDir()} is where MNIST is cached.
+     */
+    public static Prepared prepare(PrepareOptions opts, MnistFetcher.Options fetch, ProgressListener progress)
+            throws IOException {
         ProgressListener pl = progress == null ? ProgressListener.NONE : progress;
         Path root;
         boolean converted;
@@ -56,7 +66,7 @@ public final class NmnistData {
                         opts.dataDir());
             }
             root = convertedDir(opts);
-            ensureConverted(opts, root, pl);
+            ensureConverted(opts, fetch, root, pl);
             converted = true;
         }
         String prefix = converted ? "conv" : "nmnist";
@@ -71,7 +81,8 @@ public final class NmnistData {
     }
 
     /** Converts whatever part of the requested MNIST subset is not yet converted. */
-    static void ensureConverted(PrepareOptions opts, Path root, ProgressListener pl) throws IOException {
+    static void ensureConverted(PrepareOptions opts, MnistFetcher.Options fetch, Path root, ProgressListener pl)
+            throws IOException {
         Properties wanted = manifest(opts);
         Path mf = root.resolve(MANIFEST);
         Properties have = new Properties();
@@ -94,9 +105,7 @@ public final class NmnistData {
         if (haveTrain >= needTrain && haveTest >= needTest) {
             return;
         }
-        Path mnistDir = opts.workDir().resolve("mnist");
-        MnistFetcher.Options fo = MnistFetcher.Options.defaults(mnistDir).withFromDir(opts.mnistFrom());
-        new MnistFetcher(fo, pl).fetch();
+        Path mnistDir = new MnistFetcher(fetch, pl).fetch();
         SaccadeConverter conv = new SaccadeConverter(opts.dvs());
         for (Split s : Split.values()) {
             int need = s == Split.TRAIN ? needTrain : needTest;
