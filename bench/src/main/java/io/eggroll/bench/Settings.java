@@ -1,0 +1,50 @@
+package io.eggroll.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Everything a suite needs from the command line; sizes of zero mean "the workload's default".
+ *
+ * @param layerInputs   fan-in m of the large single-layer workload
+ * @param layerNeurons  fan-out n (LIF neurons) of the large single-layer workload
+ * @param hidden        hidden widths of the N-MNIST network (null: {@code new TrainConfig()}'s)
+ * @param budgetSeconds wall time each contender of the ranks suite trains for
+ * @param evalSamples   held-out samples scored after the budget (0 = all)
+ */
+public record Settings(int warmup, int reps, int threads, String backend, List<String> workloads, int layerInputs,
+                       int layerNeurons, int population, int batch, int timesteps, double density,
+                       double nmnistDensity, int[] hidden, List<Integer> ranks, boolean fullRank, String task,
+                       Path data, double budgetSeconds, int limitTrain, int limitTest, int evalSamples, long seed,
+                       Consumer<String> log) {
+
+    public Settings {
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads must be >= 1 after resolving 0 to all processors, got "
+                    + threads);
+        }
+        for (String w : workloads) {
+            if (!w.equals("large") && !w.equals("nmnist")) {
+                throw new IllegalArgumentException("--workloads takes 'large' and/or 'nmnist', got '" + w + "'");
+            }
+        }
+        for (int r : ranks) {
+            if (r < 1) {
+                throw new IllegalArgumentException("--ranks must all be >= 1, got " + r);
+            }
+        }
+        if (!(budgetSeconds > 0)) {
+            throw new IllegalArgumentException("--budget must be > 0 seconds, got " + budgetSeconds);
+        }
+    }
+
+    /** The workloads named by {@code --workloads}, built with the size options. */
+    public List<Workload> buildWorkloads() {
+        return workloads.stream().map(w -> w.equals("large")
+                ? Workload.of("large", io.eggroll.snn.SnnConfig.of(layerInputs, layerNeurons),
+                        population > 0 ? population : 128, batch > 0 ? batch : 32, timesteps > 0 ? timesteps : 16,
+                        density, seed)
+                : Workload.nmnist(hidden, population, batch, timesteps, nmnistDensity, seed)).toList();
+    }
+}

@@ -1,0 +1,212 @@
+package io.eggroll.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eggroll.backend.Backend;
+import io.eggroll.backend.BackendOptions;
+import io.eggroll.backend.Backends;
+import io.eggroll.es.EsConfig;
+import io.eggroll.es.EsMode;
+import io.eggroll.snn.SpikeBatch;
+import io.eggroll.util.Parallel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code eggroll bench --suite throughput}: per workload, plain batched inference on N x B samples,
+ * EGGROLL at each rank and full-rank ES, alternating in one process; then the machine's triad
+ * bandwidth and the spike-driven layer's rate measured in the same run.
+ */
+public final class ThroughputSuite {
+
+    static final float SIGMA = 0.02f;
+    static final int TRIAD_FLOATS = 1 << 24;
+
+    private static final List<String> HEADER = List.of("workload", "contender", "s / generation", "evaluate s",
+            "update s", "member·sample·steps / s", "speed-up vs full rank", "eval throughput vs inference",
+            "noise %", "update %", "perturbation B/member in flight", "at rest", "peak heap MiB");
+
+    private ThroughputSuite() {}
+
+    public static Report run(Settings s, String command) {
+        Report rep = new Report("throughput", "Throughput: one ES generation, contenders side by side", command,
+                Machine.here(), HEADER);
+        rep.chart("Seconds per generation (median, min–max whiskers)", "seconds per generation", true);
+        try (Parallel pool = new Parallel(s.threads(), "bench-noise");
+             Backend backend = Backends.create(s.backend(), BackendOptions.defaults().withThreads(s.threads()))) {
+            Roofline.Rate triad = Roofline.triad(pool, TRIAD_FLOATS, 5);
+            ObjectNode peak = rep.extra().putObject("triad");
+            peak.put("floats", TRIAD_FLOATS);
+            peak.put("bytes_per_second", triad.bytesPerSecond());
+            ObjectNode gathers = rep.extra().putObject("spike_gather");
+            for (Workload w : s.buildWorkloads()) {
+                s.log().accept("workload " + w.name() + ": " + w.shape() + ", N=" + w.population() + ", B=" + w.batch()
+                        + ", T=" + w.timesteps() + ", input density " + w.density() + " (" + w.spikes().spikeCount()
+                        + " input spikes)");
+                measure(rep, s, backend, pool, w);
+                Roofline.Rate gather = Roofline.spikeGather(pool, w.state().params().weights(0),
+                        w.state().params().bias(0), w.net().fanOut(0), w.spikes(), 5);
+                ObjectNode g = gathers.putObject(w.name());
+                g.put("bytes_per_second", gather.bytesPerSecond());
+                g.put("adds_per_second", gather.opsPerSecond());
+                g.put("fraction_of_triad", gather.bytesPerSecond() / triad.bytesPerSecond());
+                rep.note(String.format(Locale.ROOT,
+                        "%s: spike-driven layer-1 current (%d threads) %.2f GB/s, %.2f G adds/s = %.0f%% of the triad's %.2f GB/s measured in this run",
+                        w.name(), s.threads(), gather.bytesPerSecond() / 1e9, gather.opsPerSecond() / 1e9,
+                        100 * gather.bytesPerSecond() / triad.bytesPerSecond(), triad.bytesPerSecond() / 1e9));
+            }
+        }
+        rep.note("backend " + s.backend() + ", " + s.threads() + " threads; " + s.warmup() + " warm-up round(s), "
+                + s.reps() + " repetition(s); cells are median (min–max)");
+        rep.note("s / generation = evaluate + host fitness/shaping + update; noise % = generating the evaluation's "
+                + "factors alone, over evaluate + update; update % = update over evaluate + update");
+        rep.note("at rest: 8-byte run seed + 4-byte generation + 4-byte pair counter key every member's noise; "
+                + "in flight: r(m+n) (EGGROLL) or m·n (full rank) plus n bias values per layer, 4 bytes each");
+        return rep;
+    }
+
+    private static void measure(Report rep, Settings s, Backend backend, Parallel pool, Workload w) {
+        List<Alternation.Contender> contenders = new ArrayList<>();
+        Map<String, EsConfig> configs = new LinkedHashMap<>();
+        SpikeBatch many = w.replicated(w.population());
+        contenders.add(new Alternation.Contender("inference", () -> backend.load(w.state()), () -> {
+            long t0 = System.nanoTime();
+            backend.infer(many);
+            double t = Alternation.since(t0);
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put(GenerationTrial.GENERATION, t);
+            m.put(GenerationTrial.EVALUATE, t);
+            return m;
+        }));
+        List<String> skipped = new ArrayList<>();
+        for (int r : s.ranks()) {
+            EsConfig es = EsConfig.eggroll(w.population(), r, SIGMA);
+            try {
+                es.validateFor(w.net());
+            } catch (IllegalArgumentException e) {
+                skipped.add("eggroll r=" + r + ": " + e.getMessage());
+                continue;
+            }
+            configs.put("eggroll r=" + r, es);
+        }
+        if (s.fullRank()) {
+            configs.put("full rank", EsConfig.fullRank(w.population(), SIGMA));
+        }
+        for (var e : configs.entrySet()) {
+            GenerationTrial trial = new GenerationTrial(backend, w, e.getValue(), pool, false, s.seed());
+            contenders.add(new Alternation.Contender(e.getKey(), () -> backend.load(w.state()), trial::run));
+        }
+        List<Alternation.Measured> results = Alternation.run(contenders, s.warmup(), s.reps(),
+                line -> s.log().accept("[" + w.name() + "] " + line));
+        double inferMedian = results.get(0).summary(GenerationTrial.EVALUATE).median();
+        double fullMedian = results.stream().filter(m -> m.name().equals("full rank")).findFirst()
+                .map(m -> m.summary(GenerationTrial.GENERATION).median()).orElse(Double.NaN);
+        for (Alternation.Measured m : results) {
+            EsConfig es = configs.get(m.name());
+            row(rep, w, m, es, inferMedian, fullMedian);
+        }
+        for (String why : skipped) {
+            List<String> cells = new ArrayList<>(List.of(w.name(), why.substring(0, why.indexOf(':'))));
+            cells.add("skipped: " + why.substring(why.indexOf(':') + 2));
+            while (cells.size() < HEADER.size()) {
+                cells.add("—");
+            }
+            ObjectNode o = rep.newRecord();
+            o.put("workload", w.name());
+            o.put("contender", why.substring(0, why.indexOf(':')));
+            o.put("skipped", why.substring(why.indexOf(':') + 2));
+            rep.row(cells, o);
+        }
+        targets(rep, w, results, inferMedian, fullMedian);
+    }
+
+    private static void row(Report rep, Workload w, Alternation.Measured m, EsConfig es, double inferMedian,
+                            double fullMedian) {
+        Summary gen = m.summary(GenerationTrial.GENERATION);
+        Summary eval = m.summary(GenerationTrial.EVALUATE);
+        boolean isEs = es != null;
+        double work = w.memberSampleSteps();
+        double evalPlusUpdate = isEs ? eval.median() + m.summary(GenerationTrial.UPDATE).median() : Double.NaN;
+        double noiseShare = isEs ? m.summary(GenerationTrial.NOISE).median() / evalPlusUpdate : Double.NaN;
+        double updateShare = isEs ? m.summary(GenerationTrial.UPDATE).median() / evalPlusUpdate : Double.NaN;
+        long inFlight = isEs ? GenerationTrial.bytesInFlight(es, w.net()) : 0;
+        long atRest = isEs ? GenerationTrial.bytesAtRest() : 0;
+        double speedup = fullMedian / gen.median();
+        double vsInfer = inferMedian / eval.median();
+        List<String> cells = List.of(w.name() + " (" + w.shape() + ")", m.name(), gen.format(3), eval.format(3),
+                isEs ? m.summary(GenerationTrial.UPDATE).format(3) : "—", Summary.num(work / gen.median(), 3),
+                Double.isFinite(speedup) ? Summary.num(speedup, 3) + "×" : "—",
+                Summary.num(100 * vsInfer, 3) + "%", isEs ? Summary.num(100 * noiseShare, 2) : "—",
+                isEs ? Summary.num(100 * updateShare, 2) : "—", isEs ? bytes(inFlight) : "—",
+                isEs ? atRest + " B" : "—", Summary.num(m.peakHeapBytes() / 1048576.0, 3));
+        ObjectNode o = rep.newRecord();
+        o.put("workload", w.name());
+        o.put("network", w.shape());
+        o.put("contender", m.name());
+        o.put("mode", es == null ? "inference" : es.mode() == EsMode.EGGROLL ? "eggroll" : "full_rank");
+        if (es != null && es.mode() == EsMode.EGGROLL) {
+            o.put("rank", es.rank());
+        }
+        o.put("population", w.population());
+        o.put("batch", w.batch());
+        o.put("timesteps", w.timesteps());
+        o.put("input_density", w.density());
+        for (String k : m.seconds().keySet()) {
+            summary(o.putObject(k + "_seconds"), m.summary(k));
+        }
+        o.put("member_sample_steps_per_second", work / gen.median());
+        putFinite(o, "speedup_vs_full_rank", speedup);
+        o.put("eval_throughput_vs_inference", vsInfer);
+        putFinite(o, "noise_share", noiseShare);
+        putFinite(o, "update_share", updateShare);
+        o.put("perturbation_bytes_in_flight_per_member", inFlight);
+        o.put("perturbation_bytes_at_rest_per_member", atRest);
+        o.put("peak_heap_bytes", m.peakHeapBytes());
+        rep.row(cells, o);
+        rep.bar(new Chart.Bar(w.name() + " · " + m.name(), gen.median(), gen.min(), gen.max()));
+    }
+
+    private static void targets(Report rep, Workload w, List<Alternation.Measured> results, double inferMedian,
+                                double fullMedian) {
+        for (Alternation.Measured m : results) {
+            if (!m.name().equals("eggroll r=10")) {
+                continue;
+            }
+            double gen = m.summary(GenerationTrial.GENERATION).median();
+            if (Double.isFinite(fullMedian)) {
+                rep.note(String.format(Locale.ROOT, "%s: EGGROLL r=10 is %.1f× faster per generation than full-rank ES "
+                        + "(target ≥ 20×; the paper: 2.23×)", w.name(), fullMedian / gen));
+            }
+            rep.note(String.format(Locale.ROOT, "%s: EGGROLL r=10 population evaluation runs at %.0f%% of the throughput "
+                    + "of plain inference on the same N·B·T work (target ≥ 90%%)", w.name(),
+                    100 * inferMedian / m.summary(GenerationTrial.EVALUATE).median()));
+        }
+    }
+
+    static void summary(ObjectNode o, Summary s) {
+        o.put("median", s.median());
+        o.put("min", s.min());
+        o.put("max", s.max());
+        o.put("count", s.count());
+    }
+
+    static void putFinite(ObjectNode o, String k, double v) {
+        if (Double.isFinite(v)) {
+            o.put(k, v);
+        } else {
+            o.putNull(k);
+        }
+    }
+
+    static String bytes(long b) {
+        if (b >= 1 << 20) {
+            return Summary.num(b / 1048576.0, 3) + " MiB";
+        }
+        if (b >= 1 << 10) {
+            return Summary.num(b / 1024.0, 3) + " KiB";
+        }
+        return b + " B";
+    }
+}
