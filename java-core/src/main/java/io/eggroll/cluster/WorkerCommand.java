@@ -1,0 +1,98 @@
+package io.eggroll.cluster;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
+import io.eggroll.backend.Backend;
+import io.eggroll.backend.BackendOptions;
+import io.eggroll.backend.Backends;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code eggroll worker}: a cluster member that hosts one backend and a replica of the run's weights. */
+@Command(name = "worker", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Join an eggroll cluster as a worker: host one backend and evaluate slices of the population",
+                "for coordinators started with 'eggroll train --cluster'. Runs until stopped (Ctrl-C, SIGTERM).",
+                "Hazelcast's open-source edition has no TLS: keep the cluster on a private network (see docs/CLUSTER.md)."})
+public final class WorkerCommand implements Callable<Integer> {
+
+    @Option(names = "--cluster-name", required = true, description = "Cluster name; must match the coordinator's.")
+    String clusterName;
+
+    @Option(names = "--bind", defaultValue = ClusterSettings.DEFAULT_BIND,
+            description = "Interface to bind (default: ${DEFAULT-VALUE}, loopback only).")
+    String bind;
+
+    @Option(names = "--port", defaultValue = "5701", description = "First port to try (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--port-count", defaultValue = "10",
+            description = "Ports tried from --port when it is taken (default: ${DEFAULT-VALUE}).")
+    int portCount;
+
+    @Option(names = "--members", split = ",",
+            description = "host:port (or host:firstPort-lastPort) of members to join; default: this host's port range.")
+    List<String> members;
+
+    @Option(names = "--backend", defaultValue = "cpu", description = "Backend this worker hosts (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--device", description = "Device index or name substring for the backend.")
+    String device;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Backend threads (0 = all processors).")
+    int threads;
+
+    @Option(names = "--data", description = "Official N-MNIST root on this machine (default: the run's setting).")
+    Path data;
+
+    @Option(names = "--work-dir", description = "Converted-data and cache directory on this machine (default: the run's).")
+    Path workDir;
+
+    @Option(names = "--heartbeat-timeout", defaultValue = "15",
+            description = "Seconds without a heartbeat before a member is dropped (default: ${DEFAULT-VALUE}).")
+    int heartbeatSeconds;
+
+    @Option(names = "--parent-pid", description = "Exit when the process with this id ends (for scripts and tests).")
+    Long parentPid;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ClusterSettings settings = new ClusterSettings(clusterName, bind, port, portCount,
+                members != null ? members : List.of(bind + ":" + port + "-" + (port + portCount - 1)), heartbeatSeconds);
+        BackendOptions opts = BackendOptions.defaults()
+                .withThreads(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads).withDevice(device);
+        try (Backend b = Backends.create(backend, opts)) {
+            WorkerNode node = new WorkerNode(b, data, workDir);
+            Map<String, String> attrs = Map.of(Wire.ATTR_ROLE, Wire.ROLE_WORKER,
+                    Wire.ATTR_PROTOCOL, Integer.toString(Wire.PROTOCOL_VERSION), Wire.ATTR_VERSION, Wire.softwareVersion(),
+                    Wire.ATTR_BACKEND, b.name(), Wire.ATTR_DEVICE, b.device());
+            Coordinator.quietHazelcastLogs();
+            HazelcastInstance hz = Hazelcast.newHazelcastInstance(settings.hazelcastConfig(
+                    "eggroll-worker-" + ProcessHandle.current().pid(), false, attrs, Map.of(Wire.WORKER_KEY, node)));
+            CountDownLatch down = new CountDownLatch(1);
+            hz.getLifecycleService().addLifecycleListener(e -> {
+                if (e.getState() == LifecycleEvent.LifecycleState.SHUTDOWN) {
+                    down.countDown();
+                }
+            });
+            if (parentPid != null) {
+                ProcessHandle.of(parentPid).ifPresentOrElse(
+                        p -> p.onExit().thenRun(hz::shutdown),
+                        hz::shutdown);
+            }
+            var local = hz.getCluster().getLocalMember().getAddress();
+            node.setAddress(local.getHost() + ":" + local.getPort());
+            System.out.printf("%s ready in cluster '%s' (%d member%s)%n", node.describe(), clusterName,
+                    hz.getCluster().getMembers().size(), hz.getCluster().getMembers().size() == 1 ? "" : "s");
+            System.out.flush();
+            down.await();
+        }
+        return 0;
+    }
+}
