@@ -102,7 +102,9 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--suite must be one of " + SUITES + ", got '" + suite + "'");
         }
         Settings s = settings();
-        String command = "eggroll bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        String command = "eggroll " + (args.isEmpty() || !args.getFirst().equals("bench") ? "bench " : "")
+                + String.join(" ", args);
         long t0 = System.nanoTime();
         Report report = switch (suite) {
             case "throughput" -> ThroughputSuite.run(s, command);

@@ -50,7 +50,7 @@ public record Workload(String name, SnnConfig net, int population, int batch, in
             cfg.network.hidden = hidden.clone();
         }
         SnnConfig net = cfg.networkConfig(NMNIST_INPUTS, NMNIST_CLASSES);
-        return of("nmnist " + Arrays.toString(net.sizes()).replace(", ", "-"), net,
+        return of("nmnist", net,
                 population > 0 ? population : cfg.es.population, batch > 0 ? batch : cfg.batch,
                 timesteps > 0 ? timesteps : cfg.data.timesteps, density, seed);
     }
