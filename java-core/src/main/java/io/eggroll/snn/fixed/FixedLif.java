@@ -1,0 +1,87 @@
+package io.eggroll.snn.fixed;
+
+/**
+ * Lava's bit-accurate CUBA LIF and Dense arithmetic (shared/FORMATS.md sections 3.4 and 3.5),
+ * the Java port of {@code kernels/.../eggroll_fixed.h}. Both are checked against FORMATS.md's
+ * reference trace and against each other on random networks.
+ *
+ * <pre>
+ * Dense:  acc_j = sum_{active i, increasing} w[i n + j];  a_j = wexp &gt;= 0 ? acc_j &lt;&lt; wexp : acc_j &gt;&gt; -wexp
+ * LIF:    u = sign(p) (|p| &gt;&gt; 12) + (a &lt;&lt; 6),  p = u (4096 - (du + 1));  one wrap into 24 bits
+ *         v = sign(q) (|q| &gt;&gt; 12) + u + effBias,  q = v (4096 - dv);   saturate to +-(2^23 - 1)
+ *         spike = v &gt; vth &lt;&lt; 6;  if spike: v = 0
+ * </pre>
+ * Products and sums are formed in {@code long}; the state is stored in {@code int}.
+ */
+public final class FixedLif {
+
+    public static final int DECAY_SHIFT = 12;
+    public static final int DECAY_UNITY = 1 << DECAY_SHIFT;
+    public static final int VTH_SHIFT = 6;
+    public static final int ACT_SHIFT = 6;
+    /** Lava adds 1 to the current decay ({@code ds_offset}), so {@code du = 4095} clears u every step. */
+    public static final int DS_OFFSET = 1;
+    public static final int DM_OFFSET = 0;
+    /** 2^23: the state is 24-bit signed. */
+    public static final int MAX_UV = 1 << 23;
+    /** Largest threshold mantissa (17 bits). */
+    public static final int MAX_VTH = (1 << 17) - 1;
+    /** Largest decay value (12 bits). */
+    public static final int MAX_DECAY = DECAY_UNITY - 1;
+    /** Bias mantissa range (13-bit signed). */
+    public static final int MIN_BIAS_MANT = -4096;
+    public static final int MAX_BIAS_MANT = 4095;
+
+    private FixedLif() {}
+
+    /** {@code sign(x k) (|x k| >> 12)}: the decay's truncation toward zero. */
+    public static long decay(long x, int keep) {
+        long p = x * keep;
+        return p < 0 ? -((-p) >> DECAY_SHIFT) : p >> DECAY_SHIFT;
+    }
+
+    /** A left shift for {@code e >= 0}, an arithmetic (flooring) right shift for {@code e < 0}. */
+    public static long shift(long x, int e) {
+        return e >= 0 ? x * (1L << e) : x >> -e;
+    }
+
+    /** Dense: {@code a[j] = shift(sum_k w[active[k] n + j], wexp)} for {@code j < n}. */
+    public static void dense(int[] w, int n, int[] active, int count, int wexp, int[] a, int aOff) {
+        for (int j = 0; j < n; j++) {
+            long acc = 0;
+            for (int k = 0; k < count; k++) {
+                acc += w[active[k] * n + j];
+            }
+            a[aOff + j] = (int) shift(acc, wexp);
+        }
+    }
+
+    /**
+     * One CUBA LIF step for {@code n} neurons whose state lives at {@code u[off..off+n)},
+     * {@code v[off..off+n)}. {@code biasMant} may be null (no bias). Writes the indices of the
+     * neurons that spiked, increasing, into {@code spikes}; returns their number.
+     */
+    public static int step(int n, int[] u, int[] v, int off, int[] a, int du, int dv, int vth, int[] biasMant,
+                           int biasExp, int[] spikes) {
+        long effVth = (long) vth << VTH_SHIFT;
+        int count = 0;
+        for (int j = 0; j < n; j++) {
+            long uu = decay(u[off + j], DECAY_UNITY - (du + DS_OFFSET)) + ((long) a[j] << ACT_SHIFT);
+            if (uu > MAX_UV) {
+                uu -= 2L * MAX_UV;
+            } else if (uu <= -MAX_UV) {
+                uu += 2L * MAX_UV;
+            }
+            long bias = biasMant == null ? 0 : shift(biasMant[j], biasExp);
+            long vv = decay(v[off + j], DECAY_UNITY - (dv + DM_OFFSET)) + uu + bias;
+            vv = Math.clamp(vv, -(MAX_UV - 1), MAX_UV - 1);
+            if (vv > effVth) {
+                spikes[count++] = j;
+                vv = 0;
+            }
+            u[off + j] = (int) uu;
+            v[off + j] = (int) vv;
+        }
+        return count;
+    }
+}

@@ -1,0 +1,153 @@
+package io.eggroll.snn.fixed;
+
+import io.eggroll.snn.SpikeBatch;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A feed-forward network of fixed-point Dense + CUBA LIF layers: what Lava runs bit-accurately
+ * and what a NetX export describes.
+ *
+ * <p>With {@code denseDelay} (Lava's {@code Dense} sends its sum on the next step), layer l's
+ * LIF sees at step t the spikes its input produced at step t - 1, so an L-layer network needs
+ * {@code T + L} steps for the last input frame to reach the output; {@link #steps(int)} gives
+ * that count and the extra steps see no input spikes. Without the delay every layer updates
+ * within the step, as the float model does.
+ */
+public record FixedNetwork(List<FixedLayer> layers, boolean denseDelay) {
+
+    public FixedNetwork {
+        layers = List.copyOf(layers);
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("a network needs at least one layer");
+        }
+        for (int l = 1; l < layers.size(); l++) {
+            if (layers.get(l).fanIn() != layers.get(l - 1).fanOut()) {
+                throw new IllegalArgumentException("layer " + l + " takes " + layers.get(l).fanIn()
+                        + " inputs but layer " + (l - 1) + " has " + layers.get(l - 1).fanOut() + " neurons");
+            }
+        }
+    }
+
+    /** Layer widths, input first. */
+    public int[] sizes() {
+        int[] s = new int[layers.size() + 1];
+        s[0] = layers.getFirst().fanIn();
+        for (int l = 0; l < layers.size(); l++) {
+            s[l + 1] = layers.get(l).fanOut();
+        }
+        return s;
+    }
+
+    public int inputs() {
+        return layers.getFirst().fanIn();
+    }
+
+    public int outputs() {
+        return layers.getLast().fanOut();
+    }
+
+    /** Neurons over all layers (the width of a raster row). */
+    public int neurons() {
+        int n = 0;
+        for (FixedLayer l : layers) {
+            n += l.fanOut();
+        }
+        return n;
+    }
+
+    /** Steps to run for {@code inputSteps} input frames: {@code T + L} with the Dense delay, else T. */
+    public int steps(int inputSteps) {
+        return inputSteps + (denseDelay ? layers.size() : 0);
+    }
+
+    /**
+     * Everything one run produces: {@code raster[t * neurons + k]} is 1 where neuron k (layers
+     * concatenated) spiked at step t; {@code u}, {@code v} are the final states.
+     */
+    public record Trace(int steps, int neurons, byte[] raster, int[] u, int[] v) {
+        /** Spikes of layer neurons {@code [from, from + n)} summed over all steps. */
+        public int[] counts(int from, int n) {
+            int[] c = new int[n];
+            for (int t = 0; t < steps; t++) {
+                for (int j = 0; j < n; j++) {
+                    c[j] += raster[t * neurons + from + j];
+                }
+            }
+            return c;
+        }
+    }
+
+    /**
+     * Runs one sample: step t (< stepsIn) has the input spikes
+     * {@code indices[offsets[base + t] .. offsets[base + t + 1])}.
+     */
+    public Trace trace(int[] offsets, int base, int[] indices, int stepsIn, int stepsTotal) {
+        int neurons = neurons();
+        byte[] raster = new byte[stepsTotal * neurons];
+        int[] u = new int[neurons];
+        int[] v = new int[neurons];
+        simulate(offsets, base, indices, stepsIn, stepsTotal, u, v, raster, null);
+        return new Trace(stepsTotal, neurons, raster, u, v);
+    }
+
+    /** The readout of one batch sample: spike counts of the last layer over {@link #steps(int)} steps. */
+    public float[] spikeCounts(SpikeBatch batch, int sample) {
+        int neurons = neurons();
+        int[] counts = new int[outputs()];
+        int t = batch.timesteps();
+        simulate(batch.offsets(), sample * t, batch.indices(), t, steps(t), new int[neurons], new int[neurons], null,
+                counts);
+        float[] out = new float[counts.length];
+        for (int j = 0; j < counts.length; j++) {
+            out[j] = counts[j];
+        }
+        return out;
+    }
+
+    private void simulate(int[] offsets, int base, int[] indices, int stepsIn, int stepsTotal, int[] u, int[] v,
+                          byte[] raster, int[] lastCounts) {
+        int width = Arrays.stream(sizes()).max().orElseThrow();
+        int neurons = u.length;
+        int[] in = new int[width];
+        int[] out = new int[width];
+        int[] a = new int[width];
+        int[] pending = new int[neurons];
+        int last = layers.size() - 1;
+        for (int t = 0; t < stepsTotal; t++) {
+            int count = 0;
+            if (t < stepsIn) {
+                int from = offsets[base + t];
+                count = offsets[base + t + 1] - from;
+                System.arraycopy(indices, from, in, 0, count);
+            }
+            int off = 0;
+            for (int l = 0; l <= last; l++) {
+                FixedLayer layer = layers.get(l);
+                int n = layer.fanOut();
+                if (denseDelay) {
+                    System.arraycopy(pending, off, a, 0, n);
+                    FixedLif.dense(layer.weights(), n, in, count, layer.weightExp(), pending, off);
+                } else {
+                    FixedLif.dense(layer.weights(), n, in, count, layer.weightExp(), a, 0);
+                }
+                count = FixedLif.step(n, u, v, off, a, layer.du(), layer.dv(), layer.vth(), layer.biasMant(),
+                        layer.biasExp(), out);
+                if (raster != null) {
+                    for (int k = 0; k < count; k++) {
+                        raster[t * neurons + off + out[k]] = 1;
+                    }
+                }
+                if (l == last && lastCounts != null) {
+                    for (int k = 0; k < count; k++) {
+                        lastCounts[out[k]]++;
+                    }
+                }
+                int[] swap = in;
+                in = out;
+                out = swap;
+                off += n;
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.eggroll.snn.fixed;
+
+import io.eggroll.snn.Params;
+import io.eggroll.snn.Readout;
+import io.eggroll.snn.SnnConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Maps the float LIF network onto Loihi 2 fixed point (shared/FORMATS.md section 3.6,
+ * generalised to a scale per layer).
+ *
+ * <p>Layer l gets a scale {@code s = 2^p}: a float weight w becomes the even integer
+ * {@code 2 rint(w s / 2)} clamped to [-256, 254] (8-bit mixed-sign mantissa times 2, the grid a
+ * NetX file stores and Lava's Dense keeps exactly), the threshold theta becomes
+ * {@code vth = rint(theta s)} (spike when {@code v > vth << 6}), a bias b becomes
+ * {@code rint(b s)} clamped to 13 bits with {@code bias_exp = 6}. Every term of the membrane
+ * equation is multiplied by the same {@code s 2^6}, so the float and integer networks differ only
+ * by rounding, saturation and the strict {@code >}. p is the largest integer in [0, 16] with
+ * {@code max|W| s <= 254}, {@code max|b| s <= 4095} and {@code theta s <= 131071}: the finest grid
+ * that holds the layer's weights (on the chip this is a shared weight exponent of {@code -p}
+ * relative to the threshold; the file keeps {@code weight_exp = 0} and carries the scale in
+ * {@code vThMant}). Decays: {@code du = 4095} (the current holds one step's input, so CUBA
+ * reduces to the plain LIF), {@code dv = rint((1 - beta) 4096)}.
+ */
+public final class LoihiQuantizer {
+
+    public static final int MIN_WEIGHT = -256;
+    public static final int MAX_WEIGHT = 254;
+    public static final int BIAS_EXP = 6;
+    public static final int MAX_SCALE_EXP = 16;
+    /** {@code du} that clears the current every step (iDecay 4096 in NetX). */
+    public static final int DU_NO_MEMORY = FixedLif.MAX_DECAY;
+
+    private LoihiQuantizer() {}
+
+    /** Rejects what Loihi's LIF cannot run; the message names the setting. */
+    public static void checkExpressible(SnnConfig cfg) {
+        if (cfg.readout() != Readout.SPIKE_COUNT) {
+            throw new IllegalArgumentException("Loihi fixed point needs network.readout = SPIKE_COUNT; "
+                    + cfg.readout() + " (a non-spiking membrane readout) has no Loihi LIF equivalent");
+        }
+        if (Math.rint(cfg.threshold()) > FixedLif.MAX_VTH) {
+            throw new IllegalArgumentException("network.threshold = " + cfg.threshold()
+                    + " exceeds the 17-bit threshold mantissa even at scale 1");
+        }
+    }
+
+    /** {@code dv} for a float decay beta: {@code rint((1 - beta) 4096)}. */
+    public static int voltageDecay(float beta) {
+        return (int) Math.clamp(Math.rint((1.0f - beta) * (double) FixedLif.DECAY_UNITY), 0, FixedLif.MAX_DECAY);
+    }
+
+    /** The scale exponent p of a layer (see the class comment). */
+    public static int scaleExponent(float[] weights, float[] bias, float threshold) {
+        double maxW = maxAbs(weights);
+        double maxB = maxAbs(bias);
+        for (int p = MAX_SCALE_EXP; p > 0; p--) {
+            double s = Math.scalb(1.0, p);
+            if (maxW * s <= MAX_WEIGHT && maxB * s <= FixedLif.MAX_BIAS_MANT && Math.rint(threshold * s) <= FixedLif.MAX_VTH) {
+                return p;
+            }
+        }
+        return 0;
+    }
+
+    private static double maxAbs(float[] x) {
+        double m = 0;
+        for (float f : x) {
+            m = Math.max(m, Math.abs(f));
+        }
+        return m;
+    }
+
+    /** The integer weight for float w at scale exponent p. */
+    public static int weight(float w, int p) {
+        double q = 2 * Math.rint(Math.scalb((double) w, p - 1));
+        return (int) Math.clamp(q, MIN_WEIGHT, MAX_WEIGHT);
+    }
+
+    /** The bias mantissa for float b at scale exponent p. */
+    public static int biasMantissa(float b, int p) {
+        return (int) Math.clamp(Math.rint(Math.scalb((double) b, p)), FixedLif.MIN_BIAS_MANT, FixedLif.MAX_BIAS_MANT);
+    }
+
+    /** The threshold mantissa for float theta at scale exponent p. */
+    public static int thresholdMantissa(float theta, int p) {
+        return (int) Math.clamp(Math.rint(Math.scalb((double) theta, p)), 0, FixedLif.MAX_VTH);
+    }
+
+    /** Quantises every weight of a layer into {@code out} (m x n, same layout). */
+    public static void weights(float[] w, int p, int[] out) {
+        for (int i = 0; i < w.length; i++) {
+            out[i] = weight(w[i], p);
+        }
+    }
+
+    /** One layer at scale exponent p. */
+    public static FixedLayer layer(SnnConfig cfg, int l, float[] w, float[] b, int p) {
+        int[] wi = new int[w.length];
+        weights(w, p, wi);
+        return layer(cfg, l, wi, b, p);
+    }
+
+    /** One layer at scale exponent p whose weights are already integers (used as given, not copied). */
+    public static FixedLayer layer(SnnConfig cfg, int l, int[] wi, float[] b, int p) {
+        int[] bi = new int[b.length];
+        for (int j = 0; j < b.length; j++) {
+            bi[j] = biasMantissa(b[j], p);
+        }
+        return new FixedLayer(cfg.fanIn(l), cfg.fanOut(l), wi, 0, bi, BIAS_EXP, DU_NO_MEMORY,
+                voltageDecay(cfg.decay()), thresholdMantissa(cfg.threshold(), p), p);
+    }
+
+    /** Post-training quantisation of a float network (each layer at its own scale). */
+    public static FixedNetwork quantize(Params params, boolean denseDelay) {
+        SnnConfig cfg = params.config();
+        checkExpressible(cfg);
+        List<FixedLayer> layers = new ArrayList<>();
+        for (int l = 0; l < cfg.layers(); l++) {
+            float[] w = params.weights(l);
+            float[] b = params.bias(l);
+            layers.add(layer(cfg, l, w, b, scaleExponent(w, b, cfg.threshold())));
+        }
+        return new FixedNetwork(layers, denseDelay);
+    }
+
+    /** The float weights a fixed-point network stands for: {@code w_int 2^-p} (for NIR and float evaluation). */
+    public static Params dequantize(FixedNetwork net, SnnConfig cfg) {
+        Params p = new Params(cfg);
+        for (int l = 0; l < net.layers().size(); l++) {
+            FixedLayer layer = net.layers().get(l);
+            float[] w = p.weights(l);
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) Math.scalb((double) layer.weights()[i], -layer.scaleExp());
+            }
+            float[] b = p.bias(l);
+            for (int j = 0; j < b.length; j++) {
+                b[j] = (float) Math.scalb(FixedLif.shift(layer.biasMant()[j], layer.biasExp() - BIAS_EXP), -layer.scaleExp());
+            }
+        }
+        return p;
+    }
+}

@@ -1,0 +1,122 @@
+package io.eggroll.backend.fixed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eggroll.backend.ModelState;
+import io.eggroll.backend.cpu.CpuBackend;
+import io.eggroll.es.EsConfig;
+import io.eggroll.es.Eggroll;
+import io.eggroll.es.Generation;
+import io.eggroll.es.OptimizerConfig;
+import io.eggroll.snn.Params;
+import io.eggroll.snn.SnnConfig;
+import io.eggroll.snn.SpikeBatch;
+import io.eggroll.snn.fixed.FixedLayer;
+import io.eggroll.snn.fixed.FixedNetwork;
+import io.eggroll.snn.fixed.LoihiQuantizer;
+import io.eggroll.testing.Fixtures;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class LoihiSimBackendTest {
+
+    static final SnnConfig NET = SnnConfig.of(24, 12, 5);
+
+    static ModelState state(long seed) {
+        Params p = Params.init(NET, seed, 2f);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int l = 0; l < NET.layers(); l++) {
+            System.arraycopy(Fixtures.randomArray(rnd, NET.fanOut(l), 0.2), 0, p.bias(l), 0, NET.fanOut(l));
+        }
+        return ModelState.fresh(p, OptimizerConfig.sgd(0.1f));
+    }
+
+    /** The member's network built the obvious way: materialise W + sigma_r s A B^T, then quantise. */
+    static FixedNetwork reference(ModelState st, Generation g, int member) {
+        EsConfig es = g.es();
+        Params p = st.params();
+        float ss = Generation.sign(member) * es.sigmaLowRank();
+        List<FixedLayer> layers = new ArrayList<>();
+        for (int l = 0; l < NET.layers(); l++) {
+            int m = NET.fanIn(l);
+            int n = NET.fanOut(l);
+            int r = es.rank();
+            float[] a = new float[m * r];
+            float[] b = new float[n * r];
+            float[] e = new float[n];
+            Eggroll.factorA(g.seed(), Generation.pair(member), g.index(), l, es.noise(), m, r, a);
+            Eggroll.factorB(g.seed(), Generation.pair(member), g.index(), l, es.noise(), n, r, b);
+            Eggroll.biasNoise(g.seed(), Generation.pair(member), g.index(), l, es.noise(), n, e);
+            float[] w = new float[m * n];
+            float[] row = new float[n];
+            for (int i = 0; i < m; i++) {
+                Eggroll.expand(java.util.Arrays.copyOfRange(a, i * r, i * r + r), b, r, n, row, 0);
+                for (int j = 0; j < n; j++) {
+                    w[i * n + j] = p.weights(l)[i * n + j] + ss * row[j];
+                }
+            }
+            float[] bias = p.bias(l).clone();
+            for (int j = 0; j < n; j++) {
+                bias[j] += Generation.sign(member) * es.sigma() * e[j];
+            }
+            int scale = LoihiQuantizer.scaleExponent(p.weights(l), p.bias(l), NET.threshold());
+            layers.add(LoihiQuantizer.layer(NET, l, w, bias, scale));
+        }
+        return new FixedNetwork(layers, true);
+    }
+
+    @Test
+    void everyMemberRunsItsQuantisedPerturbedNetwork() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        SpikeBatch batch = Fixtures.randomBatch(rnd, 3, 9, NET.inputs(), 0.3, NET.outputs());
+        ModelState st = state(5);
+        Generation g = new Generation(77, 4, EsConfig.eggroll(6, 2, 0.05f));
+        try (LoihiSimBackend b = new LoihiSimBackend(2)) {
+            b.load(st);
+            float[] out = b.evaluate(batch, g);
+            int c = NET.outputs();
+            double total = 0;
+            for (int member = 0; member < 6; member++) {
+                FixedNetwork ref = reference(st, g, member);
+                for (int s = 0; s < batch.samples(); s++) {
+                    float[] exp = ref.spikeCounts(batch, s);
+                    float[] got = java.util.Arrays.copyOfRange(out, (member * 3 + s) * c, (member * 3 + s + 1) * c);
+                    assertThat(got).as("member %d sample %d", member, s).containsExactly(exp);
+                    for (float x : got) {
+                        total += x;
+                    }
+                }
+            }
+            assertThat(total).as("the network must spike for the test to mean anything").isGreaterThan(0);
+            // A slice of pairs gives the same readouts as the full evaluation.
+            float[] slice = b.evaluate(batch, g, 1, 2);
+            assertThat(slice).containsExactly(java.util.Arrays.copyOfRange(out, 2 * 3 * c, 6 * 3 * c));
+        }
+    }
+
+    @Test
+    void resultsDoNotDependOnTheThreadCountAndUpdatesMatchTheCpuBackend() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        SpikeBatch batch = Fixtures.randomBatch(rnd, 4, 7, NET.inputs(), 0.25, NET.outputs());
+        Generation g = new Generation(9, 0, EsConfig.eggroll(8, 1, 0.03f));
+        float[] fitness = Fixtures.randomArray(rnd, 8, 1);
+        try (LoihiSimBackend one = new LoihiSimBackend(1); LoihiSimBackend two = new LoihiSimBackend(2);
+             CpuBackend cpu = new CpuBackend(2)) {
+            one.load(state(1));
+            two.load(state(1));
+            cpu.load(state(1));
+            assertThat(two.evaluate(batch, g)).containsExactly(one.evaluate(batch, g));
+            two.update(g, fitness, 8);
+            cpu.update(g, fitness, 8);
+            assertThat(two.state().params().sha256()).isEqualTo(cpu.state().params().sha256());
+            // infer runs the unperturbed quantised network.
+            float[] inf = two.infer(batch);
+            FixedNetwork q = LoihiQuantizer.quantize(cpu.state().params(), true);
+            for (int s = 0; s < batch.samples(); s++) {
+                assertThat(java.util.Arrays.copyOfRange(inf, s * 5, s * 5 + 5)).containsExactly(q.spikeCounts(batch, s));
+            }
+        }
+    }
+}
