@@ -1,0 +1,163 @@
+package io.eggroll.backend.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eggroll.backend.Backend;
+import io.eggroll.backend.cpu.CpuBackend;
+import io.eggroll.es.EsMode;
+import io.eggroll.es.Generation;
+import io.eggroll.rng.NoiseKind;
+import io.eggroll.snn.Readout;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The conformance suite every faster backend runs against the cpu reference, on fresh random
+ * networks and inputs (the seed of each run is printed; set {@code -Deggroll.conformance.seed=S}
+ * to replay one). Subclass it, create the backend in {@link #createBackend()} (skipping with an
+ * assumption when the backend cannot run here), and expose its noise generator in
+ * {@link #noiseProbe}. The bounds are stated in {@link Conformance}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class BackendConformanceTest {
+
+    /** Random cases per readout/update check; sized so the whole suite takes seconds. */
+    protected int cases() {
+        return 12;
+    }
+
+    /** Largest layer width of the random networks. */
+    protected int maxWidth() {
+        return 48;
+    }
+
+    /** The backend under test; called once per test class. */
+    protected abstract Backend createBackend();
+
+    /** The backend's device-side noise, for the bit-identity check. */
+    protected abstract NoiseProbe noiseProbe(Backend backend);
+
+    protected Backend candidate;
+    protected Backend reference;
+    protected long seed;
+
+    @BeforeAll
+    void setUpBackends() {
+        String fixed = System.getProperty("eggroll.conformance.seed");
+        seed = fixed != null ? Long.parseLong(fixed) : new SplittableRandom().nextLong();
+        System.out.println(getClass().getSimpleName() + ": conformance seed " + seed
+                + " (replay with -Deggroll.conformance.seed=" + seed + ")");
+        candidate = createBackend();
+        reference = new CpuBackend(2);
+    }
+
+    @AfterAll
+    void tearDownBackends() {
+        if (candidate != null) {
+            candidate.close();
+        }
+        if (reference != null) {
+            reference.close();
+        }
+    }
+
+    protected ConformanceCase randomCase(int i) {
+        return ConformanceCase.random(seed * 31 + i, maxWidth(), i);
+    }
+
+    @Test
+    void noiseIsBitIdenticalToTheJavaStreams() {
+        Conformance.NoiseResult r = Conformance.noise(noiseProbe(candidate), seed, 256);
+        assertThat(r.mismatches()).as("noise values not bit-identical (first: %s)", r.firstMismatch()).isZero();
+        assertThat(r.checked()).isEqualTo(2 * 5 * 256);
+    }
+
+    @Test
+    void readoutsAgreeWithTheCpuBackendOnRandomNetworks() {
+        Conformance.ReadoutResult total = Conformance.ReadoutResult.empty();
+        boolean sawFullRank = false;
+        boolean sawRademacher = false;
+        boolean sawMembrane = false;
+        boolean sawDeep = false;
+        for (int i = 0; i < cases(); i++) {
+            ConformanceCase c = randomCase(i);
+            sawFullRank |= c.generation().es().mode() == EsMode.FULL_RANK;
+            sawRademacher |= c.generation().es().noise() == NoiseKind.RADEMACHER;
+            sawMembrane |= c.state().network().readout() == Readout.MEMBRANE;
+            sawDeep |= c.state().network().layers() > 1;
+            Conformance.ReadoutResult r = Conformance.evaluate(reference, candidate, c);
+            assertThat(r.maxFitnessExcess()).as("fitness difference beyond the stated bound, %s", c).isLessThanOrEqualTo(0);
+            total = total.plus(r);
+        }
+        assertThat(total.agreement()).as("identical (member, sample) readouts; first difference: %s",
+                total.firstDifference()).isGreaterThanOrEqualTo(Conformance.READOUT_AGREEMENT);
+        assertThat(sawFullRank && sawRademacher && sawMembrane && sawDeep)
+                .as("the random cases cover full rank, Rademacher noise, membrane readouts and deep networks "
+                        + "(seed %d)", seed).isTrue();
+    }
+
+    @Test
+    void inferenceAgreesWithTheCpuBackend() {
+        Conformance.ReadoutResult total = Conformance.ReadoutResult.empty();
+        for (int i = 0; i < cases(); i++) {
+            total = total.plus(Conformance.infer(reference, candidate, randomCase(1000 + i)));
+        }
+        assertThat(total.agreement()).as("first difference: %s", total.firstDifference())
+                .isGreaterThanOrEqualTo(Conformance.READOUT_AGREEMENT);
+    }
+
+    @Test
+    void readoutsAreNotTrivial() {
+        // Guards the suite itself: the random networks must spike, or agreement proves nothing.
+        double active = 0;
+        for (int i = 0; i < cases(); i++) {
+            ConformanceCase c = randomCase(i);
+            reference.load(c.state());
+            float[] r = reference.evaluate(c.batch(), c.generation());
+            long nonzero = 0;
+            for (float x : r) {
+                nonzero += x != 0f ? 1 : 0;
+            }
+            active += (double) nonzero / r.length;
+        }
+        assertThat(active / cases()).as("fraction of non-zero readouts").isGreaterThan(0.05);
+    }
+
+    @Test
+    void pairSlicesGiveTheSameReadoutsAsTheWholePopulation() {
+        ConformanceCase c = randomCase(77);
+        Generation g = c.generation();
+        candidate.load(c.state());
+        float[] all = candidate.evaluate(c.batch(), g);
+        int pairs = g.es().pairs();
+        int first = pairs / 3;
+        int count = Math.max(1, pairs - first - 1);
+        float[] slice = candidate.evaluate(c.batch(), g, first, count);
+        int row = c.batch().samples() * c.state().network().outputs();
+        assertThat(slice).containsExactly(java.util.Arrays.copyOfRange(all, 2 * first * row, 2 * (first + count) * row));
+        assertThat(candidate.evaluate(c.batch(), g)).as("same inputs, same bits").containsExactly(all);
+    }
+
+    @Test
+    void updatesAgreeWithTheCpuBackend() {
+        for (int i = 0; i < cases(); i++) {
+            ConformanceCase c = randomCase(2000 + i);
+            Conformance.UpdateResult r = Conformance.update(reference, candidate, c, 3);
+            assertThat(r.maxRelative()).as("largest relative difference: %s", r.worst())
+                    .isLessThanOrEqualTo(Conformance.UPDATE_RELATIVE);
+        }
+    }
+
+    @Test
+    void stateRoundTripsThroughTheBackend() {
+        ConformanceCase c = randomCase(3000);
+        candidate.load(c.state());
+        var back = candidate.state();
+        assertThat(back.params().sha256()).isEqualTo(c.state().params().sha256());
+        assertThat(back.network()).isEqualTo(c.state().network());
+        assertThat(back.optimizerState().step()).isEqualTo(c.state().optimizerState().step());
+    }
+}
