@@ -129,6 +129,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress line.")
     boolean quiet;
 
+    @picocli.CommandLine.Mixin
+    io.eggroll.cluster.ClusterOptions cluster = new io.eggroll.cluster.ClusterOptions();
+
     @Override
     public Integer call() throws IOException {
         TrainConfig cfg;
@@ -197,13 +200,18 @@ final class TrainCommand implements Callable<Integer> {
                     cfg.es.mode, cfg.es.population, cfg.es.mode == EsMode.EGGROLL ? " r=" + cfg.es.rank : "",
                     cfg.es.sigma, b.device());
             Trainer trainer = new Trainer(cfg, taskData.train(), taskData.heldout(), b, run);
+            io.eggroll.cluster.ClusterTrainer clustered = cluster.enabled()
+                    ? cluster.trainer(cfg, taskData.train(), taskData.heldout(), b, run) : null;
+            java.util.function.Consumer<io.eggroll.train.TrainListener> listen =
+                    clustered != null ? clustered::listen : trainer::listen;
             if (!quiet) {
-                trainer.listen(Progress.forConsole());
+                listen.accept(Progress.forConsole());
             }
             for (TrainListenerFactory f : java.util.ServiceLoader.load(TrainListenerFactory.class)) {
-                f.create(run, cfg, start - 1).ifPresent(trainer::listen);
+                f.create(run, cfg, start - 1).ifPresent(listen);
             }
-            Trainer.Result result = trainer.run(state, start, elapsed);
+            Trainer.Result result = clustered != null ? clustered.run(state, start, elapsed)
+                    : trainer.run(state, start, elapsed);
             Trainer.Evaluation full = Trainer.evaluate(b, taskData.heldout(), 0, 512);
             writeSummary(run, cfg, result, full);
             System.out.printf(Locale.ROOT, "held-out accuracy: %.2f%% (%d samples of %s) after %d generations in %s%n",
