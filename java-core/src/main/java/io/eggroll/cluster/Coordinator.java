@@ -141,8 +141,13 @@ public final class Coordinator implements AutoCloseable {
 
     /** Hazelcast logs warnings and errors only, unless the user configured its level. */
     static void quietHazelcastLogs() {
+        System.setProperty("hazelcast.logging.type", "slf4j");
         if (System.getProperty("org.slf4j.simpleLogger.log.com.hazelcast") == null) {
             System.setProperty("org.slf4j.simpleLogger.log.com.hazelcast", "warn");
+            // Its start-up advice on --add-opens concerns Hazelcast's own data structures, which
+            // this cluster does not use (only scalars travel); see docs/CLUSTER.md for the flags.
+            System.setProperty("org.slf4j.simpleLogger.log.com.hazelcast.instance.impl.HazelcastInstanceFactory",
+                    "error");
         }
     }
 
