@@ -1,0 +1,146 @@
+package io.eggroll.loihi.export;
+
+import io.eggroll.loihi.bridge.Hdf5File;
+import io.eggroll.snn.fixed.FixedLayer;
+import io.eggroll.snn.fixed.FixedNetwork;
+import io.eggroll.snn.fixed.LoihiQuantizer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Lava-DL NetX HDF5 (shared/FORMATS.md sections 3.1 to 3.3), the layout
+ * {@code lava.lib.dl.netx.hdf5.Network} loads:
+ *
+ * <pre>
+ * /layer/0            type "input" (S10, shape (1,)), shape int64 [inputs]
+ * /layer/{l+1}        type "dense", shape int64 [n], inFeatures, outFeatures int64,
+ *                     weight float32 (n, m) holding the integer weights, bias float32 (n,) = bias mantissas,
+ *                     neuron/ type "CUBA", iDecay = du + 1, vDecay = dv, vThMant = vth, refDelay 1,
+ *                     gradedSpike false
+ * /eggroll/           scale_exp int64 (L,), dense_delay, source (ignored by netx)
+ * </pre>
+ * netx sets {@code du = iDecay - 1}, {@code dv = vDecay}, {@code vth = vThMant},
+ * {@code bias_exp = 6}, and recovers the weights exactly (its {@code optimize_weight_bits} keeps
+ * the stored integers as the synaptic input), so {@link #read} rebuilds the very network the
+ * file describes with the same rules.
+ */
+public final class NetxExport {
+
+    private NetxExport() {}
+
+    /** Rejects what a NetX file cannot hold: weight exponents, other bias exponents, weights off the 8-bit grid. */
+    public static void checkExpressible(FixedNetwork net) {
+        for (int l = 0; l < net.layers().size(); l++) {
+            FixedLayer f = net.layers().get(l);
+            if (f.weightExp() != 0) {
+                throw new IllegalArgumentException("NetX cannot express layer " + l + ": weight exponent " + f.weightExp()
+                        + " (the file stores effective integer weights only)");
+            }
+            if (f.biasExp() != LoihiQuantizer.BIAS_EXP) {
+                throw new IllegalArgumentException("NetX cannot express layer " + l + ": bias exponent " + f.biasExp()
+                        + " (netx always uses bias_exp = 6)");
+            }
+            int[] w = f.weights();
+            for (int k = 0; k < w.length; k++) {
+                if (w[k] < LoihiQuantizer.MIN_WEIGHT || w[k] > LoihiQuantizer.MAX_WEIGHT || (w[k] & 1) != 0) {
+                    throw new IllegalArgumentException("NetX cannot express layer " + l + ": weight[" + k / f.fanOut() + "]["
+                            + k % f.fanOut() + "] = " + w[k] + " is not an even integer in [-256, 254] (Lava's 8-bit "
+                            + "mixed-sign Dense)");
+                }
+            }
+        }
+        if (!net.denseDelay()) {
+            throw new IllegalArgumentException("NetX describes Lava's Dense, which always delays by one step; export a "
+                    + "network modelled with the Dense delay");
+        }
+    }
+
+    public static void write(FixedNetwork net, Path out, String source, ScheduleBundle schedule) {
+        checkExpressible(net);
+        try (Hdf5File f = Hdf5File.create(out)) {
+            f.writeStrings("/layer/0/type", false, 10, new String[] {"input"}, 1);
+            f.writeLongs("/layer/0/shape", new long[] {net.inputs()}, 1);
+            long[] scale = new long[net.layers().size()];
+            for (int l = 0; l < net.layers().size(); l++) {
+                FixedLayer layer = net.layers().get(l);
+                String g = "/layer/" + (l + 1);
+                int m = layer.fanIn();
+                int n = layer.fanOut();
+                f.writeStrings(g + "/type", false, 10, new String[] {"dense"}, 1);
+                f.writeLongs(g + "/shape", new long[] {n}, 1);
+                f.writeLongs(g + "/inFeatures", new long[] {m});
+                f.writeLongs(g + "/outFeatures", new long[] {n});
+                float[] w = new float[m * n];
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        w[j * m + i] = layer.weights()[i * n + j];
+                    }
+                }
+                f.writeFloats(g + "/weight", w, n, m);
+                float[] b = new float[n];
+                for (int j = 0; j < n; j++) {
+                    b[j] = layer.biasMant()[j];
+                }
+                f.writeFloats(g + "/bias", b, n);
+                f.writeString(g + "/neuron/type", "CUBA");
+                f.writeLongs(g + "/neuron/iDecay", new long[] {layer.du() + 1L});
+                f.writeLongs(g + "/neuron/vDecay", new long[] {layer.dv()});
+                f.writeLongs(g + "/neuron/vThMant", new long[] {layer.vth()});
+                f.writeLongs(g + "/neuron/refDelay", new long[] {1});
+                f.writeBool(g + "/neuron/gradedSpike", false);
+                scale[l] = layer.scaleExp();
+            }
+            f.writeLongs(ScheduleBundle.GROUP + "/scale_exp", scale, scale.length);
+            f.writeBool(ScheduleBundle.GROUP + "/dense_delay", true);
+            f.writeString(ScheduleBundle.GROUP + "/source", source);
+            if (schedule != null) {
+                schedule.write(f);
+            }
+        }
+    }
+
+    /** The network a NetX file describes, by netx's rules (see the class comment). */
+    public static FixedNetwork read(Path file) {
+        try (Hdf5File f = Hdf5File.openReadOnly(file)) {
+            List<String> names = f.list("/layer");
+            List<FixedLayer> layers = new ArrayList<>();
+            String type0 = f.readString("/layer/0/type");
+            if (!type0.equals("input")) {
+                throw new IllegalArgumentException(file + ": /layer/0 is '" + type0 + "', expected 'input'");
+            }
+            long[] scale = f.info(ScheduleBundle.GROUP + "/scale_exp").exists()
+                    ? f.readLongs(ScheduleBundle.GROUP + "/scale_exp") : null;
+            for (int i = 1; i < names.size(); i++) {
+                String g = "/layer/" + i;
+                String type = f.readString(g + "/type");
+                if (!type.equals("dense")) {
+                    throw new IllegalArgumentException(file + ": " + g + " is a '" + type + "' layer; only 'dense' is supported");
+                }
+                Hdf5File.Info wi = f.dataset(g + "/weight");
+                int n = (int) wi.shape()[0];
+                int m = (int) wi.shape()[1];
+                float[] w = f.readFloats(g + "/weight");
+                int[] wInt = new int[m * n];
+                for (int j = 0; j < n; j++) {
+                    for (int k = 0; k < m; k++) {
+                        wInt[k * n + j] = (int) w[j * m + k];
+                    }
+                }
+                int[] bias = new int[n];
+                if (f.info(g + "/bias").exists()) {
+                    float[] b = f.readFloats(g + "/bias");
+                    for (int j = 0; j < n; j++) {
+                        bias[j] = (int) b[j];
+                    }
+                }
+                int du = (int) f.readLongs(g + "/neuron/iDecay")[0] - 1;
+                int dv = (int) f.readLongs(g + "/neuron/vDecay")[0];
+                int vth = (int) f.readLongs(g + "/neuron/vThMant")[0];
+                layers.add(new FixedLayer(m, n, wInt, 0, bias, LoihiQuantizer.BIAS_EXP, du, dv, vth,
+                        scale == null ? 0 : (int) scale[i - 1]));
+            }
+            return new FixedNetwork(layers, true);
+        }
+    }
+}
