@@ -260,7 +260,7 @@ public final class Coordinator implements AutoCloseable {
                     d.result().cancel(true);
                     failure = "gave no answer within " + options.sliceTimeout().toSeconds() + " s (hung?)";
                 } catch (ExecutionException e) {
-                    failure = reason(e.getCause());
+                    failure = reason(e);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new ClusterException("interrupted while waiting for generation " + g);
@@ -308,7 +308,7 @@ public final class Coordinator implements AutoCloseable {
                 }
             } catch (TimeoutException | ExecutionException e) {
                 LOG.warn("{} could not be verified before generation {}: {}", w, nextGeneration,
-                        e instanceof ExecutionException ee ? reason(ee.getCause()) : "no answer in time");
+                        e instanceof ExecutionException ee ? reason(ee) : "no answer in time");
                 drop(w);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -430,8 +430,8 @@ public final class Coordinator implements AutoCloseable {
                 LOG.warn(r.message);
             }
         } catch (ExecutionException e) {
-            String msg = "worker " + address(a.member()) + " could not join: " + reason(e.getCause());
-            if (!(e.getCause() instanceof MemberLeftException || e.getCause() instanceof TargetNotMemberException)) {
+            String msg = "worker " + address(a.member()) + " could not join: " + reason(e);
+            if (!left(e)) {
                 refused.put(id, msg);
             }
             LOG.warn(msg);
@@ -496,12 +496,23 @@ public final class Coordinator implements AutoCloseable {
         return sb.toString();
     }
 
-    private static String reason(Throwable t) {
-        if (t instanceof MemberLeftException || t instanceof TargetNotMemberException
-                || t instanceof HazelcastInstanceNotActiveException) {
+    /** Why a task failed, in words. Hazelcast's MemberLeftException is itself an ExecutionException. */
+    private static String reason(ExecutionException e) {
+        if (left(e)) {
             return "left the cluster";
         }
+        Throwable t = e.getCause() != null ? e.getCause() : e;
         return "failed: " + (t.getMessage() == null ? t.toString() : t.getMessage());
+    }
+
+    private static boolean left(ExecutionException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MemberLeftException || t instanceof TargetNotMemberException
+                    || t instanceof HazelcastInstanceNotActiveException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String address(Member m) {
