@@ -48,10 +48,9 @@ public final class LifNetwork {
                 }
             }
         }
-        if (membrane) {
-            for (int j = 0; j < outs; j++) {
-                score[j] /= batch.timesteps();
-            }
+        float[] vl = v[layers - 1];
+        for (int j = 0; j < outs; j++) {
+            score[j] = membrane ? score[j] / batch.timesteps() : score[j] + vl[j] / cfg.threshold();
         }
         return score;
     }

@@ -77,7 +77,7 @@ public final class TrainConfig {
         public EsMode mode = EsMode.EGGROLL;
         public int population = 64;
         public int rank = 1;
-        public float sigma = 0.02f;
+        public float sigma = 0.05f;
         public NoiseKind noise = NoiseKind.GAUSSIAN;
         public Shaping shaping = Shaping.CENTERED_RANKS;
         public FitnessKind fitness = FitnessKind.NEG_CROSS_ENTROPY;
@@ -86,8 +86,8 @@ public final class TrainConfig {
     }
 
     public static final class Optimizer {
-        public OptimizerKind kind = OptimizerKind.SGD;
-        public float learningRate = 0.1f;
+        public OptimizerKind kind = OptimizerKind.ADAM;
+        public float learningRate = 0.02f;
         public float momentum = 0f;
         public float beta1 = 0.9f;
         public float beta2 = 0.999f;

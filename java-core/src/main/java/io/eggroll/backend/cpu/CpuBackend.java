@@ -259,10 +259,9 @@ public final class CpuBackend implements Backend {
                         }
                     }
                 }
-                if (membrane) {
-                    for (int j = 0; j < classes; j++) {
-                        out[scoreOff + j] /= steps;
-                    }
+                float[] vl = sc.v[layers - 1];
+                for (int j = 0; j < classes; j++) {
+                    out[scoreOff + j] = membrane ? out[scoreOff + j] / steps : out[scoreOff + j] + vl[j] / theta;
                 }
             }
         }
