@@ -6,6 +6,7 @@
  *   egg_evaluate    the fused kernel: one work-group per (member, sample), looping over time
  *                   steps and layers; generates factor rows from Philox where needed, adds the
  *                   rank-r term (s sigma/sqrt r)(x A) B^T, does the LIF step and the readout
+ *                   (spike count + final v / theta, or the mean membrane)
  *   egg_cat_a       A_cat of a block of pairs (m x kn r), zero where the pair weight is zero
  *   egg_cat_b       B_cat of a block of pairs (kn r x n), each row scaled by its pair weight
  *   egg_lowrank_acc G += A_cat B_cat (one rank-(kn r) product per block of pairs)
@@ -203,10 +204,10 @@ void egg_evaluate(__global const float *params, __global const int *layout, int 
     /* u and the list are rewritten next step: every work-item must be done reading them. */
     barrier(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
   }
-  if (membrane) {
-    for (int j = lid; j < classes; j += EGG_LWS) {
-      score[j] /= (float)steps;
-    }
+  /* Spike counts get the final membrane residue, count + v_T / theta (docs/ENGINE.md). */
+  __global const float *vLast = v + (vOff - classes);
+  for (int j = lid; j < classes; j += EGG_LWS) {
+    score[j] = membrane ? score[j] / (float)steps : score[j] + vLast[j] / threshold;
   }
 }
 
