@@ -225,58 +225,36 @@ public final class Hdf5File implements AutoCloseable {
         return i;
     }
 
-    private MemorySegment read(String name, Type type, Arena a, long count) throws Throwable {
-        MemorySegment out = a.allocate(switch (type) {
-            case F64, I64 -> 8;
-            case F32, I32 -> 4;
-            default -> 1;
-        } * Math.max(1, count));
-        check((int) lib.h5Read.invokeExact(h(), a.allocateFrom(name), type.ordinal(), out, count));
-        return out;
+    /** Reads a whole numeric dataset converted to {@code type}, then turns the bytes into a Java array. */
+    private <T> T read(String name, Type type, int bytes, java.util.function.Function<MemorySegment, T> convert) {
+        long count = dataset(name).count();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(bytes * Math.max(1, count));
+            check((int) lib.h5Read.invokeExact(h(), a.allocateFrom(name), type.ordinal(), out, count));
+            return convert.apply(out.asSlice(0, bytes * count));
+        } catch (Throwable t) {
+            throw EggrollNative.rethrow(t);
+        }
     }
 
     public float[] readFloats(String name) {
-        long n = dataset(name).count();
-        try (Arena a = Arena.ofConfined()) {
-            return n == 0 ? new float[0] : read(name, Type.F32, a, n).asSlice(0, 4 * n).toArray(JAVA_FLOAT);
-        } catch (Throwable t) {
-            throw EggrollNative.rethrow(t);
-        }
+        return read(name, Type.F32, 4, s -> s.toArray(JAVA_FLOAT));
     }
 
     public double[] readDoubles(String name) {
-        long n = dataset(name).count();
-        try (Arena a = Arena.ofConfined()) {
-            return n == 0 ? new double[0] : read(name, Type.F64, a, n).asSlice(0, 8 * n).toArray(JAVA_DOUBLE);
-        } catch (Throwable t) {
-            throw EggrollNative.rethrow(t);
-        }
+        return read(name, Type.F64, 8, s -> s.toArray(JAVA_DOUBLE));
     }
 
     public long[] readLongs(String name) {
-        long n = dataset(name).count();
-        try (Arena a = Arena.ofConfined()) {
-            return n == 0 ? new long[0] : read(name, Type.I64, a, n).asSlice(0, 8 * n).toArray(JAVA_LONG);
-        } catch (Throwable t) {
-            throw EggrollNative.rethrow(t);
-        }
+        return read(name, Type.I64, 8, s -> s.toArray(JAVA_LONG));
     }
 
     public byte[] readBytes(String name) {
-        long n = dataset(name).count();
-        try (Arena a = Arena.ofConfined()) {
-            return n == 0 ? new byte[0] : read(name, Type.U8, a, n).asSlice(0, n).toArray(JAVA_BYTE);
-        } catch (Throwable t) {
-            throw EggrollNative.rethrow(t);
-        }
+        return read(name, Type.U8, 1, s -> s.toArray(JAVA_BYTE));
     }
 
     public boolean readBool(String name) {
-        try (Arena a = Arena.ofConfined()) {
-            return read(name, Type.BOOL, a, dataset(name).count()).get(JAVA_BYTE, 0) != 0;
-        } catch (Throwable t) {
-            throw EggrollNative.rethrow(t);
-        }
+        return read(name, Type.BOOL, 1, s -> s.get(JAVA_BYTE, 0) != 0);
     }
 
     /** Every string of a string dataset, in storage order. */
