@@ -22,7 +22,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--run", required = true, description = "Run directory (e.g. runs/default) or a .ckpt file.")
     Path run;
 
-    @Option(names = "--samples", defaultValue = "0", description = "Evaluate only the first N held-out samples (0 = all).")
+    @Option(names = "--samples", defaultValue = "0", description = "Evaluate only N held-out samples, spread evenly over the set (0 = all).")
     int samples;
 
     @Option(names = "--backend", defaultValue = "cpu", description = "Backend to run on (default: ${DEFAULT-VALUE}).")

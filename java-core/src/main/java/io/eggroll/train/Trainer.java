@@ -171,15 +171,24 @@ public final class Trainer {
         }
     }
 
-    /** Runs the unperturbed network on the first {@code limit} samples (0 = all) in chunks. */
+    /**
+     * Runs the unperturbed network on {@code limit} samples (0 = all) in chunks. A limited
+     * evaluation takes every (size / limit)-th sample, so it covers all classes even when the
+     * dataset is ordered by class.
+     */
     public static Evaluation evaluate(Backend backend, SpikeDataset data, int limit, int chunk) {
         int n = limit == 0 ? data.size() : Math.min(limit, data.size());
+        int size = data.size();
         int classes = data.classes();
         long[][] confusion = new long[classes][classes];
         int correct = 0;
         for (int from = 0; from < n; from += chunk) {
             int to = Math.min(n, from + chunk);
-            SpikeBatch b = SpikeBatch.range(data, from, to);
+            int[] ids = new int[to - from];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = (int) ((long) (from + i) * size / n);
+            }
+            SpikeBatch b = SpikeBatch.gather(data, ids);
             float[] scores = backend.infer(b);
             int c = scores.length / b.samples();
             for (int s = 0; s < b.samples(); s++) {
