@@ -35,6 +35,9 @@ public final class CpuBackend implements Backend {
     /** Pairs per block of the rank-(N r) update product; fixed so results are thread-independent. */
     static final int UPDATE_PAIR_BLOCK = 64;
 
+    /** Columns per tile of the update product (a tile of B_cat rows stays in L2). */
+    static final int COLUMN_TILE = 512;
+
     private final Parallel parallel;
     private ModelState state;
 
@@ -133,40 +136,45 @@ public final class CpuBackend implements Backend {
     /** Per-worker buffers: at most r(m + n) perturbation values per layer in flight. */
     private static final class PairScratch {
         final float[][] factorA;   // EGGROLL: m x r; full rank: m x n (E)
-        final float[][] factorB;   // EGGROLL: n x r
+        final float[][] factorBt;  // EGGROLL: B transposed, r x n (contiguous rows for the expand)
         final float[][] biasNoise; // n
         final float[] shared0;     // (x A0) B0^T (or x E0) for every (sample, step): shared by the pair
-        final float[][] v;
-        final float[] cur;
-        final float[] u;
+        final float[][][] v;       // [member of the pair][layer][neuron]
+        final float[][] cur;       // [member of the pair][neuron]
         final float[] proj;
-        final int[] in;
+        final float[] u;
+        final float[] bTmp;
+        final int[][] in;
         final int[] out;
 
         PairScratch(SnnConfig cfg, EsConfig es, int frames) {
             int layers = cfg.layers();
             factorA = new float[layers][];
-            factorB = new float[layers][];
+            factorBt = new float[layers][];
             biasNoise = new float[layers][];
-            v = new float[layers][];
+            v = new float[2][layers][];
+            int maxN = 0;
             for (int l = 0; l < layers; l++) {
                 int m = cfg.fanIn(l);
                 int n = cfg.fanOut(l);
+                maxN = Math.max(maxN, n);
                 if (es.mode() == EsMode.EGGROLL) {
                     factorA[l] = new float[m * es.rank()];
-                    factorB[l] = new float[n * es.rank()];
+                    factorBt[l] = new float[n * es.rank()];
                 } else {
                     factorA[l] = new float[Math.multiplyExact(m, n)];
                 }
                 biasNoise[l] = new float[n];
-                v[l] = new float[n];
+                v[0][l] = new float[n];
+                v[1][l] = new float[n];
             }
             shared0 = new float[frames * cfg.fanOut(0)];
             int width = cfg.maxWidth();
-            cur = new float[width];
+            cur = new float[][] {new float[width], new float[width]};
             proj = new float[width];
             u = new float[Math.max(1, es.rank())];
-            in = new int[width];
+            bTmp = new float[maxN * Math.max(1, es.rank())];
+            in = new int[][] {new int[width], new int[width]};
             out = new int[width];
         }
     }
@@ -183,7 +191,13 @@ public final class CpuBackend implements Backend {
             int n = cfg.fanOut(l);
             if (lowRank) {
                 Eggroll.factorA(g.seed(), pair, g.index(), l, noise, m, r, sc.factorA[l]);
-                Eggroll.factorB(g.seed(), pair, g.index(), l, noise, n, r, sc.factorB[l]);
+                Eggroll.factorB(g.seed(), pair, g.index(), l, noise, n, r, sc.bTmp);
+                float[] bt = sc.factorBt[l];
+                for (int j = 0; j < n; j++) {
+                    for (int q = 0; q < r; q++) {
+                        bt[q * n + j] = sc.bTmp[j * r + q];
+                    }
+                }
             } else {
                 Eggroll.fullNoise(g.seed(), pair, g.index(), l, noise, m, n, sc.factorA[l]);
             }
@@ -203,63 +217,86 @@ public final class CpuBackend implements Backend {
             }
         }
         float scaleR = lowRank ? es.sigmaLowRank() : es.sigma();
+        float sigma = es.sigma();
         int classes = cfg.outputs();
         boolean membrane = cfg.readout() == Readout.MEMBRANE;
         float decay = cfg.decay();
         float theta = cfg.threshold();
-        for (int sign = 0; sign < 2; sign++) {
-            int member = 2 * pair + sign;
-            float sg = Generation.sign(member);
-            float ss = sg * scaleR;
-            float sb = sg * es.sigma();
-            for (int s = 0; s < samples; s++) {
+        float[] eb0 = es.biasNoise() ? sc.biasNoise[0] : null;
+        float[] curP = sc.cur[0];
+        float[] curM = sc.cur[1];
+        int[] count = new int[2];
+        for (int s = 0; s < samples; s++) {
+            for (int m = 0; m < 2; m++) {
                 for (int l = 0; l < layers; l++) {
-                    java.util.Arrays.fill(sc.v[l], 0f);
+                    java.util.Arrays.fill(sc.v[m][l], 0f);
                 }
-                int scoreOff = ((member - memberOffset) * samples + s) * classes;
-                for (int t = 0; t < steps; t++) {
-                    int off = (s * steps + t) * n0;
-                    float[] cur = sc.cur;
+            }
+            for (int t = 0; t < steps; t++) {
+                int off = (s * steps + t) * n0;
+                // Layer 1 for both members in one pass: they differ only in the sign of the
+                // perturbation, (base - q) being exactly base + (-scale) p.
+                for (int j = 0; j < n0; j++) {
+                    float b = base0[off + j];
+                    float q = scaleR * sc.shared0[off + j];
+                    curP[j] = b + q;
+                    curM[j] = b - q;
+                }
+                if (eb0 != null) {
                     for (int j = 0; j < n0; j++) {
-                        cur[j] = base0[off + j] + ss * sc.shared0[off + j];
+                        float e = sigma * eb0[j];
+                        curP[j] += e;
+                        curM[j] -= e;
                     }
-                    int count = 0;
+                }
+                for (int m = 0; m < 2; m++) {
+                    int member = 2 * pair + m;
+                    float sg = Generation.sign(member);
+                    int scoreOff = ((member - memberOffset) * samples + s) * classes;
+                    float[] cur = sc.cur[m];
+                    int[] in = sc.in[m];
+                    int c = 0;
                     for (int l = 0; l < layers; l++) {
                         int n = cfg.fanOut(l);
                         if (l > 0) {
-                            float[] bl = p.bias(l);
-                            System.arraycopy(bl, 0, cur, 0, n);
-                            Eggroll.gatherRows(p.weights(l), n, sc.in, 0, count, cur, 0);
-                            perturbation(sc, lowRank, l, r, n, sc.in, 0, count, sc.proj, 0);
+                            System.arraycopy(p.bias(l), 0, cur, 0, n);
+                            Eggroll.gatherRows(p.weights(l), n, in, 0, c, cur, 0);
+                            perturbation(sc, lowRank, l, r, n, in, 0, c, sc.proj, 0);
+                            float ss = sg * scaleR;
                             for (int j = 0; j < n; j++) {
                                 cur[j] += ss * sc.proj[j];
                             }
-                        }
-                        if (es.biasNoise()) {
-                            float[] e = sc.biasNoise[l];
-                            for (int j = 0; j < n; j++) {
-                                cur[j] += sb * e[j];
+                            if (es.biasNoise()) {
+                                float sb = sg * sigma;
+                                float[] e = sc.biasNoise[l];
+                                for (int j = 0; j < n; j++) {
+                                    cur[j] += sb * e[j];
+                                }
                             }
                         }
-                        boolean last = l == layers - 1;
-                        if (last && membrane) {
-                            Lif.integrate(sc.v[l], cur, n, decay);
-                            for (int j = 0; j < n; j++) {
-                                out[scoreOff + j] += sc.v[l][j];
-                            }
-                        } else {
-                            count = Lif.step(sc.v[l], cur, n, decay, theta, sc.out);
-                            if (last) {
-                                for (int k = 0; k < count; k++) {
-                                    out[scoreOff + sc.out[k]] += 1f;
+                        float[] v = sc.v[m][l];
+                        if (l == layers - 1) {
+                            if (membrane) {
+                                Lif.integrate(v, cur, n, decay);
+                                for (int j = 0; j < n; j++) {
+                                    out[scoreOff + j] += v[j];
                                 }
                             } else {
-                                System.arraycopy(sc.out, 0, sc.in, 0, count);
+                                c = Lif.step(v, cur, n, decay, theta, sc.out);
+                                for (int k = 0; k < c; k++) {
+                                    out[scoreOff + sc.out[k]] += 1f;
+                                }
                             }
+                        } else {
+                            c = Lif.step(v, cur, n, decay, theta, in);
                         }
                     }
+                    count[m] = c;
                 }
-                float[] vl = sc.v[layers - 1];
+            }
+            for (int m = 0; m < 2; m++) {
+                int scoreOff = ((2 * pair + m - memberOffset) * samples + s) * classes;
+                float[] vl = sc.v[m][layers - 1];
                 for (int j = 0; j < classes; j++) {
                     out[scoreOff + j] = membrane ? out[scoreOff + j] / steps : out[scoreOff + j] + vl[j] / theta;
                 }
@@ -272,7 +309,7 @@ public final class CpuBackend implements Backend {
                                      int to, float[] dst, int off) {
         if (lowRank) {
             Eggroll.project(sc.factorA[l], r, active, from, to, sc.u);
-            Eggroll.expand(sc.u, sc.factorB[l], r, n, dst, off);
+            Eggroll.expandTransposed(sc.u, sc.factorBt[l], r, n, dst, off);
         } else {
             java.util.Arrays.fill(dst, off, off + n, 0f);
             Eggroll.gatherRows(sc.factorA[l], n, active, from, to, dst, off);
@@ -371,17 +408,23 @@ public final class CpuBackend implements Backend {
                     }
                 }
             });
+            // Column tiles keep a slice of B_cat in cache across the rows of a task; each element
+            // still sums its terms in column order, so the bits do not depend on the tiling.
+            int tile = Math.min(n, COLUMN_TILE);
             parallel.forRanges(m, Math.max(1, 4096 / Math.max(1, n / 64)), (w, from, to) -> {
-                for (int i = from; i < to; i++) {
-                    int out = i * n;
-                    for (int c = 0; c < q; c++) {
-                        float a = aCat[i * q + c];
-                        if (a == 0f) {
-                            continue;
-                        }
-                        int row = c * n;
-                        for (int j = 0; j < n; j++) {
-                            sum[out + j] += a * bCat[row + j];
+                for (int j0 = 0; j0 < n; j0 += tile) {
+                    int j1 = Math.min(n, j0 + tile);
+                    for (int i = from; i < to; i++) {
+                        int out = i * n;
+                        for (int c = 0; c < q; c++) {
+                            float a = aCat[i * q + c];
+                            if (a == 0f) {
+                                continue;
+                            }
+                            int row = c * n;
+                            for (int j = j0; j < j1; j++) {
+                                sum[out + j] += a * bCat[row + j];
+                            }
                         }
                     }
                 }
