@@ -14,6 +14,7 @@ import io.eggroll.snn.Params;
 import io.eggroll.snn.Readout;
 import io.eggroll.snn.SnnConfig;
 import io.eggroll.train.Checkpoint;
+import io.eggroll.train.Plots;
 import io.eggroll.train.Progress;
 import io.eggroll.train.RunDirectory;
 import io.eggroll.train.TaskData;
@@ -214,10 +215,11 @@ final class TrainCommand implements Callable<Integer> {
                     : trainer.run(state, start, elapsed);
             Trainer.Evaluation full = Trainer.evaluate(b, taskData.heldout(), 0, 512);
             writeSummary(run, cfg, result, full);
+            Plots.write(run);
             System.out.printf(Locale.ROOT, "held-out accuracy: %.2f%% (%d samples of %s) after %d generations in %s%n",
                     100 * full.accuracy(), full.samples(), taskData.heldout().name(), result.generations(),
                     Progress.duration(result.seconds()));
-            System.out.println("run directory: " + dir);
+            System.out.println("run directory: " + dir + " (metrics.jsonl, summary.json, fitness.png, accuracy.png, checkpoints/)");
         }
         return 0;
     }
