@@ -115,6 +115,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--backend", description = "Backend: cpu, opencl, tornado (see 'eggroll devices').")
     String backend;
 
+    @Option(names = "--program-binary", description = "Prebuilt OpenCL program binary (e.g. an FPGA .aocx/.xclbin) for --backend opencl.")
+    Path programBinary;
+
     @Option(names = "--precision", description = "float (default) or loihi: train with the bit-accurate Loihi 2 fixed-point forward.")
     String precision;
 
@@ -193,7 +196,7 @@ final class TrainCommand implements Callable<Integer> {
             state = ModelState.fresh(Params.init(net, cfg.seed, cfg.network.initGain), cfg.optimizerConfig());
             start = 0;
         }
-        BackendOptions opts = BackendOptions.defaults().withThreads(cfg.resolvedThreads()).withDevice(cfg.device);
+        BackendOptions opts = new BackendOptions(cfg.resolvedThreads(), cfg.device, programBinary);
         try (Backend b = Backends.create(cfg.resolvedBackend(), opts)) {
             System.err.printf(Locale.ROOT, "run %s | %s | task %s (%d train, %d held-out) | network %s | %s N=%d%s sigma=%s | backend %s%n",
                     dir, resumed != null ? "resuming at generation " + (start + 1) : "new", cfg.task,
