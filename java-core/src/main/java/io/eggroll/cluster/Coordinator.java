@@ -159,8 +159,9 @@ public final class Coordinator implements AutoCloseable {
         hz = Hazelcast.newHazelcastInstance(settings.hazelcastConfig("eggroll-coordinator-"
                 + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet(), true, attrs, Map.of()));
         exec = hz.getExecutorService(Wire.EXECUTOR);
-        LOG.info("coordinator {} joined cluster '{}' ({} members)", address(hz.getCluster().getLocalMember()),
-                settings.clusterName(), hz.getCluster().getMembers().size());
+        int size = hz.getCluster().getMembers().size();
+        LOG.info("coordinator {} joined cluster '{}' ({} member{})", address(hz.getCluster().getLocalMember()),
+                settings.clusterName(), size, size == 1 ? "" : "s");
     }
 
     /**
