@@ -126,10 +126,8 @@ class ClusterProcessTest {
     /** The single-process reference: the same config on the cpu backend, no cluster. */
     private static String localHash(TrainConfig cfg) {
         TaskData d = TaskData.synthetic(cfg);
-        SnnConfig net = cfg.networkConfig(d.train().inputs(), d.train().classes());
         try (CpuBackend b = new CpuBackend(2)) {
-            ModelState s = ModelState.fresh(Params.init(net, cfg.seed, cfg.network.initGain), cfg.optimizerConfig());
-            return new Trainer(cfg, d.train(), d.heldout(), b, null).run(s, 0, 0).state().params().sha256();
+            return new Trainer(cfg, d.train(), d.heldout(), b, null).run(fresh(cfg, d), 0, 0).state().params().sha256();
         }
     }
 
