@@ -241,9 +241,9 @@ public final class Coordinator implements AutoCloseable {
             List<Dispatched> sent = dispatch(g, range[0], range[1]);
             long deadline = System.nanoTime() + options.sliceTimeout().toNanos();
             for (Dispatched d : sent) {
-                String failure;
-                try {
-                    SliceResult r = d.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                Answer<SliceResult> a = await(d.result(), deadline);
+                SliceResult r = a.value();
+                if (r != null) {
                     if (r.generation != g || r.firstPair != d.firstPair() || r.fitness.length != 2 * d.pairCount()) {
                         throw new ClusterException(d.worker() + " answered generation " + r.generation + " pairs ["
                                 + r.firstPair + ", +" + r.fitness.length / 2 + ") for generation " + g + " pairs ["
@@ -257,15 +257,8 @@ public final class Coordinator implements AutoCloseable {
                     slices.add(new Slice(d.worker().address, d.firstPair(), d.pairCount(), r.applyNanos,
                             r.computeNanos));
                     continue;
-                } catch (TimeoutException e) {
-                    d.result().cancel(true);
-                    failure = "gave no answer within " + options.sliceTimeout().toSeconds() + " s (hung?)";
-                } catch (ExecutionException e) {
-                    failure = reason(e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ClusterException("interrupted while waiting for generation " + g);
                 }
+                String failure = a.failure();
                 reruns++;
                 drop(d.worker());
                 LOG.warn("generation {}: {} {} while evaluating pairs [{}, {}); re-running the slice on the other "
@@ -295,25 +288,19 @@ public final class Coordinator implements AutoCloseable {
         long deadline = System.nanoTime() + options.sliceTimeout().toNanos();
         for (Dispatched d : sent) {
             WorkerHandle w = d.worker();
-            try {
-                SliceResult r = d.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                w.nextRecord = nextGeneration;
-                if (hash.equals(r.weightsHash)) {
-                    ok++;
-                } else {
-                    String msg = w + " diverged: its replica has weights sha256 " + r.weightsHash
-                            + " before generation " + nextGeneration + ", the coordinator has " + hash;
-                    LOG.error(msg);
-                    drop(w);
-                    refused.put(w.member.getUuid(), msg);
-                }
-            } catch (TimeoutException | ExecutionException e) {
-                LOG.warn("{} could not be verified before generation {}: {}", w, nextGeneration,
-                        e instanceof ExecutionException ee ? reason(ee) : "no answer in time");
+            Answer<SliceResult> a = await(d.result(), deadline);
+            if (a.value() == null) {
+                LOG.warn("{} could not be verified before generation {}: it {}", w, nextGeneration, a.failure());
                 drop(w);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ClusterException("interrupted while verifying replicas");
+            } else if (hash.equals(a.value().weightsHash)) {
+                w.nextRecord = nextGeneration;
+                ok++;
+            } else {
+                String msg = w + " diverged: its replica has weights sha256 " + a.value().weightsHash
+                        + " before generation " + nextGeneration + ", the coordinator has " + hash;
+                LOG.error(msg);
+                drop(w);
+                refused.put(w.member.getUuid(), msg);
             }
         }
         prune();
@@ -417,28 +404,24 @@ public final class Coordinator implements AutoCloseable {
         if (!a.reply().isDone()) {
             return false;
         }
-        try {
-            PrepareReply r = a.reply().get();
-            if (r.accepted) {
-                WorkerHandle w = new WorkerHandle(a.member(), r.nextGeneration);
-                active.put(id, w);
-                LOG.info("generation {}: {}", generation, r.message);
-                for (ClusterListener l : listeners) {
-                    l.onJoin(generation, w.address, w.device);
-                }
-            } else {
-                refused.put(id, r.message);
-                LOG.warn(r.message);
-            }
-        } catch (ExecutionException e) {
-            String msg = "worker " + address(a.member()) + " could not join: " + reason(e);
-            if (!left(e)) {
+        Answer<PrepareReply> answer = await(a.reply(), System.nanoTime());
+        PrepareReply r = answer.value();
+        if (r == null) {
+            String msg = "worker " + address(a.member()) + " could not join: it " + answer.failure();
+            if (!answer.left()) {
                 refused.put(id, msg);
             }
             LOG.warn(msg);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClusterException("interrupted while admitting workers");
+        } else if (r.accepted) {
+            WorkerHandle w = new WorkerHandle(a.member(), r.nextGeneration);
+            active.put(id, w);
+            LOG.info("generation {}: {}", generation, r.message);
+            for (ClusterListener l : listeners) {
+                l.onJoin(generation, w.address, w.device);
+            }
+        } else {
+            refused.put(id, r.message);
+            LOG.warn(r.message);
         }
         return true;
     }
@@ -497,16 +480,35 @@ public final class Coordinator implements AutoCloseable {
         return sb.toString();
     }
 
-    /** Why a task failed, in words. Hazelcast's MemberLeftException is itself an ExecutionException. */
-    private static String reason(ExecutionException e) {
-        if (left(e)) {
-            return "left the cluster";
+    /** A task's result, or why there is none ({@code left}: its member left the cluster). */
+    private record Answer<T>(T value, String failure, boolean left) {}
+
+    /**
+     * Waits for a task until {@code deadline}. Hazelcast reports a member that left as a
+     * MemberLeftException (itself an ExecutionException), or wrapped in an unchecked
+     * HazelcastException depending on the path; both count as "left the cluster".
+     */
+    private <T> Answer<T> await(Future<T> f, long deadline) {
+        try {
+            return new Answer<>(f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS), null, false);
+        } catch (TimeoutException e) {
+            // No cancel: Hazelcast's cancel is a remote call that waits on the silent member. The
+            // worker is dropped, and whatever it answers later is ignored.
+            return new Answer<>(null, "gave no answer within " + options.sliceTimeout().toSeconds() + " s (hung?)",
+                    false);
+        } catch (ExecutionException | RuntimeException e) {
+            if (left(e)) {
+                return new Answer<>(null, "left the cluster", true);
+            }
+            Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            return new Answer<>(null, "failed: " + (t.getMessage() == null ? t.toString() : t.getMessage()), false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException("interrupted while waiting for workers");
         }
-        Throwable t = e.getCause() != null ? e.getCause() : e;
-        return "failed: " + (t.getMessage() == null ? t.toString() : t.getMessage());
     }
 
-    private static boolean left(ExecutionException e) {
+    private static boolean left(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof MemberLeftException || t instanceof TargetNotMemberException
                     || t instanceof HazelcastInstanceNotActiveException) {

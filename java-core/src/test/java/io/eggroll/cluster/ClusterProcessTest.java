@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Real worker JVMs on loopback (ports 5931-5940), spawned with the test's java binary and class
  * path; the coordinator runs in the test JVM as a Hazelcast lite member. The tests run in order on
  * one set of workers: refusals, bit-identical runs (fresh and resumed), a worker killed with
- * SIGKILL in the middle of a generation, and a worker that joins mid-run.
+ * SIGKILL in the middle of a generation, a worker that joins mid-run, and one frozen with SIGSTOP.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -278,6 +278,54 @@ class ClusterProcessTest {
                 .findFirst().orElseThrow();
         assertThat(joinedAt).isBetween(2, 3);
         assertThat(dispatches).contains((cfg.generations - 1) + " " + late[0]);
+    }
+
+    @Test
+    @Order(5)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aHungWorkerHasItsSliceRerunAfterTheSliceTimeout() throws Exception {
+        TrainConfig cfg = config("hang", 5);
+        String expected = localHash(cfg);
+        TaskData d = TaskData.synthetic(cfg);
+        String victim = new ArrayList<>(workers.keySet()).get(0);
+        List<String> reruns = Collections.synchronizedList(new ArrayList<>());
+        try (CpuBackend b = new CpuBackend(1)) {
+            ClusterTrainer t = new ClusterTrainer(cfg, d.train(), d.heldout(), b, null,
+                    new ClusterSettings(clusterName, "127.0.0.1", PORT, 10, List.of(RANGE), 5),
+                    new Coordinator.Options(workers.size(), Duration.ofSeconds(30), Duration.ofSeconds(3)));
+            t.listen(new ClusterListener() {
+                @Override
+                public void onDispatch(int generation, String worker, int firstPair, int pairCount) {
+                    if (generation == 2 && worker.equals(victim)) {
+                        signal("STOP", workers.get(victim)); // frozen, still a member: no answer, no MemberLeft
+                    }
+                }
+
+                @Override
+                public void onRerun(int generation, String worker, int firstPair, int pairCount, String reason) {
+                    reruns.add(generation + " " + worker + " " + reason);
+                }
+            });
+            assertThat(t.run(fresh(cfg, d), 0, 0).state().params().sha256()).isEqualTo(expected);
+        } finally {
+            Process p = workers.remove(victim);
+            p.destroyForcibly();
+        }
+        // SIGSTOP goes out through kill(1) after the dispatch: the frozen worker may still have
+        // answered generation 2, and then its generation-3 slice is the one that hangs.
+        assertThat(reruns).hasSize(1);
+        assertThat(reruns.get(0)).matches("[23] " + Pattern.quote(victim) + " gave no answer within 3 s \\(hung\\?\\)");
+    }
+
+    private static void signal(String sig, Process p) {
+        try {
+            new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).inheritIO().start().waitFor();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot send SIG" + sig + " to " + p.pid(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String[] concat(String[] a, String[] b) {
