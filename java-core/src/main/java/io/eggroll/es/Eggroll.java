@@ -49,6 +49,14 @@ public final class Eggroll {
 
     /** {@code u = x A}: sums the rows of A (m x r) selected by the active inputs. */
     public static void project(float[] a, int r, int[] active, int from, int to, float[] u) {
+        if (r == 1) {
+            float s = 0f;
+            for (int k = from; k < to; k++) {
+                s += a[active[k]];
+            }
+            u[0] = s;
+            return;
+        }
         for (int q = 0; q < r; q++) {
             u[q] = 0f;
         }
