@@ -99,6 +99,9 @@ public final class ClusterTrainer {
         double heldoutAcc = Double.NaN;
         long step = state.optimizerState().step();
         String runId = cfg.name + "-" + UUID.randomUUID();
+        if (run != null) {
+            truncateClusterLog(start);
+        }
         try (Coordinator co = new Coordinator(settings, options)) {
             clusterListeners.forEach(co::listen);
             co.start();
@@ -227,6 +230,26 @@ public final class ClusterTrainer {
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to " + run.root().resolve("cluster.jsonl"), e);
+        }
+    }
+
+    /** A resumed run rewrites the lines from its first generation on, as metrics.jsonl does. */
+    private void truncateClusterLog(int start) {
+        Path file = run.root().resolve("cluster.jsonl");
+        if (!Files.exists(file)) {
+            return;
+        }
+        try {
+            StringBuilder kept = new StringBuilder();
+            for (String line : Files.readAllLines(file)) {
+                if (!line.isBlank() && TrainConfig.mapper().readTree(line).path("generation").asInt(Integer.MAX_VALUE)
+                        < start) {
+                    kept.append(line).append('\n');
+                }
+            }
+            Files.writeString(file, kept.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite " + file, e);
         }
     }
 

@@ -195,6 +195,8 @@ class ClusterProcessTest {
         assertThat(Main.run(concat(new String[] {"train", "--resume", "--name", "halves", "--generations", "6"},
                 cluster))).isZero();
         assertThat(summaryHash(runs.resolve("halves"))).isEqualTo(expected);
+        assertThat(clusterLines(runs.resolve("halves"))).extracting(l -> l.get("generation").asInt())
+                .containsExactly(0, 1, 2, 3, 4, 5);
     }
 
     @Test
