@@ -62,6 +62,16 @@ public final class DeviceNoise {
         return w;
     }
 
+    /**
+     * {@code x >>> s} for {@code 1 <= s <= 31}, written with an arithmetic shift and a mask.
+     * TornadoVM 5.2.0's OpenCL code generator emits Java's {@code >>>} on an {@code int} as C's
+     * {@code >>} on a signed int (an arithmetic shift), so kernels must not use {@code >>>} on
+     * ints; {@code long} shifts are generated correctly.
+     */
+    public static int ushr(int x, int s) {
+        return (x >> s) & ((1 << (32 - s)) - 1);
+    }
+
     /** Elements per word key: {@code e >>> wordShift} names the 32-bit word holding element e. */
     public static int wordShift(int gaussian) {
         return gaussian != 0 ? 1 : 5;
@@ -72,18 +82,18 @@ public final class DeviceNoise {
      * {@code (pair, generation, stream)} under the run seed {@code (k0, k1) = (lo32, hi32)}.
      */
     public static int word(int k0, int k1, int pair, int generation, int stream, int shift, int e) {
-        int key = e >>> shift;
-        return philoxWord(k0, k1, key >>> 2, pair, generation, stream, key & 3);
+        int key = ushr(e, shift);
+        return philoxWord(k0, k1, ushr(key, 2), pair, generation, stream, key & 3);
     }
 
     /** Element {@code e}'s value, given the word that holds it. */
     public static float fromWord(FloatArray table, int gaussian, int w, int e) {
         float value;
         if (gaussian != 0) {
-            int half = (e & 1) == 0 ? (w & 0xFFFF) : (w >>> 16);
-            value = table.get(half >>> 4);
+            int half = (e & 1) == 0 ? (w & 0xFFFF) : ushr(w, 16);
+            value = table.get(half >> 4);
         } else {
-            value = ((w >>> (e & 31)) & 1) != 0 ? 1.0f : -1.0f;
+            value = ((w >> (e & 31)) & 1) != 0 ? 1.0f : -1.0f; // bit e & 31: the sign fill never reaches bit 0
         }
         return value;
     }

@@ -24,7 +24,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  *       loops, sized by the host's grid.</li>
  * </ul>
  *
- * <p>Scalars a task graph captures are fixed when the graph is built, so every value that changes
+ * <p>No {@code >>>} on ints here: see {@link DeviceNoise#ushr}. Scalars a task graph captures are fixed when the graph is built, so every value that changes
  * between runs (seed, generation, sizes, sigma, ...) travels in small control arrays whose slots
  * are the constants below. Per-layer geometry is in {@code layout}: {@code m, n, weight offset,
  * bias offset} at {@code LAYOUT_STRIDE * l} (float offsets into the packed W0, b0, W1, b1, ...).
@@ -174,11 +174,12 @@ public final class EggrollKernels {
             float threshold = fctl.get(F_THRESHOLD);
             int member = ctl.get(E_FIRST_MEMBER) + group / samples;
             int s = group % samples;
-            int pair = member >>> 1;
+            int pair = member >> 1; // member >= 0
             float sg = (member & 1) != 0 ? -1.0f : 1.0f;
             float ss = sg * fctl.get(F_SIGMA_R);
             float sb = sg * fctl.get(F_SIGMA);
             int shift = DeviceNoise.wordShift(gaussian);
+            int perturbBias = mode != MODE_NONE ? biasNoise : 0; // biasNoise is 0 or 1
             int lastL = LAYOUT_STRIDE * (layers - 1);
             int classes = layout.get(lastL + 1);
             int vBase = group * vStride;
@@ -245,8 +246,8 @@ public final class EggrollKernels {
                                 int w = 0;
                                 for (int q = 0; q < rank; q++) {
                                     int e = e0 + q;
-                                    if ((e >>> shift) != key) {
-                                        key = e >>> shift;
+                                    if (DeviceNoise.ushr(e, shift) != key) {
+                                        key = DeviceNoise.ushr(e, shift);
                                         w = DeviceNoise.word(k0, k1, pair, generation, streamB, shift, e);
                                     }
                                     p += u[q] * DeviceNoise.fromWord(table, gaussian, w, e);
@@ -262,12 +263,12 @@ public final class EggrollKernels {
                             }
                             cur = cur + ss * p;
                         }
-                        if (mode != MODE_NONE && biasNoise != 0) {
+                        if (perturbBias == 1) {
                             cur = cur + sb * DeviceNoise.at(table, k0, k1, pair, generation, (l << 4) | KIND_BIAS,
                                     gaussian, j);
                         }
                         int vi = vBase + vOff + j;
-                        if (last == 1 && membrane != 0) {
+                        if (last * membrane == 1) { // both 0 or 1
                             float v = decay * scratchV.get(vi) + cur;
                             scratchV.set(vi, v);
                             out.set(scoreBase + j, out.get(scoreBase + j) + v);
@@ -372,8 +373,8 @@ public final class EggrollKernels {
                 float a = 0.0f;
                 if (dk != 0.0f) {
                     int e = i * r + c;
-                    if ((e >>> shift) != key) {
-                        key = e >>> shift;
+                    if (DeviceNoise.ushr(e, shift) != key) {
+                        key = DeviceNoise.ushr(e, shift);
                         w = DeviceNoise.word(ctl.get(U_K0), ctl.get(U_K1), k, ctl.get(U_GENERATION),
                                 (l << 4) | KIND_A, shift, e);
                     }
@@ -409,8 +410,8 @@ public final class EggrollKernels {
                 float b = 0.0f;
                 if (dk != 0.0f) {
                     int e = j * r + c;
-                    if ((e >>> shift) != key) {
-                        key = e >>> shift;
+                    if (DeviceNoise.ushr(e, shift) != key) {
+                        key = DeviceNoise.ushr(e, shift);
                         w = DeviceNoise.word(ctl.get(U_K0), ctl.get(U_K1), k, ctl.get(U_GENERATION),
                                 (l << 4) | KIND_B, shift, e);
                     }
@@ -449,7 +450,10 @@ public final class EggrollKernels {
                     local = id - bOff;
                 }
             }
-            if (layer >= 0 && (bias == 0 || ctl.get(U_TRAIN_BIAS) != 0)) {
+            // Flags as int arithmetic, not || / &&: TornadoVM 5.2.0 miscompiles some short-circuit
+            // conditions (see the loops below). U_TRAIN_BIAS is 0 or 1.
+            int train = layer >= 0 ? 1 - bias * (1 - ctl.get(U_TRAIN_BIAS)) : 0;
+            if (train == 1) {
                 int k0 = ctl.get(U_K0);
                 int k1 = ctl.get(U_K1);
                 int generation = ctl.get(U_GENERATION);
@@ -457,26 +461,28 @@ public final class EggrollKernels {
                 int firstPair = ctl.get(U_PAIR_FIRST);
                 int kn = ctl.get(U_PAIR_COUNT);
                 float acc = ctl.get(U_FIRST_BLOCK) != 0 ? 0.0f : grad.get(id);
-                if (bias == 1 || ctl.get(U_MODE) == MODE_FULL) {
-                    int stream = (layer << 4) | (bias == 1 ? KIND_BIAS : KIND_FULL);
-                    for (int k = firstPair; k < firstPair + kn; k++) {
-                        float dk = d.get(k);
-                        if (dk != 0.0f) {
-                            acc += dk * DeviceNoise.at(table, k0, k1, k, generation, stream, gaussian, local);
-                        }
+                // Two loops, of which at most one runs, rather than an if/else that assigns acc in
+                // both branches: TornadoVM 5.2.0 resolves that merge wrongly (it keeps the value of
+                // the branch not taken).
+                int noiseSum = bias == 1 || ctl.get(U_MODE) == MODE_FULL ? 1 : 0;
+                int stream = (layer << 4) | (bias == 1 ? KIND_BIAS : KIND_FULL);
+                int kEnd = noiseSum == 1 ? firstPair + kn : firstPair;
+                for (int k = firstPair; k < kEnd; k++) {
+                    float dk = d.get(k);
+                    if (dk != 0.0f) {
+                        acc += dk * DeviceNoise.at(table, k0, k1, k, generation, stream, gaussian, local);
                     }
-                } else {
-                    int n = layout.get(LAYOUT_STRIDE * layer + 1);
-                    int i = local / n;
-                    int j = local - i * n;
-                    int q = kn * ctl.get(U_RANK);
-                    int aBase = ctl.get(U_LAYER + 2 * layer) + i * q;
-                    int bBase = ctl.get(U_LAYER + 2 * layer + 1);
-                    for (int c = 0; c < q; c++) {
-                        float a = aCat.get(aBase + c);
-                        if (a != 0.0f) {
-                            acc += a * bCat.get(bBase + c * n + j);
-                        }
+                }
+                int n = layout.get(LAYOUT_STRIDE * layer + 1);
+                int i = local / n;
+                int j = local - i * n;
+                int q = noiseSum == 1 ? 0 : kn * ctl.get(U_RANK);
+                int aBase = ctl.get(U_LAYER + 2 * layer) + i * q;
+                int bBase = ctl.get(U_LAYER + 2 * layer + 1);
+                for (int c = 0; c < q; c++) {
+                    float a = aCat.get(aBase + c);
+                    if (a != 0.0f) {
+                        acc += a * bCat.get(bBase + c * n + j);
                     }
                 }
                 if (ctl.get(U_LAST_BLOCK) != 0) {
@@ -522,11 +528,17 @@ public final class EggrollKernels {
 
     /**
      * A task that moves no data itself: the graphs that upload or read back resident buffers need
-     * one task naming them. The store never happens (a layout never starts with a negative size).
+     * one task naming them. TornadoVM copies back only what a graph's tasks may write, so it
+     * writes (under a condition that never holds: a layout never starts with a negative size) to
+     * every buffer it names.
      */
     public static void touch(FloatArray params, FloatArray m1, FloatArray m2, IntArray layout, FloatArray table) {
         if (layout.get(0) < 0) {
-            params.set(0, m1.get(0) + m2.get(0) + table.get(0));
+            params.set(0, table.get(0));
+            m1.set(0, table.get(1));
+            m2.set(0, table.get(2));
+            table.set(0, params.get(1));
+            layout.set(0, 0);
         }
     }
 }

@@ -47,7 +47,9 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  *   <li>{@code probe}: the device's noise for the conformance check.</li>
  * </ol>
  *
- * <p>Buffers are allocated with room to spare and the plan is kept across generations (its first
+ * <p>Every graph holds and persists the resident buffers: TornadoVM frees a graph's non-persisted
+ * buffers when it finishes, and it hands consumed buffers over from whichever graph of the plan
+ * ran just before. {@code load} runs first. Buffers are allocated with room to spare and the plan is kept across generations (its first
  * execution compiles the kernels). A network, batch or population that outgrows them rebuilds the
  * plan with larger buffers, carrying the resident state over.
  */
@@ -587,38 +589,48 @@ public final class TornadoBackend implements Backend {
             String id = "eggroll" + PLANS.incrementAndGet();
             String load = id + "_load";
             String batch = id + "_batch";
+            // Every graph holds the resident set R = (params, m1, m2, layout, table) and persists it.
+            // TornadoVM hands a consumed buffer over from the graph executed just before, whichever
+            // it was, so R must be in all of them; the batch buffers pass only from batch to evaluate.
+            Object[] resident = {params, m1, m2, layout, table};
             TaskGraph gLoad = new TaskGraph(load)
-                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, params, m1, m2, layout, table)
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, resident)
                     .task("touch", EggrollKernels::touch, params, m1, m2, layout, table)
-                    .persistOnDevice(params, m1, m2, layout, table);
+                    .persistOnDevice(resident);
             TaskGraph gBatch = new TaskGraph(batch)
-                    .consumeFromDevice(load, params, layout)
+                    .consumeFromDevice(load, resident)
                     .transferToDevice(DataTransferMode.EVERY_EXECUTION, bctl, offsets, indices)
+                    .task("touch", EggrollKernels::touch, params, m1, m2, layout, table)
                     .task("base", EggrollKernels::base, new KernelContext(), params, layout, offsets, indices, bctl, base0)
-                    .persistOnDevice(offsets, indices, base0);
+                    .persistOnDevice(params, m1, m2, layout, table, offsets, indices, base0);
             TaskGraph gEval = new TaskGraph(id + "_evaluate")
-                    .consumeFromDevice(load, params, layout, table)
-                    .consumeFromDevice(batch, offsets, indices, base0)
+                    .consumeFromDevice(batch, params, m1, m2, layout, table, offsets, indices, base0)
                     .transferToDevice(DataTransferMode.EVERY_EXECUTION, ectl, efctl)
+                    .task("touch", EggrollKernels::touch, params, m1, m2, layout, table)
                     .task("fused", EggrollKernels::evaluate, new KernelContext(), params, layout, table, base0, offsets,
                             indices, ectl, efctl, scratchV, scratchI, out)
-                    .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
+                    .transferToHost(DataTransferMode.EVERY_EXECUTION, out)
+                    .persistOnDevice(params, m1, m2, layout, table, offsets, indices, base0);
             TaskGraph gUpdate = new TaskGraph(id + "_update")
-                    .consumeFromDevice(load, params, m1, m2, layout, table)
+                    .consumeFromDevice(load, resident)
                     .transferToDevice(DataTransferMode.EVERY_EXECUTION, uctl, ufctl, d)
                     .task("catA", EggrollKernels::catA, layout, table, uctl, d, aCat)
                     .task("catB", EggrollKernels::catB, layout, table, uctl, d, bCat)
                     .task("step", EggrollKernels::gradientStep, layout, table, uctl, ufctl, d, aCat, bCat, grad, params,
-                            m1, m2);
+                            m1, m2)
+                    .persistOnDevice(resident);
             TaskGraph gRead = new TaskGraph(id + "_readback")
-                    .consumeFromDevice(load, params, m1, m2, layout, table)
+                    .consumeFromDevice(load, resident)
                     .task("touch", EggrollKernels::touch, params, m1, m2, layout, table)
-                    .transferToHost(DataTransferMode.EVERY_EXECUTION, params, m1, m2);
+                    .transferToHost(DataTransferMode.EVERY_EXECUTION, params, m1, m2)
+                    .persistOnDevice(resident);
             TaskGraph gProbe = new TaskGraph(id + "_probe")
-                    .consumeFromDevice(load, table)
+                    .consumeFromDevice(load, resident)
                     .transferToDevice(DataTransferMode.EVERY_EXECUTION, pctl, elements)
+                    .task("touch", EggrollKernels::touch, params, m1, m2, layout, table)
                     .task("noise", EggrollKernels::noiseProbe, table, pctl, elements, probeOut)
-                    .transferToHost(DataTransferMode.EVERY_EXECUTION, probeOut);
+                    .transferToHost(DataTransferMode.EVERY_EXECUTION, probeOut)
+                    .persistOnDevice(resident);
             GridScheduler grids = new GridScheduler();
             grids.addWorkerGrid(batch + ".base", baseGrid);
             grids.addWorkerGrid(id + "_evaluate.fused", evalGrid);

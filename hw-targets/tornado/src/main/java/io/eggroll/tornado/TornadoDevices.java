@@ -25,6 +25,8 @@ public final class TornadoDevices {
 
     private static final String RUNTIME_PROPERTY = "tornado.load.runtime.implementation";
     private static final String BAILOUT_PROPERTY = "tornado.recover.bailout";
+    /** TornadoVM's FMA phase fuses {@code a * b + c}; Java (and the cpu reference) never does. */
+    static final String FMA_PROPERTY = "tornado.enable.fma";
 
     /** One TornadoVM device: its backend and device indices and what TornadoVM says about it. */
     public record Device(int backend, int index, String backendName, String name, String type, long globalMemory,
@@ -74,6 +76,15 @@ public final class TornadoDevices {
         // error, not TornadoVM's silent fallback to the Java method.
         if (System.getProperty(BAILOUT_PROPERTY) == null) {
             System.setProperty(BAILOUT_PROPERTY, "False");
+        }
+        // Both are read once, when TornadoVM's runtime starts (below, unless something started it
+        // earlier: ./eggroll and the tests also pass them on the command line).
+        if (System.getProperty(FMA_PROPERTY) == null) {
+            System.setProperty(FMA_PROPERTY, "False");
+        }
+        if (!"false".equalsIgnoreCase(System.getProperty(FMA_PROPERTY))) {
+            return Optional.of("-D" + FMA_PROPERTY + "=" + System.getProperty(FMA_PROPERTY) + " lets TornadoVM fuse a * b + c "
+                    + "into fma, which changes results against the cpu reference; run with -D" + FMA_PROPERTY + "=False");
         }
         try {
             if (Native.devices().isEmpty()) {

@@ -1,0 +1,155 @@
+package io.eggroll.tornado;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.eggroll.backend.Backend;
+import io.eggroll.backend.Backends;
+import io.eggroll.backend.ModelState;
+import io.eggroll.backend.conformance.Conformance;
+import io.eggroll.backend.conformance.ConformanceCase;
+import io.eggroll.backend.cpu.CpuBackend;
+import io.eggroll.cli.Main;
+import io.eggroll.es.EsConfig;
+import io.eggroll.es.Generation;
+import io.eggroll.snn.Params;
+import io.eggroll.snn.SnnConfig;
+import io.eggroll.snn.SpikeBatch;
+import io.eggroll.train.TaskData;
+import io.eggroll.train.TrainConfig;
+import io.eggroll.train.Trainer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Device selection, the service provider, plan rebuilds, clear errors and training on TornadoVM. */
+class TornadoBackendTest {
+
+    private static TornadoDevices.Device device;
+
+    @BeforeAll
+    static void device() {
+        device = TornadoTestSupport.device();
+    }
+
+    @Test
+    void theBackendIsFoundThroughTheServiceLoaderAndListsDevices() {
+        var provider = Backends.provider("tornado");
+        assertThat(provider.unavailableReason()).isEmpty();
+        assertThat(provider.devices()).isNotEmpty().allSatisfy(d -> assertThat(d).matches("\\d+:\\d+ .*")
+                .contains("compute units"));
+        StringBuilder out = new StringBuilder();
+        assertThat(runCli(out, "devices")).isZero();
+        assertThat(out.toString()).contains("tornado:").contains("[0] " + TornadoDevices.list().get(0).describe());
+    }
+
+    @Test
+    void devicesAreSelectedByBackendAndDeviceIndexPositionOrName() {
+        TornadoDevices.Device first = TornadoDevices.list().getFirst();
+        assertThat(TornadoDevices.select(first.id())).isEqualTo(first);
+        assertThat(TornadoDevices.select("0")).isEqualTo(first);
+        assertThat(TornadoDevices.select(null)).isEqualTo(first);
+        assertThat(TornadoDevices.select(first.name().substring(0, Math.min(6, first.name().length()))
+                .toUpperCase(java.util.Locale.ROOT))).isEqualTo(first);
+        assertThatThrownBy(() -> TornadoDevices.select("7:9"))
+                .hasMessageContaining("--device 7:9: TornadoVM has no device").hasMessageContaining("[0] ");
+        assertThatThrownBy(() -> TornadoDevices.select("999"))
+                .hasMessageContaining("--device 999: no TornadoVM device with that index");
+        assertThatThrownBy(() -> TornadoDevices.select("no-such-device-xyz"))
+                .hasMessageContaining("'no-such-device-xyz' matches no TornadoVM device");
+    }
+
+    @Test
+    void outgrowingTheBuffersRebuildsThePlanAndKeepsTheResidentState() {
+        ConformanceCase c = ConformanceCase.random(0xBEEFL, 40, 0);
+        // 1200 frames: more than the initial plan holds (1024), so evaluate rebuilds the plan.
+        SpikeBatch big = ConformanceCase.randomBatch(new SplittableRandom(5), 100, 12,
+                c.state().network().inputs(), c.state().network().outputs(), 0.2);
+        float[] shaped = c.randomShapedFitness();
+        try (TornadoBackend tornado = new TornadoBackend(device, 0); Backend cpu = new CpuBackend(2)) {
+            tornado.load(c.state());
+            cpu.load(c.state());
+            tornado.update(c.generation(), shaped, shaped.length);
+            cpu.update(c.generation(), shaped, shaped.length);
+            String before = tornado.state().params().sha256();
+            Conformance.ReadoutResult r = Conformance.compare(cpu.evaluate(big, c.generation()),
+                    tornado.evaluate(big, c.generation()), c.generation().es().population(), big,
+                    c.state().network().outputs(), 1f, "after rebuild");
+            assertThat(r.agreement()).as("first difference: %s", r.firstDifference())
+                    .isGreaterThanOrEqualTo(Conformance.READOUT_AGREEMENT);
+            ModelState after = tornado.state();
+            assertThat(after.params().sha256()).isEqualTo(before);
+            assertThat(after.optimizerState().step()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void badInputIsAClearError() {
+        ConformanceCase c = ConformanceCase.random(0xF00DL, 24, 0);
+        try (TornadoBackend b = new TornadoBackend(device, 0)) {
+            assertThatThrownBy(() -> b.infer(c.batch())).hasMessageContaining("no model loaded");
+            b.load(c.state());
+            SpikeBatch wrong = ConformanceCase.randomBatch(new SplittableRandom(1), 2, 3,
+                    c.state().network().inputs() + 1, 2, 0.1);
+            assertThatThrownBy(() -> b.infer(wrong)).hasMessageContaining("batch has " + wrong.inputs() + " inputs");
+            assertThatThrownBy(() -> b.update(c.generation(), new float[3], 3))
+                    .hasMessageContaining("shaped fitness has 3 entries");
+            EsConfig es = c.generation().es();
+            assertThatThrownBy(() -> b.evaluate(c.batch(), new Generation(1, 0, es), es.pairs(), 1))
+                    .hasMessageContaining("out of range for population");
+        }
+    }
+
+    @Test
+    void trainingOnTheSyntheticTaskLearnsAsWellAsCpu() {
+        TrainConfig cfg = new TrainConfig();
+        cfg.seed = 7;
+        cfg.generations = 80;
+        cfg.batch = 16;
+        cfg.evalEvery = 80;
+        cfg.network.hidden = new int[] {24};
+        cfg.es.population = 32;
+        cfg.es.rank = 2;
+        cfg.es.sigma = 0.1f;
+        cfg.optimizer.learningRate = 0.2f;
+        cfg.synthetic.classes = 4;
+        cfg.synthetic.inputs = 32;
+        cfg.synthetic.timesteps = 8;
+        cfg.synthetic.trainSamples = 400;
+        cfg.synthetic.testSamples = 200;
+        TaskData data = TaskData.synthetic(cfg);
+        SnnConfig net = cfg.networkConfig(data.train().inputs(), data.train().classes());
+        ModelState init = ModelState.fresh(Params.init(net, cfg.seed, cfg.network.initGain), cfg.optimizerConfig());
+        Trainer.Result cpu;
+        try (Backend b = new CpuBackend(2)) {
+            cpu = new Trainer(cfg, data.train(), data.heldout(), b, null).run(init, 0, 0);
+        }
+        Trainer.Result tornado;
+        try (Backend b = new TornadoBackend(device, 0)) {
+            tornado = new Trainer(cfg, data.train(), data.heldout(), b, null).run(init, 0, 0);
+        }
+        double chance = 1.0 / cfg.synthetic.classes;
+        System.out.printf("synthetic task, %d generations: held-out accuracy cpu %.3f, tornado %.3f%n",
+                cfg.generations, cpu.heldoutAccuracy(), tornado.heldoutAccuracy());
+        assertThat(cpu.heldoutAccuracy()).as("the cpu run itself learns").isGreaterThan(chance + 0.2);
+        assertThat(tornado.heldoutAccuracy()).isGreaterThanOrEqualTo(cpu.heldoutAccuracy() - 0.05);
+        assertThat(tornado.history().getLast().fitnessMean())
+                .isCloseTo(cpu.history().getLast().fitnessMean(), org.assertj.core.data.Offset.offset(0.05));
+    }
+
+    static int runCli(StringBuilder captured, String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            return Main.run(args);
+        } finally {
+            System.setOut(old);
+            captured.append(buf.toString(StandardCharsets.UTF_8));
+            System.out.print(captured);
+        }
+    }
+}
