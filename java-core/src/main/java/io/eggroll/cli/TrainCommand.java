@@ -88,6 +88,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"--lr", "--learning-rate"}, description = "Learning rate.")
     Float lr;
 
+    @Option(names = "--lr-decay", description = "Learning-rate schedule: ${COMPLETION-CANDIDATES}.")
+    io.eggroll.es.LrDecay lrDecay;
+
     @Option(names = "--batch", description = "Minibatch size (samples per generation, shared by all members).")
     Integer batch;
 
@@ -99,6 +102,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--timesteps", description = "Time steps (frames) per sample.")
     Integer timesteps;
+
+    @Option(names = "--pool", description = "N-MNIST spatial OR-pooling factor (2: 34x34 -> 17x17).")
+    Integer pool;
 
     @Option(names = "--eval-every", description = "Held-out evaluation every N generations.")
     Integer evalEvery;
@@ -258,6 +264,7 @@ final class TrainCommand implements Callable<Integer> {
         if (optimizer != null) cfg.optimizer.kind = optimizer;
         if (lr != null) cfg.optimizer.learningRate = lr;
         if (batch != null) cfg.batch = batch;
+        if (lrDecay != null) cfg.optimizer.decay = lrDecay;
         if (hidden != null) cfg.network.hidden = hidden;
         if (readout != null) cfg.network.readout = readout;
         if (timesteps != null) {
@@ -265,6 +272,7 @@ final class TrainCommand implements Callable<Integer> {
             cfg.synthetic.timesteps = timesteps;
         }
         if (evalEvery != null) cfg.evalEvery = evalEvery;
+        if (pool != null) cfg.data.pool = pool;
         if (evalSamples != null) cfg.evalSamples = evalSamples;
         if (seed != null) cfg.seed = seed;
         if (threads != null) cfg.threads = threads;

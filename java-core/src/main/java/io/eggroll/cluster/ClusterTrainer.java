@@ -138,7 +138,7 @@ public final class ClusterTrainer {
                 backend.update(g, shaped.weights(), shaped.effectivePopulation());
                 long updateNanos = System.nanoTime() - u0;
                 co.record(new ScheduleRecord(gen, es.population(), es.mode() == EsMode.EGGROLL ? es.rank() : 1,
-                        es.sigma(), cfg.optimizer.learningRate, ++step, shaped.effectivePopulation(), shaped.weights()));
+                        es.sigma(), cfg.optimizerConfig().learningRateAt(step + 1), ++step, shaped.effectivePopulation(), shaped.weights()));
                 for (TrainListener l : listeners) {
                     l.onUpdate(g, shaped.weights(), shaped.effectivePopulation());
                 }

@@ -19,7 +19,7 @@ public final class Optimizer {
      */
     public static void apply(OptimizerConfig cfg, long t, float[] theta, float[] g, float[] m, float[] v,
                              int from, int to) {
-        float lr = cfg.learningRate();
+        float lr = cfg.learningRateAt(t);
         float wd = cfg.weightDecay();
         if (cfg.kind() == OptimizerKind.SGD) {
             float mu = cfg.momentum();

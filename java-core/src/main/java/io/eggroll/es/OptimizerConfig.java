@@ -5,7 +5,16 @@ package io.eggroll.es;
  * momentum. Adam: the usual bias-corrected moments, ascending.
  */
 public record OptimizerConfig(OptimizerKind kind, float learningRate, float momentum, float beta1, float beta2,
-                              float epsilon, float weightDecay) {
+                              float epsilon, float weightDecay, LrDecay decay, int decaySteps) {
+
+    /** Final fraction of the base rate under {@link LrDecay#COSINE}. */
+    public static final double COSINE_FLOOR = 0.02;
+
+    /** A constant learning rate. */
+    public OptimizerConfig(OptimizerKind kind, float learningRate, float momentum, float beta1, float beta2,
+                           float epsilon, float weightDecay) {
+        this(kind, learningRate, momentum, beta1, beta2, epsilon, weightDecay, LrDecay.CONSTANT, 0);
+    }
 
     public static OptimizerConfig sgd(float lr) {
         return new OptimizerConfig(OptimizerKind.SGD, lr, 0f, 0.9f, 0.999f, 1e-8f, 0f);
@@ -34,6 +43,26 @@ public record OptimizerConfig(OptimizerKind kind, float learningRate, float mome
         if (!(weightDecay >= 0) || !Float.isFinite(weightDecay)) {
             throw new IllegalArgumentException("optimizer.weightDecay must be a finite number >= 0, got " + weightDecay);
         }
+        if (decay == null) {
+            throw new IllegalArgumentException("optimizer.decay must be CONSTANT or COSINE, got null");
+        }
+        if (decay != LrDecay.CONSTANT && decaySteps < 1) {
+            throw new IllegalArgumentException("optimizer.decaySteps must be >= 1 for " + decay + " decay, got "
+                    + decaySteps);
+        }
+    }
+
+    /**
+     * The learning rate of 1-based step {@code t}, as the float every backend uses: the base rate,
+     * or for cosine decay {@code lr (f + (1 - f) (1 + cos(pi min(1, (t-1)/steps))) / 2)} with
+     * {@code f = 0.02}, computed in double and rounded once.
+     */
+    public float learningRateAt(long t) {
+        if (decay == LrDecay.CONSTANT) {
+            return learningRate;
+        }
+        double frac = Math.min(1.0, (t - 1) / (double) decaySteps);
+        return (float) (learningRate * (COSINE_FLOOR + (1 - COSINE_FLOOR) * 0.5 * (1 + StrictMath.cos(Math.PI * frac))));
     }
 
     /** Whether the optimizer keeps a first-moment (momentum) buffer. */

@@ -2,6 +2,7 @@ package io.eggroll.train;
 
 import io.eggroll.data.BinSpec;
 import io.eggroll.data.NmnistData;
+import io.eggroll.data.PooledSpikeDataset;
 import io.eggroll.data.PrepareOptions;
 import io.eggroll.data.ProgressListener;
 import java.io.IOException;
@@ -38,7 +39,8 @@ public final class Tasks {
         try {
             NmnistData.Prepared p = NmnistData.prepare(nmnistOptions(cfg),
                     progress == null ? ProgressListener.NONE : ProgressListener.printing(progress, 3000));
-            return new TaskData(p.train(), p.test());
+            return new TaskData(PooledSpikeDataset.nmnist(p.train(), cfg.data.pool),
+                    PooledSpikeDataset.nmnist(p.test(), cfg.data.pool));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare N-MNIST: " + e.getMessage(), e);
         }

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.eggroll.es.EsConfig;
 import io.eggroll.es.EsMode;
 import io.eggroll.es.FitnessKind;
+import io.eggroll.es.LrDecay;
 import io.eggroll.es.OptimizerConfig;
 import io.eggroll.es.OptimizerKind;
 import io.eggroll.es.Shaping;
@@ -93,6 +94,10 @@ public final class TrainConfig {
         public float beta2 = 0.999f;
         public float epsilon = 1e-8f;
         public float weightDecay = 0f;
+        /** CONSTANT or COSINE (to 2 % of learningRate). */
+        public LrDecay decay = LrDecay.CONSTANT;
+        /** Steps of the decay; 0 = the run's generations. */
+        public int decaySteps = 0;
     }
 
     public static final class Synthetic {
@@ -112,6 +117,8 @@ public final class TrainConfig {
         public String workDir = "data";
         public int timesteps = 16;
         public double windowMs = 300;
+        /** Spatial OR-pooling factor of the 34 x 34 sensor (1 = none, 2 = 17 x 17). */
+        public int pool = 1;
         /** Use at most this many training / test samples; 0 = all. */
         public int limitTrain = 0;
         public int limitTest = 0;
@@ -127,7 +134,8 @@ public final class TrainConfig {
 
     public OptimizerConfig optimizerConfig() {
         return new OptimizerConfig(optimizer.kind, optimizer.learningRate, optimizer.momentum, optimizer.beta1,
-                optimizer.beta2, optimizer.epsilon, optimizer.weightDecay);
+                optimizer.beta2, optimizer.epsilon, optimizer.weightDecay, optimizer.decay,
+                optimizer.decaySteps > 0 ? optimizer.decaySteps : generations);
     }
 
     public SnnConfig networkConfig(int inputs, int classes) {
@@ -178,6 +186,9 @@ public final class TrainConfig {
         }
         if (data.timesteps < 1) {
             throw new IllegalArgumentException("data.timesteps must be >= 1, got " + data.timesteps);
+        }
+        if (data.pool < 1 || data.pool > 34) {
+            throw new IllegalArgumentException("data.pool must lie in [1, 34], got " + data.pool);
         }
         if (!(data.windowMs > 0)) {
             throw new IllegalArgumentException("data.windowMs must be > 0, got " + data.windowMs);

@@ -3,6 +3,7 @@ package io.eggroll.es.schedule;
 import io.eggroll.backend.ModelState;
 import io.eggroll.backend.cpu.CpuBackend;
 import io.eggroll.es.EsConfig;
+import io.eggroll.es.LrDecay;
 import io.eggroll.es.OptimizerConfig;
 import io.eggroll.train.Checkpoint;
 import io.eggroll.train.RunDirectory;
@@ -85,8 +86,9 @@ public final class ScheduleReplay {
                 if (r.generation() > untilGeneration) {
                     break;
                 }
-                if (r.learningRate() != oc.learningRate()) {
-                    // A changed learning rate: the optimizer's buffers carry over, only the scalar changes.
+                if (oc.decay() != LrDecay.CONSTANT || r.learningRate() != oc.learningRate()) {
+                    // The record holds the rate that step used (decayed or changed): the optimizer's
+                    // buffers carry over, only the scalar changes.
                     ModelState s = b.state();
                     oc = new OptimizerConfig(oc.kind(), r.learningRate(), oc.momentum(), oc.beta1(), oc.beta2(),
                             oc.epsilon(), oc.weightDecay());

@@ -66,6 +66,6 @@ public final class SeedScheduleListener implements TrainListener {
         optimizerStep++;
         int rank = g.es().mode() == EsMode.EGGROLL ? g.es().rank() : 1;
         writer.append(new ScheduleRecord(g.index(), g.es().population(), rank, g.es().sigma(),
-                config.optimizer.learningRate, optimizerStep, effectivePopulation, shapedFitness));
+                config.optimizerConfig().learningRateAt(optimizerStep), optimizerStep, effectivePopulation, shapedFitness));
     }
 }

@@ -83,6 +83,20 @@ class SeedScheduleTest {
     }
 
     @Test
+    void replayFollowsACosineLearningRateSchedule(@TempDir Path dir) {
+        TrainConfig c = small();
+        c.optimizer.decay = io.eggroll.es.LrDecay.COSINE;
+        Trainer.Result r = train(c, dir, false);
+        SeedSchedule s = SeedScheduleReader.read(dir.resolve("schedule.bin"));
+        // The records carry the rate each step used: the base rate first, then decaying.
+        assertThat(s.records().get(0).learningRate()).isEqualTo(0.03f);
+        assertThat(s.records().get(5).learningRate()).isLessThan(s.records().get(4).learningRate());
+        ScheduleReplay.Result rep = ScheduleReplay.replay(new RunDirectory(dir), 1);
+        assertThat(rep.matches()).isTrue();
+        assertThat(rep.replayedSha256()).isEqualTo(r.state().params().sha256());
+    }
+
+    @Test
     void resumeCutsTheRecordsAfterTheCheckpointAndReplayStillMatches(@TempDir Path dir) throws IOException {
         TrainConfig c = small();
         c.generations = 5; // checkpoint at generation 2 and at 4
