@@ -144,8 +144,7 @@ public final class RanksSuite {
     }
 
     private static TrainConfig baseConfig(Settings s) {
-        TrainConfig c = new TrainConfig();
-        c.task = s.task();
+        TrainConfig c = TrainConfig.defaults(s.task());
         c.seed = s.seed();
         c.threads = s.threads();
         c.backend = s.backend();

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
  *
  * @param layerInputs   fan-in m of the large single-layer workload
  * @param layerNeurons  fan-out n (LIF neurons) of the large single-layer workload
- * @param hidden        hidden widths of the N-MNIST network (null: {@code new TrainConfig()}'s)
+ * @param hidden        hidden widths of the N-MNIST network (null: {@code TrainConfig.defaults("nmnist")}'s)
  * @param budgetSeconds wall time each contender of the ranks suite trains for
  * @param evalSamples   held-out samples scored after the budget (0 = all)
  */

@@ -38,18 +38,18 @@ public record Workload(String name, SnnConfig net, int population, int batch, in
     }
 
     /**
-     * The default N-MNIST network of {@code new TrainConfig()} (2312 inputs, its hidden widths, 10
-     * classes, {@code data.timesteps} frames, its batch and population); a null {@code hidden} and
-     * zero sizes keep the defaults.
+     * The default N-MNIST network of {@code TrainConfig.defaults("nmnist")} (2 x 34 x 34 inputs after
+     * its spatial pooling, its hidden widths, 10 classes, {@code data.timesteps} frames, its batch and
+     * population); a null {@code hidden} and zero sizes keep the defaults.
      */
     public static Workload nmnist(int[] hidden, int population, int batch, int timesteps, double density,
                                   long seed) {
-        TrainConfig cfg = new TrainConfig();
-        cfg.task = "nmnist";
+        TrainConfig cfg = TrainConfig.defaults("nmnist");
         if (hidden != null) {
             cfg.network.hidden = hidden.clone();
         }
-        SnnConfig net = cfg.networkConfig(NMNIST_INPUTS, NMNIST_CLASSES);
+        int side = (34 + cfg.data.pool - 1) / cfg.data.pool;
+        SnnConfig net = cfg.networkConfig(2 * side * side, NMNIST_CLASSES);
         return of("nmnist", net,
                 population > 0 ? population : cfg.es.population, batch > 0 ? batch : cfg.batch,
                 timesteps > 0 ? timesteps : cfg.data.timesteps, density, seed);

@@ -52,7 +52,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing run of the same name.")
     boolean overwrite;
 
-    @Option(names = "--task", description = "synthetic (built-in Poisson spike patterns) or nmnist.")
+    @Option(names = "--task", description = "nmnist (default) or synthetic (built-in Poisson spike patterns); each has its own defaults.")
     String task;
 
     @Option(names = "--data", description = "Official N-MNIST root with Train/ and Test/ (default: the converted set).")
@@ -171,10 +171,16 @@ final class TrainCommand implements Callable<Integer> {
                 cfg.data.dir = data.toString();
             }
         } else {
-            cfg = configFile != null ? TrainConfig.load(configFile) : new TrainConfig();
+            cfg = configFile != null ? TrainConfig.load(configFile)
+                    : TrainConfig.defaults(task != null ? task : "nmnist");
             applyOverrides(cfg);
         }
         cfg.validate();
+        // Fail before any data preparation when the backend cannot run here.
+        var provider = Backends.provider(cfg.resolvedBackend());
+        provider.unavailableReason().ifPresent(r -> {
+            throw new io.eggroll.backend.BackendUnavailableException("backend '" + provider.name() + "' is unavailable: " + r);
+        });
         TaskData taskData = Tasks.load(cfg, System.err);
         SnnConfig net = cfg.networkConfig(taskData.train().inputs(), taskData.train().classes());
         cfg.esConfig().validateFor(net);

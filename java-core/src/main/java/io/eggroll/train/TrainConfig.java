@@ -38,7 +38,7 @@ public final class TrainConfig {
     public String name = "default";
     public long seed = 1;
     /** {@code synthetic} (built-in spike-pattern task) or {@code nmnist}. */
-    public String task = "synthetic";
+    public String task = "synthetic";  // the class defaults; the CLI starts from defaults("nmnist")
     public int generations = 300;
     public int batch = 32;
     /** Held-out evaluation every this many generations (and at the end). */
@@ -124,6 +124,45 @@ public final class TrainConfig {
         public int limitTest = 0;
         public boolean lenient = false;
     }
+
+    // ------------------------------------------------------------------ presets
+
+    /**
+     * The defaults of a task. {@code synthetic}: the field initialisers of this class (a small
+     * network that learns the built-in task in seconds). {@code nmnist}: the configuration chosen
+     * by experiment for N-MNIST on a 2-core machine (bench/RESULTS.md, "N-MNIST accuracy"): 2x2
+     * OR-pooled input (2 x 17 x 17), 128 LIF hidden neurons, a leaky membrane readout, EGGROLL
+     * r = 1 with N = 512, sigma = 0.02, Adam 0.006 with cosine decay, 64 samples a generation.
+     */
+    public static TrainConfig defaults(String task) {
+        TrainConfig c = new TrainConfig();
+        switch (task) {
+            case "synthetic" -> c.task = "synthetic";
+            case "nmnist" -> {
+                c.task = "nmnist";
+                c.generations = NMNIST_GENERATIONS;
+                c.batch = 64;
+                c.evalEvery = 250;
+                c.evalSamples = 2000;
+                c.checkpointEvery = 250;
+                c.data.pool = 2;
+                c.data.timesteps = 16;
+                c.network.hidden = new int[] {128};
+                c.network.readout = Readout.MEMBRANE;
+                c.es.population = 512;
+                c.es.rank = 1;
+                c.es.sigma = 0.02f;
+                c.optimizer.kind = OptimizerKind.ADAM;
+                c.optimizer.learningRate = 0.006f;
+                c.optimizer.decay = LrDecay.COSINE;
+            }
+            default -> throw new IllegalArgumentException("task must be 'synthetic' or 'nmnist', got '" + task + "'");
+        }
+        return c;
+    }
+
+    /** Generations of the default N-MNIST run: sized to finish within 30 minutes on 2 cores. */
+    public static final int NMNIST_GENERATIONS = 7500;
 
     // ------------------------------------------------------------------ derived, validated views
 
@@ -232,9 +271,16 @@ public final class TrainConfig {
         }
     }
 
+    /**
+     * Parses a config. Fields the JSON leaves out take the defaults of its {@code task} (nmnist when
+     * absent), so {@code {"task": "synthetic"}} and {@code {}} are complete configs.
+     */
     public static TrainConfig fromJson(String json, String source) {
         try {
-            return mapper().readValue(json, TrainConfig.class);
+            com.fasterxml.jackson.databind.JsonNode tree = mapper().readTree(json);
+            String task = tree != null && tree.path("task").isTextual() ? tree.path("task").asText() : "nmnist";
+            TrainConfig base = task.equals("synthetic") || task.equals("nmnist") ? defaults(task) : new TrainConfig();
+            return mapper().readerForUpdating(base).readValue(json);
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(source + ": unknown field '" + path(e) + "'");
         } catch (InvalidFormatException e) {

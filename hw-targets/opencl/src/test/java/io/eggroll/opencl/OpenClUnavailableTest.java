@@ -49,7 +49,7 @@ class OpenClUnavailableTest {
         assertThat(out).contains("opencl: unavailable: the OpenCL ICD loader found no platform "
                 + "(CL_PLATFORM_NOT_FOUND_KHR)");
         String train = run(Map.of("OCL_ICD_VENDORS", tmp.toString()), "io.eggroll.cli.Main", "train",
-                "--backend", "opencl", "--generations", "1", "--runs-dir", tmp.resolve("runs").toString());
+                "--task", "synthetic", "--backend", "opencl", "--generations", "1", "--runs-dir", tmp.resolve("runs").toString());
         assertThat(train).contains("backend 'opencl' is unavailable").contains("CL_PLATFORM_NOT_FOUND_KHR");
     }
 }
