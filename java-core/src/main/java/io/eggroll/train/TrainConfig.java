@@ -142,7 +142,7 @@ public final class TrainConfig {
                 c.task = "nmnist";
                 c.generations = NMNIST_GENERATIONS;
                 c.batch = 64;
-                c.evalEvery = 250;
+                c.evalEvery = 500;
                 c.evalSamples = 2000;
                 c.checkpointEvery = 250;
                 c.data.pool = 2;
@@ -162,7 +162,7 @@ public final class TrainConfig {
     }
 
     /** Generations of the default N-MNIST run: sized to finish within 30 minutes on 2 cores. */
-    public static final int NMNIST_GENERATIONS = 7500;
+    public static final int NMNIST_GENERATIONS = 6500;
 
     // ------------------------------------------------------------------ derived, validated views
 
