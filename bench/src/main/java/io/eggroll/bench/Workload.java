@@ -58,28 +58,7 @@ public record Workload(String name, SnnConfig net, int population, int batch, in
     /** Bernoulli(density) frames in the CSR form backends take; labels uniform in [0, classes). */
     public static SpikeBatch randomSpikes(SplittableRandom rnd, int samples, int steps, int inputs, double density,
                                           int classes) {
-        int[] offsets = new int[samples * steps + 1];
-        int[] idx = new int[Math.max(16, (int) Math.min(Integer.MAX_VALUE - 8, (long) (samples * (long) steps * inputs
-                * density * 1.2) + 64))];
-        int n = 0;
-        int[] labels = new int[samples];
-        int[] ids = new int[samples];
-        for (int s = 0; s < samples; s++) {
-            labels[s] = rnd.nextInt(classes);
-            ids[s] = s;
-            for (int t = 0; t < steps; t++) {
-                for (int i = 0; i < inputs; i++) {
-                    if (rnd.nextDouble() < density) {
-                        if (n == idx.length) {
-                            idx = Arrays.copyOf(idx, idx.length * 2);
-                        }
-                        idx[n++] = i;
-                    }
-                }
-                offsets[s * steps + t + 1] = n;
-            }
-        }
-        return new SpikeBatch(samples, steps, inputs, offsets, Arrays.copyOf(idx, n), labels, ids);
+        return SpikeBatch.bernoulli(rnd, samples, steps, inputs, density, classes);
     }
 
     /** The batch repeated {@code copies} times: plain inference over N x B member-samples. */

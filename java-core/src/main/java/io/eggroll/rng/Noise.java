@@ -50,30 +50,27 @@ public final class Noise {
     public static void fill(long seed, int pair, int generation, int stream, NoiseKind kind,
                             long first, int count, float[] out, int off) {
         int[] w = new int[4];
-        int shift = kind.blockShift();
-        long cached = -1;
-        if (kind == NoiseKind.GAUSSIAN) {
-            for (int i = 0; i < count; i++) {
-                long e = first + i;
-                long b = e >>> shift;
-                if (b != cached) {
-                    cached = b;
-                    Philox.block(seed, (int) b, pair, generation, stream, w);
+        int per = kind.perBlock();
+        long e = first;
+        int i = 0;
+        while (i < count) {
+            long block = e >>> kind.blockShift();
+            Philox.block(seed, (int) block, pair, generation, stream, w);
+            int within = (int) (e - (block << kind.blockShift()));
+            int n = Math.min(per - within, count - i);
+            // All values this block holds for the range, without re-deriving the block per element.
+            if (kind == NoiseKind.GAUSSIAN) {
+                for (int k = within; k < within + n; k++) {
+                    int word = w[k >>> 1];
+                    int half = (k & 1) == 0 ? word & 0xFFFF : word >>> 16;
+                    out[off + i++] = NormalTable.at(half >>> (16 - NormalTable.BITS));
                 }
-                int word = w[((int) e & 7) >>> 1];
-                int half = (e & 1) == 0 ? word & 0xFFFF : word >>> 16;
-                out[off + i] = NormalTable.at(half >>> (16 - NormalTable.BITS));
-            }
-        } else {
-            for (int i = 0; i < count; i++) {
-                long e = first + i;
-                long b = e >>> shift;
-                if (b != cached) {
-                    cached = b;
-                    Philox.block(seed, (int) b, pair, generation, stream, w);
+            } else {
+                for (int k = within; k < within + n; k++) {
+                    out[off + i++] = ((w[k >>> 5] >>> (k & 31)) & 1) != 0 ? 1.0f : -1.0f;
                 }
-                out[off + i] = ((w[((int) e & 127) >>> 5] >>> ((int) e & 31)) & 1) != 0 ? 1.0f : -1.0f;
             }
+            e += n;
         }
     }
 }

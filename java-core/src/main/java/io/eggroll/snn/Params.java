@@ -73,6 +73,22 @@ public final class Params {
         return t;
     }
 
+    /** Where {@link #tensors()} lie when laid end to end in one flat buffer (as device backends hold them). */
+    public record Packing(int[] offsets, int[] lengths, long total) {}
+
+    public Packing packing() {
+        float[][] t = tensors();
+        int[] off = new int[t.length];
+        int[] len = new int[t.length];
+        long total = 0;
+        for (int i = 0; i < t.length; i++) {
+            off[i] = (int) Math.min(total, Integer.MAX_VALUE);
+            len[i] = t[i].length;
+            total += len[i];
+        }
+        return new Packing(off, len, total);
+    }
+
     public Params copy() {
         Params p = new Params(config);
         for (int l = 0; l < config.layers(); l++) {

@@ -45,6 +45,36 @@ public record SpikeBatch(int samples, int timesteps, int inputs, int[] offsets, 
         return gather(data, ids);
     }
 
+    /**
+     * Random test and benchmark input: every input fires in every frame with probability
+     * {@code density}; labels uniform in [0, classes).
+     */
+    public static SpikeBatch bernoulli(java.util.SplittableRandom rnd, int samples, int steps, int inputs, double density,
+                                          int classes) {
+        int[] offsets = new int[samples * steps + 1];
+        int[] idx = new int[Math.max(16, (int) Math.min(Integer.MAX_VALUE - 8, (long) (samples * (long) steps * inputs
+                * density * 1.2) + 64))];
+        int n = 0;
+        int[] labels = new int[samples];
+        int[] ids = new int[samples];
+        for (int s = 0; s < samples; s++) {
+            labels[s] = rnd.nextInt(classes);
+            ids[s] = s;
+            for (int t = 0; t < steps; t++) {
+                for (int i = 0; i < inputs; i++) {
+                    if (rnd.nextDouble() < density) {
+                        if (n == idx.length) {
+                            idx = java.util.Arrays.copyOf(idx, idx.length * 2);
+                        }
+                        idx[n++] = i;
+                    }
+                }
+                offsets[s * steps + t + 1] = n;
+            }
+        }
+        return new SpikeBatch(samples, steps, inputs, offsets, java.util.Arrays.copyOf(idx, n), labels, ids);
+    }
+
     public int start(int sample, int t) {
         return offsets[sample * timesteps + t];
     }

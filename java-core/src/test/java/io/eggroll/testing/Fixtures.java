@@ -1,8 +1,6 @@
 package io.eggroll.testing;
 
 import io.eggroll.snn.SpikeBatch;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /** Random networks, inputs and comparisons shared by the tests (and by other modules' tests). */
@@ -21,24 +19,7 @@ public final class Fixtures {
     /** A batch of independent Bernoulli(density) spike frames with labels in [0, classes). */
     public static SpikeBatch randomBatch(SplittableRandom rnd, int samples, int steps, int inputs, double density,
                                          int classes) {
-        int[] offsets = new int[samples * steps + 1];
-        List<Integer> idx = new ArrayList<>();
-        int[] labels = new int[samples];
-        int[] ids = new int[samples];
-        for (int s = 0; s < samples; s++) {
-            labels[s] = rnd.nextInt(classes);
-            ids[s] = s;
-            for (int t = 0; t < steps; t++) {
-                for (int i = 0; i < inputs; i++) {
-                    if (rnd.nextDouble() < density) {
-                        idx.add(i);
-                    }
-                }
-                offsets[s * steps + t + 1] = idx.size();
-            }
-        }
-        return new SpikeBatch(samples, steps, inputs, offsets, idx.stream().mapToInt(Integer::intValue).toArray(),
-                labels, ids);
+        return SpikeBatch.bernoulli(rnd, samples, steps, inputs, density, classes);
     }
 
     /** max_i |a_i - b_i| / max_i |b_i| (0 when both are zero). */

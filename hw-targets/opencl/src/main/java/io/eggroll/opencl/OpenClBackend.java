@@ -122,15 +122,11 @@ public final class OpenClBackend implements Backend {
     public void load(ModelState s) {
         SnnConfig c = s.network();
         int tensors = 2 * c.layers();
-        int[] off = new int[tensors];
-        int[] len = new int[tensors];
-        long total = 0;
+        io.eggroll.snn.Params.Packing packing = s.params().packing();
+        int[] off = packing.offsets();
+        int[] len = packing.lengths();
+        long total = packing.total();
         float[][] t = s.params().tensors();
-        for (int i = 0; i < tensors; i++) {
-            off[i] = (int) total;
-            len[i] = t[i].length;
-            total += len[i];
-        }
         if (total > Integer.MAX_VALUE / 2) {
             throw new IllegalArgumentException("network " + c + " has " + total
                     + " parameters; the opencl backend addresses at most 2^30");
