@@ -52,12 +52,22 @@ public final class BackendsSuite {
                     unavailable.add(new String[] {p.name(), why.get()});
                     continue;
                 }
+                Backend b;
                 try {
-                    Backend b = p.create(opts);
-                    live.add(new Live(p, b, new GenerationTrial(b, w, es, null, true, s.seed())));
+                    b = p.create(opts);
                 } catch (RuntimeException e) {
                     unavailable.add(new String[] {p.name(), "cannot create: " + e.getMessage()});
+                    continue;
                 }
+                try {
+                    b.load(w.state());
+                } catch (IllegalArgumentException e) {
+                    // e.g. loihi-sim and a membrane readout: the backend runs, but not this network.
+                    unavailable.add(new String[] {p.name(), "cannot run this network: " + e.getMessage()});
+                    b.close();
+                    continue;
+                }
+                live.add(new Live(p, b, new GenerationTrial(b, w, es, null, true, s.seed())));
             }
             List<Alternation.Contender> contenders = new ArrayList<>();
             for (Live l : live) {

@@ -12,15 +12,15 @@ class WorkloadTest {
 
     @Test
     void nmnistWorkloadTakesTheTrainConfigDefaults() {
-        TrainConfig cfg = new TrainConfig();
+        TrainConfig cfg = TrainConfig.defaults("nmnist");
         Workload w = Workload.nmnist(null, 0, 0, 0, 0.05, 1);
-        assertThat(w.net().inputs()).isEqualTo(2312);
+        assertThat(w.net().inputs()).isEqualTo(2 * 17 * 17); // the preset pools 34x34 by 2
         assertThat(w.net().outputs()).isEqualTo(10);
         assertThat(w.net().fanOut(0)).isEqualTo(cfg.network.hidden[0]);
         assertThat(w.population()).isEqualTo(cfg.es.population);
         assertThat(w.batch()).isEqualTo(cfg.batch);
         assertThat(w.timesteps()).isEqualTo(cfg.data.timesteps);
-        double density = (double) w.spikes().spikeCount() / (w.batch() * w.timesteps() * 2312);
+        double density = (double) w.spikes().spikeCount() / (w.batch() * w.timesteps() * w.net().inputs());
         assertThat(density).isBetween(0.04, 0.06);
     }
 
