@@ -96,11 +96,15 @@ public record FixedNetwork(List<FixedLayer> layers, boolean denseDelay) {
         int neurons = neurons();
         int[] counts = new int[outputs()];
         int t = batch.timesteps();
-        simulate(batch.offsets(), sample * t, batch.indices(), t, steps(t), new int[neurons], new int[neurons], null,
-                counts);
+        int[] v = new int[neurons];
+        simulate(batch.offsets(), sample * t, batch.indices(), t, steps(t), new int[neurons], v, null, counts);
+        // As the float readout: count + v_T / threshold. The residue (below 1) only orders outputs
+        // with equal counts, and keeps a silent output's drive visible to ES.
+        int off = neurons - counts.length;
+        double effVth = (double) layers.get(layers.size() - 1).vth() * 64;
         float[] out = new float[counts.length];
         for (int j = 0; j < counts.length; j++) {
-            out[j] = counts[j];
+            out[j] = (float) (counts[j] + v[off + j] / effVth);
         }
         return out;
     }
