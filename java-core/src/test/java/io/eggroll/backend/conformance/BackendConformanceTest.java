@@ -160,4 +160,39 @@ public abstract class BackendConformanceTest {
         assertThat(back.network()).isEqualTo(c.state().network());
         assertThat(back.optimizerState().step()).isEqualTo(c.state().optimizerState().step());
     }
+
+    /** End to end: the candidate trains the synthetic task as well as cpu from the same start. */
+    @Test
+    void trainingOnTheSyntheticTaskLearnsAsWellAsCpu() {
+        io.eggroll.train.TrainConfig cfg = new io.eggroll.train.TrainConfig();
+        cfg.seed = 7;
+        cfg.generations = 80;
+        cfg.batch = 16;
+        cfg.evalEvery = 80;
+        cfg.network.hidden = new int[] {24};
+        cfg.es.population = 32;
+        cfg.es.rank = 2;
+        cfg.es.sigma = 0.1f;
+        cfg.optimizer.learningRate = 0.2f;
+        cfg.synthetic.classes = 4;
+        cfg.synthetic.inputs = 32;
+        cfg.synthetic.timesteps = 8;
+        cfg.synthetic.trainSamples = 400;
+        cfg.synthetic.testSamples = 200;
+        io.eggroll.train.TaskData data = io.eggroll.train.TaskData.synthetic(cfg);
+        io.eggroll.snn.SnnConfig net = cfg.networkConfig(data.train().inputs(), data.train().classes());
+        io.eggroll.backend.ModelState init = io.eggroll.backend.ModelState.fresh(
+                io.eggroll.snn.Params.init(net, cfg.seed, cfg.network.initGain), cfg.optimizerConfig());
+        io.eggroll.train.Trainer.Result cpu =
+                new io.eggroll.train.Trainer(cfg, data.train(), data.heldout(), reference, null).run(init, 0, 0);
+        io.eggroll.train.Trainer.Result got =
+                new io.eggroll.train.Trainer(cfg, data.train(), data.heldout(), candidate, null).run(init, 0, 0);
+        double chance = 1.0 / cfg.synthetic.classes;
+        System.out.printf("synthetic task, %d generations: held-out accuracy cpu %.3f, %s %.3f%n", cfg.generations,
+                cpu.heldoutAccuracy(), candidate.name(), got.heldoutAccuracy());
+        assertThat(cpu.heldoutAccuracy()).as("the cpu run itself learns").isGreaterThan(chance + 0.2);
+        assertThat(got.heldoutAccuracy()).isGreaterThanOrEqualTo(cpu.heldoutAccuracy() - 0.05);
+        assertThat(got.history().getLast().fitnessMean())
+                .isCloseTo(cpu.history().getLast().fitnessMean(), org.assertj.core.data.Offset.offset(0.05));
+    }
 }
