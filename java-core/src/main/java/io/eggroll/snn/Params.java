@@ -74,7 +74,17 @@ public final class Params {
     }
 
     /** Where {@link #tensors()} lie when laid end to end in one flat buffer (as device backends hold them). */
-    public record Packing(int[] offsets, int[] lengths, long total) {}
+    public record Packing(int[] offsets, int[] lengths, long total) {
+
+        /** Device kernels index the flat buffer with 32-bit ints: at most 2^30 values (with headroom). */
+        public Packing requireIntIndexable(String backend) {
+            if (total > Integer.MAX_VALUE / 2) {
+                throw new IllegalArgumentException("the network has " + total + " parameters; the " + backend
+                        + " backend addresses at most 2^30");
+            }
+            return this;
+        }
+    }
 
     public Packing packing() {
         float[][] t = tensors();

@@ -22,6 +22,20 @@ public final class Fixtures {
         return SpikeBatch.bernoulli(rnd, samples, steps, inputs, density, classes);
     }
 
+    /** Runs the CLI in this JVM, appending what it printed on stdout to {@code captured}; returns the exit code. */
+    public static int runCli(StringBuilder captured, String... args) {
+        java.io.PrintStream old = System.out;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            return io.eggroll.cli.Main.run(args);
+        } finally {
+            System.setOut(old);
+            captured.append(buf.toString(java.nio.charset.StandardCharsets.UTF_8));
+            System.out.print(captured);
+        }
+    }
+
     /** max_i |a_i - b_i| / max_i |b_i| (0 when both are zero). */
     public static double maxRelativeError(float[] a, float[] b) {
         if (a.length != b.length) {

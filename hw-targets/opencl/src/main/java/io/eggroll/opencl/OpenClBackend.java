@@ -122,15 +122,11 @@ public final class OpenClBackend implements Backend {
     public void load(ModelState s) {
         SnnConfig c = s.network();
         int tensors = 2 * c.layers();
-        io.eggroll.snn.Params.Packing packing = s.params().packing();
+        io.eggroll.snn.Params.Packing packing = s.params().packing().requireIntIndexable("opencl");
         int[] off = packing.offsets();
         int[] len = packing.lengths();
         long total = packing.total();
         float[][] t = s.params().tensors();
-        if (total > Integer.MAX_VALUE / 2) {
-            throw new IllegalArgumentException("network " + c + " has " + total
-                    + " parameters; the opencl backend addresses at most 2^30");
-        }
         release();
         this.cfg = c;
         this.optimizer = s.optimizer();

@@ -8,11 +8,8 @@ import io.eggroll.backend.Backend;
 import io.eggroll.backend.BackendOptions;
 import io.eggroll.backend.Backends;
 import io.eggroll.backend.conformance.ConformanceCase;
-import io.eggroll.cli.Main;
 import io.eggroll.es.EsConfig;
 import io.eggroll.es.Generation;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +37,7 @@ class OpenClBackendTest {
     @Test
     void programBinaryRoundTripGivesIdenticalResults() throws Exception {
         Path bin = tmp.resolve("eggroll.bin");
-        int rc = runCli(new StringBuilder(), "kernels", "build", "--device", Integer.toString(device.index()), "--out",
+        int rc = io.eggroll.testing.Fixtures.runCli(new StringBuilder(), "kernels", "build", "--device", Integer.toString(device.index()), "--out",
                 bin.toString());
         assertThat(rc).isZero();
         assertThat(Files.size(bin)).isPositive();
@@ -144,20 +141,7 @@ class OpenClBackendTest {
         assertThat(provider.devices()).isNotEmpty().allSatisfy(d -> assertThat(d).contains("compute units")
                 .contains("OpenCL C"));
         StringBuilder out = new StringBuilder();
-        assertThat(runCli(out, "devices")).isZero();
+        assertThat(io.eggroll.testing.Fixtures.runCli(out, "devices")).isZero();
         assertThat(out.toString()).contains("opencl:").contains("[0] " + ClDevices.list().get(0).fullName());
-    }
-
-    static int runCli(StringBuilder captured, String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            return Main.run(args);
-        } finally {
-            System.setOut(old);
-            captured.append(buf.toString(StandardCharsets.UTF_8));
-            System.out.print(captured);
-        }
     }
 }

@@ -130,15 +130,11 @@ public final class TornadoBackend implements Backend {
     public void load(ModelState s) {
         SnnConfig c = s.network();
         int tensors = 2 * c.layers();
-        io.eggroll.snn.Params.Packing packing = s.params().packing();
+        io.eggroll.snn.Params.Packing packing = s.params().packing().requireIntIndexable("tornado");
         int[] off = packing.offsets();
         int[] len = packing.lengths();
         long total = packing.total();
         float[][] t = s.params().tensors();
-        if (total > Integer.MAX_VALUE / 2) {
-            throw new IllegalArgumentException("network " + c + " has " + total
-                    + " parameters; the tornado backend addresses at most 2^30");
-        }
         Capacity need = plan == null ? Capacity.initial() : plan.cap;
         ensure(need.withParams((int) total, c.layers()), false);
         this.cfg = c;

@@ -9,13 +9,9 @@ import io.eggroll.backend.ModelState;
 import io.eggroll.backend.conformance.Conformance;
 import io.eggroll.backend.conformance.ConformanceCase;
 import io.eggroll.backend.cpu.CpuBackend;
-import io.eggroll.cli.Main;
 import io.eggroll.es.EsConfig;
 import io.eggroll.es.Generation;
 import io.eggroll.snn.SpikeBatch;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +33,7 @@ class TornadoBackendTest {
         assertThat(provider.devices()).isNotEmpty().allSatisfy(d -> assertThat(d).matches("\\d+:\\d+ .*")
                 .contains("compute units"));
         StringBuilder out = new StringBuilder();
-        assertThat(runCli(out, "devices")).isZero();
+        assertThat(io.eggroll.testing.Fixtures.runCli(out, "devices")).isZero();
         assertThat(out.toString()).contains("tornado:").contains("[0] " + TornadoDevices.list().get(0).describe());
     }
 
@@ -95,19 +91,6 @@ class TornadoBackendTest {
             EsConfig es = c.generation().es();
             assertThatThrownBy(() -> b.evaluate(c.batch(), new Generation(1, 0, es), es.pairs(), 1))
                     .hasMessageContaining("out of range for population");
-        }
-    }
-
-    static int runCli(StringBuilder captured, String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            return Main.run(args);
-        } finally {
-            System.setOut(old);
-            captured.append(buf.toString(StandardCharsets.UTF_8));
-            System.out.print(captured);
         }
     }
 }
