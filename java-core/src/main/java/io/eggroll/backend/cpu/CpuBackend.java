@@ -15,6 +15,8 @@ import io.eggroll.snn.Params;
 import io.eggroll.snn.Readout;
 import io.eggroll.snn.SnnConfig;
 import io.eggroll.snn.SpikeBatch;
+import io.eggroll.simd.VectorOps;
+import io.eggroll.simd.VectorizationProvider;
 import io.eggroll.util.Parallel;
 
 /**
@@ -35,14 +37,30 @@ public final class CpuBackend implements Backend {
     /** Pairs per block of the rank-(N r) update product; fixed so results are thread-independent. */
     static final int UPDATE_PAIR_BLOCK = 64;
 
-    /** Columns per tile of the update product (a tile of B_cat rows stays in L2). */
-    static final int COLUMN_TILE = 512;
+    /** Columns per tile of the update product (a panel of B_cat stays in L2 across a task's rows). */
+    static final int COLUMN_TILE = 768;
+
+    /** Row tasks of the update product are multiples of this (the micro-kernel's row block). */
+    static final int UPDATE_ROW_ALIGN = 8;
 
     private final Parallel parallel;
+    private final VectorOps ops;
     private ModelState state;
 
+    /** A backend with the vector operations {@link VectorizationProvider} chooses. */
     public CpuBackend(int threads) {
+        this(threads, VectorizationProvider.ops());
+    }
+
+    /** A backend with the given vector operations (the scalar definition or a fast path). */
+    public CpuBackend(int threads, VectorOps ops) {
         this.parallel = new Parallel(threads, "eggroll-cpu");
+        this.ops = ops;
+    }
+
+    /** The vector operations this backend runs. */
+    public VectorOps ops() {
+        return ops;
     }
 
     @Override
@@ -53,7 +71,7 @@ public final class CpuBackend implements Backend {
     @Override
     public String device() {
         return "cpu: " + parallel.threads() + " thread" + (parallel.threads() == 1 ? "" : "s") + ", "
-                + System.getProperty("os.arch");
+                + System.getProperty("os.arch") + ", " + ops.name() + " vector ops";
     }
 
     @Override
@@ -113,7 +131,7 @@ public final class CpuBackend implements Backend {
             for (int t = 0; t < steps; t++) {
                 int off = (s * steps + t) * n0;
                 System.arraycopy(b0, 0, base0, off, n0);
-                Eggroll.gatherRows(w0, n0, batch.indices(), batch.start(s, t), batch.end(s, t), base0, off);
+                ops.addRows(w0, n0, batch.indices(), batch.start(s, t), batch.end(s, t), base0, off);
             }
         });
 
@@ -126,7 +144,7 @@ public final class CpuBackend implements Backend {
         parallel.forEach(pairCount, (worker, k) -> {
             PairScratch sc = scratch[worker];
             if (sc == null) {
-                sc = scratch[worker] = new PairScratch(cfg, es, samples * steps);
+                sc = scratch[worker] = new PairScratch(cfg, es);
             }
             evaluatePair(sc, cfg, p, g, batch, base0, firstPair + k, 2 * firstPair, out);
         });
@@ -138,16 +156,16 @@ public final class CpuBackend implements Backend {
         final float[][] factorA;   // EGGROLL: m x r; full rank: m x n (E)
         final float[][] factorBt;  // EGGROLL: B transposed, r x n (contiguous rows for the expand)
         final float[][] biasNoise; // n
-        final float[] shared0;     // (x A0) B0^T (or x E0) for every (sample, step): shared by the pair
+        final float[] p0;          // (x A0) B0^T (or x E0) of the current frame: shared by the pair
         final float[][][] v;       // [member of the pair][layer][neuron]
-        final float[][] cur;       // [member of the pair][neuron]
+        final float[] cur;         // input current of a layer above the first
         final float[] proj;
         final float[] u;
         final float[] bTmp;
         final int[][] in;
         final int[] out;
 
-        PairScratch(SnnConfig cfg, EsConfig es, int frames) {
+        PairScratch(SnnConfig cfg, EsConfig es) {
             int layers = cfg.layers();
             factorA = new float[layers][];
             factorBt = new float[layers][];
@@ -168,9 +186,9 @@ public final class CpuBackend implements Backend {
                 v[0][l] = new float[n];
                 v[1][l] = new float[n];
             }
-            shared0 = new float[frames * cfg.fanOut(0)];
+            p0 = new float[cfg.fanOut(0)];
             int width = cfg.maxWidth();
-            cur = new float[][] {new float[width], new float[width]};
+            cur = new float[width];
             proj = new float[width];
             u = new float[Math.max(1, es.rank())];
             bTmp = new float[maxN * Math.max(1, es.rank())];
@@ -179,8 +197,8 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    private static void evaluatePair(PairScratch sc, SnnConfig cfg, Params p, Generation g, SpikeBatch batch,
-                                     float[] base0, int pair, int memberOffset, float[] out) {
+    private void evaluatePair(PairScratch sc, SnnConfig cfg, Params p, Generation g, SpikeBatch batch,
+                              float[] base0, int pair, int memberOffset, float[] out) {
         EsConfig es = g.es();
         boolean lowRank = es.mode() == EsMode.EGGROLL;
         int layers = cfg.layers();
@@ -209,23 +227,12 @@ public final class CpuBackend implements Backend {
         int steps = batch.timesteps();
         int n0 = cfg.fanOut(0);
         int[] idx = batch.indices();
-        // Layer 1's perturbation term depends only on the input: compute it once for both signs.
-        for (int s = 0; s < samples; s++) {
-            for (int t = 0; t < steps; t++) {
-                int off = (s * steps + t) * n0;
-                perturbation(sc, lowRank, 0, r, n0, idx, batch.start(s, t), batch.end(s, t), sc.shared0, off);
-            }
-        }
         float scaleR = lowRank ? es.sigmaLowRank() : es.sigma();
         float sigma = es.sigma();
         int classes = cfg.outputs();
         boolean membrane = cfg.readout() == Readout.MEMBRANE;
         float decay = cfg.decay();
         float theta = cfg.threshold();
-        float[] eb0 = es.biasNoise() ? sc.biasNoise[0] : null;
-        float[] curP = sc.cur[0];
-        float[] curM = sc.cur[1];
-        int[] count = new int[2];
         for (int s = 0; s < samples; s++) {
             for (int m = 0; m < 2; m++) {
                 for (int l = 0; l < layers; l++) {
@@ -234,64 +241,46 @@ public final class CpuBackend implements Backend {
             }
             for (int t = 0; t < steps; t++) {
                 int off = (s * steps + t) * n0;
-                // Layer 1 for both members in one pass: they differ only in the sign of the
-                // perturbation, (base - q) being exactly base + (-scale) p.
-                for (int j = 0; j < n0; j++) {
-                    float b = base0[off + j];
-                    float q = scaleR * sc.shared0[off + j];
-                    curP[j] = b + q;
-                    curM[j] = b - q;
-                }
-                if (eb0 != null) {
-                    for (int j = 0; j < n0; j++) {
-                        float e = sigma * eb0[j];
-                        curP[j] += e;
-                        curM[j] -= e;
-                    }
-                }
+                // Layer 1's perturbation depends only on the input: once for both members, which
+                // differ only in its sign.
+                perturbation(sc, lowRank, 0, r, n0, idx, batch.start(s, t), batch.end(s, t), sc.p0, 0);
                 for (int m = 0; m < 2; m++) {
                     int member = 2 * pair + m;
                     float sg = Generation.sign(member);
+                    float ss = sg * scaleR;
+                    float sb = sg * sigma;
                     int scoreOff = ((member - memberOffset) * samples + s) * classes;
-                    float[] cur = sc.cur[m];
+                    float[] cur = sc.cur;
                     int[] in = sc.in[m];
                     int c = 0;
                     for (int l = 0; l < layers; l++) {
                         int n = cfg.fanOut(l);
+                        float[] base = base0;
+                        int baseOff = off;
+                        float[] pert = sc.p0;
                         if (l > 0) {
                             System.arraycopy(p.bias(l), 0, cur, 0, n);
-                            Eggroll.gatherRows(p.weights(l), n, in, 0, c, cur, 0);
+                            ops.addRows(p.weights(l), n, in, 0, c, cur, 0);
                             perturbation(sc, lowRank, l, r, n, in, 0, c, sc.proj, 0);
-                            float ss = sg * scaleR;
-                            for (int j = 0; j < n; j++) {
-                                cur[j] += ss * sc.proj[j];
-                            }
-                            if (es.biasNoise()) {
-                                float sb = sg * sigma;
-                                float[] e = sc.biasNoise[l];
-                                for (int j = 0; j < n; j++) {
-                                    cur[j] += sb * e[j];
-                                }
-                            }
+                            base = cur;
+                            baseOff = 0;
+                            pert = sc.proj;
                         }
+                        float[] e = es.biasNoise() ? sc.biasNoise[l] : null;
                         float[] v = sc.v[m][l];
                         if (l == layers - 1) {
                             if (membrane) {
-                                Lif.integrate(v, cur, n, decay);
-                                for (int j = 0; j < n; j++) {
-                                    out[scoreOff + j] += v[j];
-                                }
+                                ops.integrate(base, baseOff, pert, 0, ss, e, sb, v, n, decay, out, scoreOff);
                             } else {
-                                c = Lif.step(v, cur, n, decay, theta, sc.out);
+                                c = ops.lifStep(base, baseOff, pert, 0, ss, e, sb, v, n, decay, theta, sc.out);
                                 for (int k = 0; k < c; k++) {
                                     out[scoreOff + sc.out[k]] += 1f;
                                 }
                             }
                         } else {
-                            c = Lif.step(v, cur, n, decay, theta, in);
+                            c = ops.lifStep(base, baseOff, pert, 0, ss, e, sb, v, n, decay, theta, in);
                         }
                     }
-                    count[m] = c;
                 }
             }
             for (int m = 0; m < 2; m++) {
@@ -305,14 +294,14 @@ public final class CpuBackend implements Backend {
     }
 
     /** The unscaled perturbation of a layer's current: {@code (x A) B^T} or {@code x E}. */
-    private static void perturbation(PairScratch sc, boolean lowRank, int l, int r, int n, int[] active, int from,
-                                     int to, float[] dst, int off) {
+    private void perturbation(PairScratch sc, boolean lowRank, int l, int r, int n, int[] active, int from,
+                              int to, float[] dst, int off) {
         if (lowRank) {
             Eggroll.project(sc.factorA[l], r, active, from, to, sc.u);
-            Eggroll.expandTransposed(sc.u, sc.factorBt[l], r, n, dst, off);
+            ops.expand(sc.u, sc.factorBt[l], r, n, dst, off);
         } else {
             java.util.Arrays.fill(dst, off, off + n, 0f);
-            Eggroll.gatherRows(sc.factorA[l], n, active, from, to, dst, off);
+            ops.addRows(sc.factorA[l], n, active, from, to, dst, off);
         }
     }
 
@@ -349,13 +338,9 @@ public final class CpuBackend implements Backend {
             float[] gb = new float[n];
             if (es.biasNoise()) {
                 float[] e = new float[n];
-                for (int k = 0; k < d.length; k++) {
-                    if (d[k] != 0f) {
-                        Eggroll.biasNoise(g.seed(), k, g.index(), l, es.noise(), n, e);
-                        for (int j = 0; j < n; j++) {
-                            gb[j] += d[k] * e[j];
-                        }
-                    }
+                for (int k : livePairs(d)) {
+                    Eggroll.biasNoise(g.seed(), k, g.index(), l, es.noise(), n, e);
+                    ops.axpy(d[k], e, 0, gb, 0, n);
                 }
                 scale(gb, bScale);
             }
@@ -365,72 +350,71 @@ public final class CpuBackend implements Backend {
     }
 
     private void scale(float[] x, float s) {
-        parallel.forRanges(x.length, 1 << 16, (w, from, to) -> {
-            for (int i = from; i < to; i++) {
-                x[i] *= s;
-            }
-        });
+        parallel.forRanges(x.length, 1 << 16, (w, from, to) -> ops.scale(x, s, from, to));
     }
 
     /**
-     * {@code A_cat diag(d) B_cat^T} for one layer: one (m x N r)(N r x n) product, computed in
-     * fixed blocks of pairs; within a block, each output row sums its terms in column order.
+     * {@code A_cat diag(d) B_cat^T} for one layer: one (m x P r)(P r x n) product over the P pairs
+     * whose weight is not 0 (the others add nothing), in fixed blocks of pairs. Every element sums
+     * its terms in column order (pairs increasing, then q), so neither the blocking nor the thread
+     * count changes the bits.
      */
     private float[] lowRankSum(Generation g, int l, int m, int n, float[] d) {
         EsConfig es = g.es();
         int r = es.rank();
         float[] sum = new float[m * n];
-        int pairs = d.length;
-        for (int k0 = 0; k0 < pairs; k0 += UPDATE_PAIR_BLOCK) {
-            int kn = Math.min(pairs, k0 + UPDATE_PAIR_BLOCK) - k0;
+        int[] live = livePairs(d);
+        for (int k0 = 0; k0 < live.length; k0 += UPDATE_PAIR_BLOCK) {
+            int kn = Math.min(live.length, k0 + UPDATE_PAIR_BLOCK) - k0;
             int q = kn * r;
             float[] aCat = new float[m * q];  // m x (kn r)
             float[] bCat = new float[q * n];  // (kn r) x n, already scaled by d_k
             int base = k0;
+            float[][] aBuf = new float[parallel.threads()][];
+            float[][] bBuf = new float[parallel.threads()][];
             parallel.forEach(kn, (w, kk) -> {
-                int k = base + kk;
-                if (d[k] == 0f) {
-                    return;
-                }
-                float[] a = new float[m * r];
-                float[] b = new float[n * r];
+                int k = live[base + kk];
+                float[] a = aBuf[w] == null ? (aBuf[w] = new float[m * r]) : aBuf[w];
+                float[] b = bBuf[w] == null ? (bBuf[w] = new float[n * r]) : bBuf[w];
                 Eggroll.factorA(g.seed(), k, g.index(), l, es.noise(), m, r, a);
                 Eggroll.factorB(g.seed(), k, g.index(), l, es.noise(), n, r, b);
                 for (int i = 0; i < m; i++) {
-                    for (int c = 0; c < r; c++) {
-                        aCat[i * q + kk * r + c] = a[i * r + c];
-                    }
+                    System.arraycopy(a, i * r, aCat, i * q + kk * r, r);
                 }
+                float dk = d[k];
                 for (int c = 0; c < r; c++) {
                     int row = (kk * r + c) * n;
                     for (int j = 0; j < n; j++) {
-                        bCat[row + j] = d[k] * b[j * r + c];
+                        bCat[row + j] = dk * b[j * r + c];
                     }
                 }
             });
-            // Column tiles keep a slice of B_cat in cache across the rows of a task; each element
-            // still sums its terms in column order, so the bits do not depend on the tiling.
-            int tile = Math.min(n, COLUMN_TILE);
-            parallel.forRanges(m, Math.max(1, 4096 / Math.max(1, n / 64)), (w, from, to) -> {
-                for (int j0 = 0; j0 < n; j0 += tile) {
-                    int j1 = Math.min(n, j0 + tile);
-                    for (int i = from; i < to; i++) {
-                        int out = i * n;
-                        for (int c = 0; c < q; c++) {
-                            float a = aCat[i * q + c];
-                            if (a == 0f) {
-                                continue;
-                            }
-                            int row = c * n;
-                            for (int j = j0; j < j1; j++) {
-                                sum[out + j] += a * bCat[row + j];
-                            }
-                        }
-                    }
+            // Row tasks: each owns its rows of the sum, and runs the register-blocked kernel over
+            // column panels of B_cat that stay in cache across its rows.
+            int rowsPerTask = Math.max(UPDATE_ROW_ALIGN,
+                    (m / (4 * parallel.threads())) / UPDATE_ROW_ALIGN * UPDATE_ROW_ALIGN);
+            parallel.forRanges(m, rowsPerTask, (w, from, to) -> {
+                for (int j0 = 0; j0 < n; j0 += COLUMN_TILE) {
+                    ops.gemmAccumulate(aCat, bCat, sum, q, n, from, to, j0, Math.min(n, j0 + COLUMN_TILE));
                 }
             });
         }
         return sum;
+    }
+
+    /** Indices of the pairs whose weight is not 0, in increasing order. */
+    private static int[] livePairs(float[] d) {
+        int count = 0;
+        for (float x : d) {
+            count += x != 0f ? 1 : 0;
+        }
+        int[] live = new int[count];
+        for (int k = 0, c = 0; k < d.length; k++) {
+            if (d[k] != 0f) {
+                live[c++] = k;
+            }
+        }
+        return live;
     }
 
     /** {@code sum_k d_k E_k} for one layer, one weight row at a time (rows are random-access). */
@@ -438,22 +422,17 @@ public final class CpuBackend implements Backend {
         EsConfig es = g.es();
         float[] sum = new float[m * n];
         float[][] rowBuf = new float[parallel.threads()][];
+        int[] live = livePairs(d);
+        int stream = io.eggroll.rng.Noise.stream(l, io.eggroll.rng.Noise.KIND_FULL);
         parallel.forEach(m, (w, i) -> {
             float[] e = rowBuf[w];
             if (e == null) {
                 e = rowBuf[w] = new float[n];
             }
             int out = i * n;
-            for (int k = 0; k < d.length; k++) {
-                if (d[k] == 0f) {
-                    continue;
-                }
-                io.eggroll.rng.Noise.fill(g.seed(), k, g.index(), io.eggroll.rng.Noise.stream(l,
-                        io.eggroll.rng.Noise.KIND_FULL), es.noise(), (long) i * n, n, e, 0);
-                float dk = d[k];
-                for (int j = 0; j < n; j++) {
-                    sum[out + j] += dk * e[j];
-                }
+            for (int k : live) {
+                io.eggroll.rng.Noise.fill(g.seed(), k, g.index(), stream, es.noise(), (long) i * n, n, e, 0);
+                ops.axpy(d[k], e, 0, sum, out, n);
             }
         });
         return sum;

@@ -1,0 +1,258 @@
+package io.eggroll.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link VectorOps} with the Panama Vector API, at the machine's preferred vector width. Every
+ * element sees the same operations in the same order as in {@link ScalarOps} (lanewise multiply,
+ * then add; never a fused multiply-add), so the results are bit-identical; only the number of
+ * elements done per instruction, and which partial sums stay in registers, differ. Tails shorter
+ * than a vector run the scalar definition.
+ *
+ * <p>Loaded by reflection only when the {@code jdk.incubator.vector} module is present.
+ */
+final class PanamaOps implements VectorOps {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    /** Rows and vectors of columns of the update micro-kernel's register block. */
+    static final int MR = 4;
+    static final int NR = 3;
+
+    private final ScalarOps tail = ScalarOps.INSTANCE;
+
+    @Override
+    public String name() {
+        return "panama";
+    }
+
+    /** Bits of the preferred vector species, for the start-up log line. */
+    static int bits() {
+        return S.vectorBitSize();
+    }
+
+    @Override
+    public void addRows(float[] mat, int n, int[] rows, int from, int to, float[] out, int off) {
+        if (from >= to) {
+            return;
+        }
+        int j = 0;
+        // Four vectors of the output stay in registers across all selected rows.
+        for (; j + 4 * L <= n; j += 4 * L) {
+            FloatVector o0 = FloatVector.fromArray(S, out, off + j);
+            FloatVector o1 = FloatVector.fromArray(S, out, off + j + L);
+            FloatVector o2 = FloatVector.fromArray(S, out, off + j + 2 * L);
+            FloatVector o3 = FloatVector.fromArray(S, out, off + j + 3 * L);
+            for (int k = from; k < to; k++) {
+                int row = rows[k] * n + j;
+                o0 = o0.add(FloatVector.fromArray(S, mat, row));
+                o1 = o1.add(FloatVector.fromArray(S, mat, row + L));
+                o2 = o2.add(FloatVector.fromArray(S, mat, row + 2 * L));
+                o3 = o3.add(FloatVector.fromArray(S, mat, row + 3 * L));
+            }
+            o0.intoArray(out, off + j);
+            o1.intoArray(out, off + j + L);
+            o2.intoArray(out, off + j + 2 * L);
+            o3.intoArray(out, off + j + 3 * L);
+        }
+        for (; j + L <= n; j += L) {
+            FloatVector o = FloatVector.fromArray(S, out, off + j);
+            for (int k = from; k < to; k++) {
+                o = o.add(FloatVector.fromArray(S, mat, rows[k] * n + j));
+            }
+            o.intoArray(out, off + j);
+        }
+        ScalarOps.addRows(mat, n, rows, from, to, out, off, j);
+    }
+
+    @Override
+    public void expand(float[] u, float[] bt, int r, int n, float[] p, int off) {
+        float u0 = u[0];
+        int j = 0;
+        for (; j + 2 * L <= n; j += 2 * L) {
+            FloatVector a0 = FloatVector.fromArray(S, bt, j).mul(u0);
+            FloatVector a1 = FloatVector.fromArray(S, bt, j + L).mul(u0);
+            if (r > 1) {
+                a0 = a0.add(0f);
+                a1 = a1.add(0f);
+                for (int q = 1; q < r; q++) {
+                    float uq = u[q];
+                    int row = q * n + j;
+                    a0 = a0.add(FloatVector.fromArray(S, bt, row).mul(uq));
+                    a1 = a1.add(FloatVector.fromArray(S, bt, row + L).mul(uq));
+                }
+            }
+            a0.intoArray(p, off + j);
+            a1.intoArray(p, off + j + L);
+        }
+        for (; j + L <= n; j += L) {
+            FloatVector a0 = FloatVector.fromArray(S, bt, j).mul(u0);
+            if (r > 1) {
+                a0 = a0.add(0f);
+                for (int q = 1; q < r; q++) {
+                    a0 = a0.add(FloatVector.fromArray(S, bt, q * n + j).mul(u[q]));
+                }
+            }
+            a0.intoArray(p, off + j);
+        }
+        ScalarOps.expand(u, bt, r, n, p, off, j);
+    }
+
+    @Override
+    public int lifStep(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb, float[] v,
+                       int n, float decay, float threshold, int[] spikes) {
+        int count = 0;
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector u = membrane(base, baseOff, p, pOff, ss, e, sb, v, j, decay);
+            VectorMask<Float> fire = u.compare(VectorOperators.GE, threshold);
+            u.blend(0f, fire).intoArray(v, j);
+            long bits = fire.toLong();
+            while (bits != 0) {
+                spikes[count++] = j + Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+            }
+        }
+        return ScalarOps.lifStep(base, baseOff, p, pOff, ss, e, sb, v, j, n, decay, threshold, spikes, count);
+    }
+
+    /** {@code decay v_j + (base_j + ss p_j [+ sb e_j])} for one vector of neurons from j. */
+    private static FloatVector membrane(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
+                                        float[] v, int j, float decay) {
+        FloatVector cur = FloatVector.fromArray(S, base, baseOff + j).add(FloatVector.fromArray(S, p, pOff + j).mul(ss));
+        if (e != null) {
+            cur = cur.add(FloatVector.fromArray(S, e, j).mul(sb));
+        }
+        return FloatVector.fromArray(S, v, j).mul(decay).add(cur);
+    }
+
+    @Override
+    public void integrate(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb, float[] v,
+                          int n, float decay, float[] acc, int accOff) {
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector u = membrane(base, baseOff, p, pOff, ss, e, sb, v, j, decay);
+            u.intoArray(v, j);
+            FloatVector.fromArray(S, acc, accOff + j).add(u).intoArray(acc, accOff + j);
+        }
+        ScalarOps.integrate(base, baseOff, p, pOff, ss, e, sb, v, j, n, decay, acc, accOff);
+    }
+
+    @Override
+    public void gemmAccumulate(float[] a, float[] b, float[] c, int q, int n, int rowFrom, int rowTo, int colFrom,
+                               int colTo) {
+        int w = NR * L;
+        int j0 = colFrom;
+        for (; j0 + w <= colTo; j0 += w) {
+            int i = rowFrom;
+            for (; i + MR <= rowTo; i += MR) {
+                block4x3(a, b, c, q, n, i, j0);
+            }
+            for (; i < rowTo; i++) {
+                row1(a, b, c, q, n, i, j0, NR);
+            }
+        }
+        for (; j0 + L <= colTo; j0 += L) {
+            for (int i = rowFrom; i < rowTo; i++) {
+                row1(a, b, c, q, n, i, j0, 1);
+            }
+        }
+        if (j0 < colTo) {
+            tail.gemmAccumulate(a, b, c, q, n, rowFrom, rowTo, j0, colTo);
+        }
+    }
+
+    /** The register block: 4 rows x 3 vectors of C stay in registers over the whole inner dimension. */
+    private static void block4x3(float[] a, float[] b, float[] c, int q, int n, int i, int j) {
+        int c0 = i * n + j;
+        int c1 = c0 + n;
+        int c2 = c1 + n;
+        int c3 = c2 + n;
+        FloatVector s00 = FloatVector.fromArray(S, c, c0);
+        FloatVector s01 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector s02 = FloatVector.fromArray(S, c, c0 + 2 * L);
+        FloatVector s10 = FloatVector.fromArray(S, c, c1);
+        FloatVector s11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector s12 = FloatVector.fromArray(S, c, c1 + 2 * L);
+        FloatVector s20 = FloatVector.fromArray(S, c, c2);
+        FloatVector s21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector s22 = FloatVector.fromArray(S, c, c2 + 2 * L);
+        FloatVector s30 = FloatVector.fromArray(S, c, c3);
+        FloatVector s31 = FloatVector.fromArray(S, c, c3 + L);
+        FloatVector s32 = FloatVector.fromArray(S, c, c3 + 2 * L);
+        int a0 = i * q;
+        int a1 = a0 + q;
+        int a2 = a1 + q;
+        int a3 = a2 + q;
+        for (int k = 0, row = j; k < q; k++, row += n) {
+            FloatVector b0 = FloatVector.fromArray(S, b, row);
+            FloatVector b1 = FloatVector.fromArray(S, b, row + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, row + 2 * L);
+            float x0 = a[a0 + k];
+            float x1 = a[a1 + k];
+            float x2 = a[a2 + k];
+            float x3 = a[a3 + k];
+            s00 = s00.add(b0.mul(x0));
+            s01 = s01.add(b1.mul(x0));
+            s02 = s02.add(b2.mul(x0));
+            s10 = s10.add(b0.mul(x1));
+            s11 = s11.add(b1.mul(x1));
+            s12 = s12.add(b2.mul(x1));
+            s20 = s20.add(b0.mul(x2));
+            s21 = s21.add(b1.mul(x2));
+            s22 = s22.add(b2.mul(x2));
+            s30 = s30.add(b0.mul(x3));
+            s31 = s31.add(b1.mul(x3));
+            s32 = s32.add(b2.mul(x3));
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + L);
+        s02.intoArray(c, c0 + 2 * L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s12.intoArray(c, c1 + 2 * L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s22.intoArray(c, c2 + 2 * L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+        s32.intoArray(c, c3 + 2 * L);
+    }
+
+    /** One row of C, {@code vectors} (1 or 3) vectors wide, over the whole inner dimension. */
+    private static void row1(float[] a, float[] b, float[] c, int q, int n, int i, int j, int vectors) {
+        int ci = i * n + j;
+        int ai = i * q;
+        for (int v = 0; v < vectors; v++) {
+            int col = v * L;
+            FloatVector s = FloatVector.fromArray(S, c, ci + col);
+            for (int k = 0, row = j + col; k < q; k++, row += n) {
+                s = s.add(FloatVector.fromArray(S, b, row).mul(a[ai + k]));
+            }
+            s.intoArray(c, ci + col);
+        }
+    }
+
+    @Override
+    public void axpy(float s, float[] x, int xOff, float[] y, int yOff, int len) {
+        int j = 0;
+        for (; j + L <= len; j += L) {
+            FloatVector.fromArray(S, y, yOff + j).add(FloatVector.fromArray(S, x, xOff + j).mul(s))
+                    .intoArray(y, yOff + j);
+        }
+        ScalarOps.axpy(s, x, xOff, y, yOff, j, len);
+    }
+
+    @Override
+    public void scale(float[] x, float s, int from, int to) {
+        int i = from;
+        for (; i + L <= to; i += L) {
+            FloatVector.fromArray(S, x, i).mul(s).intoArray(x, i);
+        }
+        ScalarOps.scaleRange(x, s, i, to);
+    }
+}

@@ -1,0 +1,135 @@
+package io.eggroll.simd;
+
+/** The definition of {@link VectorOps}: plain loops, one element at a time. */
+public final class ScalarOps implements VectorOps {
+
+    static final ScalarOps INSTANCE = new ScalarOps();
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public void addRows(float[] mat, int n, int[] rows, int from, int to, float[] out, int off) {
+        addRows(mat, n, rows, from, to, out, off, 0);
+    }
+
+    /** {@link #addRows} for columns {@code [col, n)}. */
+    static void addRows(float[] mat, int n, int[] rows, int from, int to, float[] out, int off, int col) {
+        for (int k = from; k < to; k++) {
+            int row = rows[k] * n;
+            for (int j = col; j < n; j++) {
+                out[off + j] += mat[row + j];
+            }
+        }
+    }
+
+    @Override
+    public void expand(float[] u, float[] bt, int r, int n, float[] p, int off) {
+        expand(u, bt, r, n, p, off, 0);
+    }
+
+    /** {@link #expand} for columns {@code [col, n)}. */
+    static void expand(float[] u, float[] bt, int r, int n, float[] p, int off, int col) {
+        float u0 = u[0];
+        if (r == 1) {
+            for (int j = col; j < n; j++) {
+                p[off + j] = u0 * bt[j];
+            }
+            return;
+        }
+        for (int j = col; j < n; j++) {
+            p[off + j] = 0f + u0 * bt[j];
+        }
+        for (int q = 1; q < r; q++) {
+            float uq = u[q];
+            int row = q * n;
+            for (int j = col; j < n; j++) {
+                p[off + j] += uq * bt[row + j];
+            }
+        }
+    }
+
+    @Override
+    public int lifStep(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb, float[] v,
+                       int n, float decay, float threshold, int[] spikes) {
+        return lifStep(base, baseOff, p, pOff, ss, e, sb, v, 0, n, decay, threshold, spikes, 0);
+    }
+
+    /** {@link #lifStep} for neurons {@code [from, to)}, appending after {@code count} spikes. */
+    static int lifStep(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb, float[] v,
+                       int from, int to, float decay, float threshold, int[] spikes, int count) {
+        for (int j = from; j < to; j++) {
+            float cur = base[baseOff + j] + ss * p[pOff + j];
+            if (e != null) {
+                cur += sb * e[j];
+            }
+            float u = decay * v[j] + cur;
+            if (u >= threshold) {
+                spikes[count++] = j;
+                u = 0f;
+            }
+            v[j] = u;
+        }
+        return count;
+    }
+
+    @Override
+    public void integrate(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb, float[] v,
+                          int n, float decay, float[] acc, int accOff) {
+        integrate(base, baseOff, p, pOff, ss, e, sb, v, 0, n, decay, acc, accOff);
+    }
+
+    /** {@link #integrate} for neurons {@code [from, to)}. */
+    static void integrate(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb, float[] v,
+                          int from, int to, float decay, float[] acc, int accOff) {
+        for (int j = from; j < to; j++) {
+            float cur = base[baseOff + j] + ss * p[pOff + j];
+            if (e != null) {
+                cur += sb * e[j];
+            }
+            float u = decay * v[j] + cur;
+            v[j] = u;
+            acc[accOff + j] += u;
+        }
+    }
+
+    @Override
+    public void gemmAccumulate(float[] a, float[] b, float[] c, int q, int n, int rowFrom, int rowTo, int colFrom,
+                               int colTo) {
+        for (int i = rowFrom; i < rowTo; i++) {
+            int out = i * n;
+            for (int k = 0; k < q; k++) {
+                float ai = a[i * q + k];
+                int row = k * n;
+                for (int j = colFrom; j < colTo; j++) {
+                    c[out + j] += ai * b[row + j];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void axpy(float s, float[] x, int xOff, float[] y, int yOff, int len) {
+        axpy(s, x, xOff, y, yOff, 0, len);
+    }
+
+    /** {@link #axpy} for {@code j} in {@code [from, len)}. */
+    static void axpy(float s, float[] x, int xOff, float[] y, int yOff, int from, int len) {
+        for (int j = from; j < len; j++) {
+            y[yOff + j] += s * x[xOff + j];
+        }
+    }
+
+    @Override
+    public void scale(float[] x, float s, int from, int to) {
+        scaleRange(x, s, from, to);
+    }
+
+    static void scaleRange(float[] x, float s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            x[i] *= s;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.eggroll.simd;
+
+/**
+ * The hot float loops of the cpu backend, in one small interface (Lucene's
+ * {@code VectorizationProvider} pattern). {@link ScalarOps} is the definition: plain loops in the
+ * reference operation order of docs/ENGINE.md. {@link PanamaOps} computes the same values with the
+ * Panama Vector API; every operation is lanewise multiply then add (never a fused multiply-add),
+ * in the same per-element order, so both give the same bits.
+ *
+ * <p>Arrays are row-major; {@code off} arguments are element offsets. No method allocates.
+ */
+public interface VectorOps {
+
+    /** Short name for logs and {@code eggroll devices}: {@code "scalar"} or {@code "panama"}. */
+    String name();
+
+    /**
+     * {@code out[off + j] += Σ_k mat[rows[k] * n + j]} for {@code k} in {@code [from, to)}, added one
+     * row at a time in increasing {@code k}: the sum of the weight rows selected by binary spikes.
+     */
+    void addRows(float[] mat, int n, int[] rows, int from, int to, float[] out, int off);
+
+    /**
+     * {@code p = u Bᵀ} with B stored transposed ({@code r × n}, row q contiguous):
+     * {@code p_j = 0 + u_0 bt[j] + u_1 bt[n + j] + ...} in increasing q; for {@code r == 1}
+     * {@code p_j = u_0 bt[j]} (no leading zero).
+     */
+    void expand(float[] u, float[] bt, int r, int n, float[] p, int off);
+
+    /**
+     * One LIF step of a perturbed layer for one member: {@code I_j = base_j + ss p_j}, then
+     * {@code I_j += sb e_j} when {@code e} is not null, then {@code v_j = decay v_j + I_j}; a neuron
+     * with {@code v_j >= threshold} spikes and resets to 0. Writes the spiking neurons' indices in
+     * increasing order into {@code spikes} and returns their number.
+     */
+    int lifStep(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb, float[] v, int n,
+                float decay, float threshold, int[] spikes);
+
+    /**
+     * The non-spiking readout's step: the same current as {@link #lifStep}, {@code v_j = decay v_j + I_j},
+     * then {@code acc[accOff + j] += v_j}.
+     */
+    void integrate(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb, float[] v, int n,
+                   float decay, float[] acc, int accOff);
+
+    /**
+     * The rank-q update block {@code C[m × n] += A[m × q] · Bm[q × n]}: each element adds its terms
+     * {@code a[i q + c] * b[c n + j]} in increasing c (multiply, then add), for rows
+     * {@code [rowFrom, rowTo)} and columns {@code [colFrom, colTo)}. A term whose product is zero
+     * leaves the element unchanged (the sum never becomes -0), so rows of A that are zero may be
+     * skipped or not without changing the bits.
+     */
+    void gemmAccumulate(float[] a, float[] b, float[] c, int q, int n, int rowFrom, int rowTo, int colFrom,
+                        int colTo);
+
+    /** {@code y[yOff + j] += s x[xOff + j]} for {@code j < len} (multiply, then add). */
+    void axpy(float s, float[] x, int xOff, float[] y, int yOff, int len);
+
+    /** {@code x[j] *= s} for {@code j} in {@code [from, to)}. */
+    void scale(float[] x, float s, int from, int to);
+}

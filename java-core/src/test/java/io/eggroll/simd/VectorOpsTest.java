@@ -1,0 +1,159 @@
+package io.eggroll.simd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Panama implementation against the scalar definition, on random shapes (every tail length
+ * below and above a vector) and random values: the results must be the same bits.
+ */
+class VectorOpsTest {
+
+    private static final VectorOps REF = VectorizationProvider.scalar();
+    private static VectorOps fast;
+
+    @BeforeAll
+    static void load() {
+        String[] why = new String[1];
+        fast = VectorizationProvider.panama(why);
+        if (fast == null && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("CI=true but the Panama implementation is unavailable: " + why[0]);
+        }
+        System.out.println("VectorOpsTest: fast path = " + (fast == null ? "none (" + why[0] + ")" : why[0]));
+    }
+
+    private static float[] gaussian(SplittableRandom rnd, int n, double scale) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (rnd.nextGaussian() * scale);
+        }
+        return x;
+    }
+
+    private static int[] sortedSubset(SplittableRandom rnd, int m, double density) {
+        int[] tmp = new int[m];
+        int c = 0;
+        for (int i = 0; i < m; i++) {
+            if (rnd.nextDouble() < density) {
+                tmp[c++] = i;
+            }
+        }
+        return java.util.Arrays.copyOf(tmp, c);
+    }
+
+    @Property(tries = 60)
+    void addRowsMatches(@ForAll @IntRange(min = 1, max = 200) int n, @ForAll @IntRange(min = 1, max = 40) int m,
+                        @ForAll long seed) {
+        assumeThat(fast).isNotNull();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] mat = gaussian(rnd, m * n, 1);
+        int[] rows = sortedSubset(rnd, m, 0.4);
+        float[] out0 = gaussian(rnd, n + 3, 1);
+        float[] out1 = out0.clone();
+        REF.addRows(mat, n, rows, 0, rows.length, out0, 3);
+        fast.addRows(mat, n, rows, 0, rows.length, out1, 3);
+        assertThat(out1).isEqualTo(out0);
+    }
+
+    @Property(tries = 60)
+    void expandMatches(@ForAll @IntRange(min = 1, max = 300) int n, @ForAll @IntRange(min = 1, max = 12) int r,
+                       @ForAll long seed) {
+        assumeThat(fast).isNotNull();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] u = gaussian(rnd, r, 3);
+        float[] bt = gaussian(rnd, r * n, 1);
+        float[] p0 = new float[n + 2];
+        float[] p1 = new float[n + 2];
+        REF.expand(u, bt, r, n, p0, 2);
+        fast.expand(u, bt, r, n, p1, 2);
+        assertThat(p1).isEqualTo(p0);
+    }
+
+    @Property(tries = 80)
+    void lifStepAndIntegrateMatch(@ForAll @IntRange(min = 1, max = 300) int n, @ForAll boolean biasNoise,
+                                  @ForAll long seed) {
+        assumeThat(fast).isNotNull();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] base = gaussian(rnd, n + 5, 0.8);
+        float[] p = gaussian(rnd, n + 1, 2);
+        float[] e = biasNoise ? gaussian(rnd, n, 1) : null;
+        float ss = (float) rnd.nextGaussian() * 0.1f;
+        float sb = -0.02f;
+        float[] v0 = gaussian(rnd, n, 0.7);
+        float[] v1 = v0.clone();
+        int[] s0 = new int[n];
+        int[] s1 = new int[n];
+        int c0 = REF.lifStep(base, 5, p, 1, ss, e, sb, v0, n, 0.9f, 1.0f, s0);
+        int c1 = fast.lifStep(base, 5, p, 1, ss, e, sb, v1, n, 0.9f, 1.0f, s1);
+        assertThat(c1).isEqualTo(c0);
+        assertThat(java.util.Arrays.copyOf(s1, c1)).isEqualTo(java.util.Arrays.copyOf(s0, c0));
+        assertThat(v1).isEqualTo(v0);
+        float[] acc0 = gaussian(rnd, n + 4, 1);
+        float[] acc1 = acc0.clone();
+        REF.integrate(base, 0, p, 0, ss, e, sb, v0, n, 0.9f, acc0, 4);
+        fast.integrate(base, 0, p, 0, ss, e, sb, v1, n, 0.9f, acc1, 4);
+        assertThat(v1).isEqualTo(v0);
+        assertThat(acc1).isEqualTo(acc0);
+    }
+
+    @Property(tries = 40)
+    void gemmAccumulateMatches(@ForAll @IntRange(min = 1, max = 23) int m, @ForAll @IntRange(min = 1, max = 200) int n,
+                               @ForAll @IntRange(min = 1, max = 40) int q, @ForAll long seed) {
+        assumeThat(fast).isNotNull();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] a = gaussian(rnd, m * q, 1);
+        for (int i = 0; i < a.length; i += 7) {
+            a[i] = 0f; // zero terms leave the sum unchanged on both paths
+        }
+        float[] b = gaussian(rnd, q * n, 1);
+        float[] c0 = gaussian(rnd, m * n, 1);
+        float[] c1 = c0.clone();
+        int colFrom = Math.min(n - 1, (int) (seed & 3));
+        REF.gemmAccumulate(a, b, c0, q, n, 0, m, colFrom, n);
+        fast.gemmAccumulate(a, b, c1, q, n, 0, m, colFrom, n);
+        assertThat(c1).isEqualTo(c0);
+    }
+
+    @Property(tries = 40)
+    void axpyAndScaleMatch(@ForAll @IntRange(min = 0, max = 300) int n, @ForAll long seed) {
+        assumeThat(fast).isNotNull();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] x = gaussian(rnd, n + 1, 1);
+        float[] y0 = gaussian(rnd, n + 2, 1);
+        float[] y1 = y0.clone();
+        REF.axpy(0.37f, x, 1, y0, 2, n);
+        fast.axpy(0.37f, x, 1, y1, 2, n);
+        assertThat(y1).isEqualTo(y0);
+        REF.scale(y0, -1.7f, 1, n + 2);
+        fast.scale(y1, -1.7f, 1, n + 2);
+        assertThat(y1).isEqualTo(y0);
+    }
+
+    @Test
+    void switchTurnsTheFastPathOff() {
+        String old = System.getProperty(VectorizationProvider.PROPERTY);
+        try {
+            System.setProperty(VectorizationProvider.PROPERTY, "off");
+            assertThat(VectorizationProvider.ops().name()).isEqualTo("scalar");
+            assertThat(VectorizationProvider.choice().reason()).contains("off");
+            System.setProperty(VectorizationProvider.PROPERTY, "auto");
+            assertThat(VectorizationProvider.ops().name()).isEqualTo(fast == null ? "scalar" : "panama");
+            System.setProperty(VectorizationProvider.PROPERTY, "fastest");
+            org.assertj.core.api.Assertions.assertThatThrownBy(VectorizationProvider::ops)
+                    .hasMessageContaining("eggroll.simd").hasMessageContaining("fastest");
+        } finally {
+            if (old == null) {
+                System.clearProperty(VectorizationProvider.PROPERTY);
+            } else {
+                System.setProperty(VectorizationProvider.PROPERTY, old);
+            }
+        }
+    }
+}
