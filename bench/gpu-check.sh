@@ -9,14 +9,14 @@
 #
 # GpuCheck options: --device SEL (index or name substring; default: first GPU), --cases N (random
 # networks, default 24), --sizes quick|full (throughput shapes, default full), --seed S.
-# Java: $EGGROLL_JAVA, else ./jre/bin/java next to this script, else java on PATH; must be >= 22.
+# Java: $EGGROLL_JAVA, else ./jre/bin/java next to this script, else java on PATH; must be >= 25.
 # OpenCL: an ICD must be registered (/etc/OpenCL/vendors/*.icd or $OCL_ICD_VENDORS). When none is
 # but the NVIDIA driver's libnvidia-opencl.so.1 is installed, a temporary vendors directory with an
 # nvidia.icd naming it is used.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-MIN_JAVA=22
+MIN_JAVA=25
 TIME_LIMIT="${GPU_CHECK_TIMEOUT:-480}"
 
 die() { echo "gpu-check: $*" >&2; exit 1; }
@@ -30,7 +30,7 @@ prepare() {
   root="$(cd "$HERE/.." && pwd)"
   jdk="${JAVA_HOME:-}"
   if [ -z "$jdk" ] || [ ! -x "$jdk/bin/jlink" ] || [ "$(java_major "$jdk/bin/java")" -lt "$MIN_JAVA" ]; then
-    jdk="$(ls -d /usr/lib/jvm/temurin-2[5-9]* /usr/lib/jvm/*2[2-9]* 2>/dev/null | head -n1 || true)"
+    jdk="$(ls -d /usr/lib/jvm/temurin-2[5-9]* /usr/lib/jvm/*2[5-9]* 2>/dev/null | head -n1 || true)"
   fi
   [ -n "$jdk" ] && [ -x "$jdk/bin/jlink" ] || die "--prepare needs a JDK >= $MIN_JAVA with jlink (set JAVA_HOME)"
   export JAVA_HOME="$jdk"

@@ -4,7 +4,7 @@ import io.eggroll.es.Generation;
 import io.eggroll.snn.SpikeBatch;
 
 /**
- * A compute backend (DESIGN.md section 4). It keeps the network and optimizer state resident and
+ * A compute backend (docs/DESIGN.md section 4). It keeps the network and optimizer state resident and
  * does two things per generation: evaluate the population on a batch, and apply the update from
  * the shaped fitness. Fitness and shaping run on the host, identically for every backend.
  *

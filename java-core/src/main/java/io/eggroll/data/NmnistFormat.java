@@ -3,7 +3,7 @@ package io.eggroll.data;
 import java.nio.file.Path;
 
 /**
- * The N-MNIST {@code .bin} event encoding (Orchard et al. 2015; see {@code shared/FORMATS.md}
+ * The N-MNIST {@code .bin} event encoding (Orchard et al. 2015; see {@code docs/FORMATS.md}
  * section 1.2): no header, a sequence of 5-byte records, most significant byte first:
  * {@code x = b0; y = b1; p = b2 >>> 7; t = ((b2 & 0x7F) << 16) | (b3 << 8) | b4} (microseconds).
  *

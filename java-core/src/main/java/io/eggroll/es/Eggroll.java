@@ -4,7 +4,7 @@ import io.eggroll.rng.Noise;
 import io.eggroll.rng.NoiseKind;
 
 /**
- * The EGGROLL method in the terms of DESIGN.md section 1. The perturbed layer
+ * The EGGROLL method in the terms of docs/DESIGN.md section 1. The perturbed layer
  * {@code W + (sigma/sqrt r) A B^T} is never formed; a member's input current is
  * {@code x W + (sigma/sqrt r) (x A) B^T}, with {@code x W} shared by every member that sees the
  * same input. Factors are regenerated from the counter-based RNG wherever they are needed.

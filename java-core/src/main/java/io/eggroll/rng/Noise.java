@@ -1,7 +1,7 @@
 package io.eggroll.rng;
 
 /**
- * Keyed noise streams (DESIGN.md section 3). Element {@code e} of the stream
+ * Keyed noise streams (docs/DESIGN.md section 3). Element {@code e} of the stream
  * (seed, pair, generation, layer, kind) is a pure function of those values, so any element can
  * be computed on its own (random access) and every backend produces the same bits.
  *

@@ -1,7 +1,7 @@
 package io.eggroll.snn;
 
 /**
- * The discrete LIF step of DESIGN.md section 1, shared by every Java path:
+ * The discrete LIF step of docs/DESIGN.md section 1.1, shared by every Java path:
  * {@code v = beta * v + I; s = (v >= theta); v = v * (1 - s)}.
  */
 public final class Lif {

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-/** The method of DESIGN.md section 1 against explicit, materialised matrices. */
+/** The method of docs/DESIGN.md section 1 against explicit, materialised matrices. */
 class EggrollTest {
 
     @ParameterizedTest(name = "r = {0}")

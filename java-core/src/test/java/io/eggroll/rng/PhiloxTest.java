@@ -6,7 +6,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
-/** Known-answer vectors from Random123 (shared/FORMATS.md section 4.3 and 4.4). */
+/** Known-answer vectors from Random123 (docs/FORMATS.md sections 4.3 and 4.4). */
 class PhiloxTest {
 
     @ParameterizedTest(name = "R={0} ctr={1} key={2}")

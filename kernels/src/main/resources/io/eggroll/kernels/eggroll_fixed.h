@@ -5,7 +5,7 @@
  * port is io.eggroll.snn.fixed.FixedLif / FixedNetwork; the tests run both on random networks
  * and compare every spike and every state word.
  *
- * Arithmetic (shared/FORMATS.md sections 3.4 and 3.5; Lava PyLifModelBitAcc and Dense):
+ * Arithmetic (docs/FORMATS.md sections 3.4 and 3.5; Lava PyLifModelBitAcc and Dense):
  *   Dense:  acc_j = sum over active inputs i (increasing) of w[i*n + j]         (int32 sum)
  *           a_j   = wexp >= 0 ? acc_j << wexp : acc_j >> -wexp                  (arithmetic)
  *   LIF:    p  = u * (4096 - (du + 1));  u = sign(p) * (|p| >> 12) + (a << 6)

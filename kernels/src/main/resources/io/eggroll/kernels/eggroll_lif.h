@@ -1,5 +1,5 @@
 /*
- * eggroll_lif.h - the float LIF step of DESIGN.md section 1, one neuron at a time.
+ * eggroll_lif.h - the float LIF step of docs/DESIGN.md section 1.1, one neuron at a time.
  *
  * Compiles as C99 and as OpenCL C 1.2. The operation order is the one io.eggroll.snn.Lif uses
  * (docs/ENGINE.md, "Forward"); with FP contraction off it gives the same bits as Java:

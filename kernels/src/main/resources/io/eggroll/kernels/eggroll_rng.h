@@ -5,10 +5,10 @@
  * The Java port (io.eggroll.rng) reads EGG_NORMAL_TABLE out of this very file when its class
  * initialises, so the table exists exactly once in the repository.
  *
- * Philox4x32-10 (Salmon et al., SC'11) with the Random123 constants; shared/FORMATS.md
+ * Philox4x32-10 (Salmon et al., SC'11) with the Random123 constants; docs/FORMATS.md
  * section 4 gives the known-answer vectors the tests check.
  *
- * Noise streams (DESIGN.md section 3):
+ * Noise streams (docs/DESIGN.md section 3):
  *   key     = (lo32(run seed), hi32(run seed))
  *   counter = (block, pair, generation, stream),  stream = (layer << 4) | kind
  * Gaussian element e of a stream: block e >> 3, word (e & 7) >> 1, 16-bit half e & 1

@@ -5,7 +5,7 @@ import io.eggroll.es.Generation;
 
 /**
  * One generation of the seed schedule: with the run seed and the initial weights, the list of
- * these records reproduces training bit for bit (DESIGN.md sections 1 and 6). Applying a record
+ * these records reproduces training bit for bit (docs/DESIGN.md section 6.4). Applying a record
  * is one {@code Backend.update(generation(seed, es), shapedFitness, effectivePopulation)}.
  *
  * @param generation          generation index

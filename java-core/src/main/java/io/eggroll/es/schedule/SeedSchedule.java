@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A run's seed schedule (DESIGN.md sections 1 and 6): a header naming the run and its initial
+ * A run's seed schedule (docs/DESIGN.md section 6.4, docs/FORMATS.md section 5): a header naming the run and its initial
  * weights, then one {@link ScheduleRecord} per generation. Replaying the records with
  * {@code Backend.update} from the initial weights reproduces the trained weights bit for bit.
  *

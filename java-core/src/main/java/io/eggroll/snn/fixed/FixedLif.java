@@ -1,9 +1,9 @@
 package io.eggroll.snn.fixed;
 
 /**
- * Lava's bit-accurate CUBA LIF and Dense arithmetic (shared/FORMATS.md sections 3.4 and 3.5),
- * the Java port of {@code kernels/.../eggroll_fixed.h}. Both are checked against FORMATS.md's
- * reference trace and against each other on random networks.
+ * Lava's bit-accurate CUBA LIF and Dense arithmetic (docs/FORMATS.md sections 3.4 and 3.5),
+ * the Java port of {@code kernels/.../eggroll_fixed.h}. Both are checked against the
+ * reference trace of docs/FORMATS.md section 3.6 and against each other on random networks.
  *
  * <pre>
  * Dense:  acc_j = sum_{active i, increasing} w[i n + j];  a_j = wexp &gt;= 0 ? acc_j &lt;&lt; wexp : acc_j &gt;&gt; -wexp

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Maps the float LIF network onto Loihi 2 fixed point (shared/FORMATS.md section 3.6,
+ * Maps the float LIF network onto Loihi 2 fixed point (docs/DESIGN.md section 6.2, docs/FORMATS.md section 3.6,
  * generalised to a scale per layer).
  *
  * <p>Layer l gets a scale {@code s = 2^p}: a float weight w becomes the even integer

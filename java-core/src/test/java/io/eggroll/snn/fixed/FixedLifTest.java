@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class FixedLifTest {
 
-    /** shared/FORMATS.md section 3.6: du = 4095, dv = 410, vth = 64, a_in fed straight to the LIF. */
+    /** docs/FORMATS.md section 3.6: du = 4095, dv = 410, vth = 64, a_in fed straight to the LIF. */
     @Test
     void reproducesTheReferenceTraceOfFormatsSection3_6() {
         int[] aIn = {40, 40, 0, 40, 0, 0, 64, 64, -30, 40};

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Lava-DL NetX HDF5 (shared/FORMATS.md sections 3.1 to 3.3), the layout
+ * Lava-DL NetX HDF5 (docs/FORMATS.md sections 3.1 to 3.3), the layout
  * {@code lava.lib.dl.netx.hdf5.Network} loads:
  *
  * <pre>

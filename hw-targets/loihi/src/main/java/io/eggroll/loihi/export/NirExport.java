@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * NIR HDF5 (shared/FORMATS.md section 2), the layout {@code nir.read} accepts with type checking:
+ * NIR HDF5 (docs/FORMATS.md section 2), the layout {@code nir.read} accepts with type checking:
  * {@code Input -> Affine -> LIF -> ... -> Affine -> LIF (or LI for a membrane readout) -> Output}.
  *
  * <p>The discrete neuron {@code v = beta v + I} maps to NIR's forward-Euler LIF with
@@ -22,7 +22,7 @@ import java.util.Map;
  */
 public final class NirExport {
 
-    /** The NIR release whose reader this layout was verified against (FORMATS.md section 0). */
+    /** The NIR release whose reader this layout was verified against (docs/FORMATS.md section 0). */
     public static final String NIR_VERSION = "1.0.7";
     /** snnTorch's and the Lava import script's dt; with it tau = 0.001 s reproduces beta = 0.9. */
     public static final double DEFAULT_DT = 1e-4;
