@@ -9,7 +9,8 @@ public final class Fitness {
     public static float[] compute(FitnessKind kind, float temperature, float[] readouts, int members, int samples,
                                   int classes, int[] labels) {
         float[] f = new float[members];
-        for (int i = 0; i < members; i++) {
+        // Members are independent and each writes its own slot: the bits do not depend on threads.
+        java.util.stream.IntStream.range(0, members).parallel().forEach(i -> {
             double sum = 0;
             for (int s = 0; s < samples; s++) {
                 int off = (i * samples + s) * classes;
@@ -18,7 +19,7 @@ public final class Fitness {
                         : logSoftmax(readouts, off, classes, temperature, labels[s]);
             }
             f[i] = (float) (sum / samples);
-        }
+        });
         return f;
     }
 

@@ -123,7 +123,10 @@ final class PanamaOps implements VectorOps {
     /** {@code decay v_j + (base_j + ss p_j [+ sb e_j])} for one vector of neurons from j. */
     private static FloatVector membrane(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
                                         float[] v, int j, float decay) {
-        FloatVector cur = FloatVector.fromArray(S, base, baseOff + j).add(FloatVector.fromArray(S, p, pOff + j).mul(ss));
+        FloatVector cur = FloatVector.fromArray(S, base, baseOff + j);
+        if (p != null) {
+            cur = cur.add(FloatVector.fromArray(S, p, pOff + j).mul(ss));
+        }
         if (e != null) {
             cur = cur.add(FloatVector.fromArray(S, e, j).mul(sb));
         }

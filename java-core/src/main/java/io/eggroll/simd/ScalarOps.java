@@ -61,7 +61,7 @@ public final class ScalarOps implements VectorOps {
     static int lifStep(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb, float[] v,
                        int from, int to, float decay, float threshold, int[] spikes, int count) {
         for (int j = from; j < to; j++) {
-            float cur = base[baseOff + j] + ss * p[pOff + j];
+            float cur = p == null ? base[baseOff + j] : base[baseOff + j] + ss * p[pOff + j];
             if (e != null) {
                 cur += sb * e[j];
             }
@@ -85,7 +85,7 @@ public final class ScalarOps implements VectorOps {
     static void integrate(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb, float[] v,
                           int from, int to, float decay, float[] acc, int accOff) {
         for (int j = from; j < to; j++) {
-            float cur = base[baseOff + j] + ss * p[pOff + j];
+            float cur = p == null ? base[baseOff + j] : base[baseOff + j] + ss * p[pOff + j];
             if (e != null) {
                 cur += sb * e[j];
             }

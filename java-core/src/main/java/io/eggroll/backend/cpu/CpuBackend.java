@@ -10,7 +10,6 @@ import io.eggroll.es.Optimizer;
 import io.eggroll.es.OptimizerConfig;
 import io.eggroll.rng.NoiseKind;
 import io.eggroll.snn.Lif;
-import io.eggroll.snn.LifNetwork;
 import io.eggroll.snn.Params;
 import io.eggroll.snn.Readout;
 import io.eggroll.snn.SnnConfig;
@@ -100,14 +99,61 @@ public final class CpuBackend implements Backend {
         checkBatch(cfg, batch);
         int c = cfg.outputs();
         float[] out = new float[batch.samples() * c];
-        float[][] w = new float[cfg.layers()][];
-        float[][] b = new float[cfg.layers()][];
-        for (int l = 0; l < cfg.layers(); l++) {
-            w[l] = st.params().weights(l);
-            b[l] = st.params().bias(l);
-        }
-        parallel.forEach(batch.samples(), (worker, s) ->
-                System.arraycopy(LifNetwork.forward(cfg, w, b, batch, s), 0, out, s * c, c));
+        Params p = st.params();
+        int layers = cfg.layers();
+        int steps = batch.timesteps();
+        boolean membrane = cfg.readout() == Readout.MEMBRANE;
+        float decay = cfg.decay();
+        float theta = cfg.threshold();
+        int width = cfg.maxWidth();
+        float[][][] v = new float[parallel.threads()][][];
+        float[][] cur = new float[parallel.threads()][];
+        int[][][] spikes = new int[parallel.threads()][][];
+        // The unperturbed forward of LifNetwork.forward, through the vector operations.
+        parallel.forEach(batch.samples(), (worker, s) -> {
+            if (v[worker] == null) {
+                v[worker] = new float[layers][];
+                for (int l = 0; l < layers; l++) {
+                    v[worker][l] = new float[cfg.fanOut(l)];
+                }
+                cur[worker] = new float[width];
+                spikes[worker] = new int[][] {new int[width], new int[width]};
+            }
+            float[] cu = cur[worker];
+            for (float[] vl : v[worker]) {
+                java.util.Arrays.fill(vl, 0f);
+            }
+            int scoreOff = s * c;
+            for (int t = 0; t < steps; t++) {
+                int[] in = batch.indices();
+                int from = batch.start(s, t);
+                int to = batch.end(s, t);
+                for (int l = 0; l < layers; l++) {
+                    int n = cfg.fanOut(l);
+                    System.arraycopy(p.bias(l), 0, cu, 0, n);
+                    ops.addRows(p.weights(l), n, in, from, to, cu, 0);
+                    float[] vl = v[worker][l];
+                    int[] next = spikes[worker][l & 1];
+                    if (l == layers - 1 && membrane) {
+                        ops.integrate(cu, 0, null, 0, 0f, null, 0f, vl, n, decay, out, scoreOff);
+                        continue;
+                    }
+                    int count = ops.lifStep(cu, 0, null, 0, 0f, null, 0f, vl, n, decay, theta, next);
+                    if (l == layers - 1) {
+                        for (int k = 0; k < count; k++) {
+                            out[scoreOff + next[k]] += 1f;
+                        }
+                    }
+                    in = next;
+                    from = 0;
+                    to = count;
+                }
+            }
+            float[] vl = v[worker][layers - 1];
+            for (int j = 0; j < c; j++) {
+                out[scoreOff + j] = membrane ? out[scoreOff + j] / steps : out[scoreOff + j] + vl[j] / theta;
+            }
+        });
         return out;
     }
 
