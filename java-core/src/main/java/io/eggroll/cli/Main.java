@@ -14,6 +14,19 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The SIMD switch, accepted before or after any subcommand; sets the provider's property. */
+    @CommandLine.Option(names = "--simd", paramLabel = "auto|off", scope = CommandLine.ScopeType.INHERIT,
+            description = "Vectorised cpu kernels (Panama Vector API): auto (default: on when the JVM has "
+                    + "jdk.incubator.vector) or off (the scalar definition). Same results either way.")
+    void simd(String mode) {
+        String m = mode.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!m.equals("auto") && !m.equals("off") && !m.equals("on")) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--simd must be 'auto' or 'off', got '" + mode + "'");
+        }
+        System.setProperty(io.eggroll.simd.VectorizationProvider.PROPERTY, m);
+    }
+
     public static void main(String[] args) {
         System.exit(run(args));
     }

@@ -3,6 +3,7 @@ package io.eggroll.backend.cpu;
 import io.eggroll.backend.Backend;
 import io.eggroll.backend.BackendOptions;
 import io.eggroll.backend.BackendProvider;
+import io.eggroll.simd.VectorizationProvider;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,7 +23,9 @@ public final class CpuBackendProvider implements BackendProvider {
     @Override
     public List<String> devices() {
         return List.of("cpu: " + Runtime.getRuntime().availableProcessors() + " hardware threads, "
-                + System.getProperty("os.arch") + ", " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB max heap");
+                + System.getProperty("os.arch") + ", " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB max heap"
+                + ", vector ops: " + VectorizationProvider.choice().ops().name() + " ("
+                        + VectorizationProvider.choice().reason() + "; --simd off turns the fast path off)");
     }
 
     @Override
