@@ -11,11 +11,13 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * The conformance checks of a backend against the cpu reference, as plain measurements (no test
- * framework) so that both the JUnit suite ({@link BackendConformanceTest}) and stand-alone
- * checkers on machines without Maven (the OpenCL {@code GpuCheck}) use the same code.
+ * The conformance checks of a backend against a reference (the plain definition,
+ * {@link DefinitionBackend}), as plain measurements (no test framework) so that both the JUnit
+ * suite ({@link BackendConformanceTest}) and stand-alone checkers on machines without Maven (the
+ * OpenCL {@code GpuCheck}) use the same code.
  *
- * <p>Stated bounds:
+ * <p>Stated bounds for backends that do not claim bit-exactness (the cpu backend does, and is
+ * held to identical bits):
  * <ul>
  *   <li>Noise: bit-identical values.</li>
  *   <li>Readouts: identical in at least {@value #READOUT_AGREEMENT} of (member, sample) pairs.
