@@ -77,6 +77,9 @@ public final class GpuCheck {
         Conformance.NoiseResult noise = Conformance.noise(ocl::deviceNoise, seed, 4096);
         ok &= row("noise bits (Gaussian + Rademacher, all kinds)", noise.mismatches() + " of " + noise.checked()
                 + " differ", "0 differ", noise.mismatches() == 0);
+        List<String> kat = Conformance.knownAnswers(ocl::deviceNoise);
+        ok &= row("Philox known answers (kernels/.../philox_kat.txt) through the noise", kat.isEmpty() ? "all match"
+                : String.join("; ", kat), "all match", kat.isEmpty());
         Conformance.ReadoutResult ev = Conformance.ReadoutResult.empty();
         Conformance.ReadoutResult inf = Conformance.ReadoutResult.empty();
         double upd = 0;

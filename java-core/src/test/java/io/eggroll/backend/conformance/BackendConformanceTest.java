@@ -86,6 +86,11 @@ public abstract class BackendConformanceTest {
     }
 
     @Test
+    void noiseSpellsOutThePhiloxKnownAnswers() {
+        assertThat(Conformance.knownAnswers(noiseProbe(candidate))).isEmpty();
+    }
+
+    @Test
     void readoutsAgreeWithTheDefinitionOnRandomNetworks() {
         Conformance.ReadoutResult total = Conformance.ReadoutResult.empty();
         boolean sawFullRank = false;
