@@ -15,8 +15,6 @@ import java.util.SplittableRandom;
 public record Workload(String name, SnnConfig net, int population, int batch, int timesteps, double density,
                        ModelState state, SpikeBatch spikes) {
 
-    /** N-MNIST frames: 2 polarities x 34 x 34 pixels. */
-    public static final int NMNIST_INPUTS = 2 * 34 * 34;
     public static final int NMNIST_CLASSES = 10;
 
     public static Workload of(String name, SnnConfig net, int population, int batch, int timesteps, double density,

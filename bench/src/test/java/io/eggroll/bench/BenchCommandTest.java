@@ -4,7 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eggroll.backend.Backend;
+import io.eggroll.backend.ModelState;
+import io.eggroll.backend.cpu.CpuBackend;
 import io.eggroll.cli.Main;
+import io.eggroll.es.EsMode;
+import io.eggroll.snn.Params;
+import io.eggroll.snn.SnnConfig;
+import io.eggroll.train.TaskData;
+import io.eggroll.train.TrainConfig;
+import io.eggroll.train.Trainer;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** Smoke tests: each suite at a tiny size, through the CLI; checks the output structure only. */
+/** Each suite at a tiny size, through the CLI: the output structure, and the ranks suite's accuracies. */
 class BenchCommandTest {
 
     @TempDir
@@ -99,15 +108,48 @@ class BenchCommandTest {
     void ranksSuiteScoresEveryContenderOnTheSyntheticTask() throws Exception {
         Outcome o = bench("--suite", "ranks", "--task", "synthetic", "--budget", "0.2", "--ranks", "1,2",
                 "--population", "4", "--batch", "4", "--timesteps", "4", "--hidden", "8", "--eval-samples", "40",
-                "--reps", "2");
+                "--reps", "1", "--seed", "3");
         JsonNode rows = outputs("ranks", o).path("rows");
         assertThat(rows).hasSize(3);
         assertThat(rows.get(2).path("contender").asText()).isEqualTo("full rank");
         for (JsonNode r : rows) {
-            double acc = r.path("heldout_accuracy_percent").path("median").asDouble();
-            assertThat(acc).isBetween(0.0, 100.0);
-            assertThat(r.path("generations").path("min").asDouble()).isGreaterThanOrEqualTo(1);
-            assertThat(r.path("heldout_accuracy_percent").path("count").asInt()).isEqualTo(2);
+            int generations = r.path("generations").path("min").asInt();
+            assertThat(generations).isGreaterThanOrEqualTo(1);
+            assertThat(r.path("heldout_accuracy_percent").path("count").asInt()).isEqualTo(1);
+            // How many generations fit the budget depends on the machine; what they reach does not.
+            String contender = r.path("contender").asText();
+            assertThat(r.path("heldout_accuracy_percent").path("median").asDouble())
+                    .as("%s after %d generations", contender, generations)
+                    .isEqualTo(retrainedAccuracy(contender, generations));
+        }
+    }
+
+    /**
+     * The ranks suite's contender retrained here, independently of the suite: the same settings,
+     * {@code generations} generations in one trainer run, then scored on the first 40 held-out samples.
+     */
+    private static double retrainedAccuracy(String contender, int generations) {
+        TrainConfig c = TrainConfig.defaults("synthetic");
+        c.seed = 3;
+        c.network.hidden = new int[] {8};
+        c.es.population = 4;
+        c.batch = 4;
+        c.synthetic.timesteps = 4;
+        c.evalSamples = 1;
+        c.evalEvery = Integer.MAX_VALUE;
+        c.checkpointEvery = Integer.MAX_VALUE;
+        c.generations = generations;
+        if (contender.equals("full rank")) {
+            c.es.mode = EsMode.FULL_RANK;
+        } else {
+            c.es.rank = Integer.parseInt(contender.substring(contender.indexOf("r=") + 2));
+        }
+        TaskData data = TaskData.synthetic(c);
+        SnnConfig net = c.networkConfig(data.train().inputs(), data.train().classes());
+        try (Backend cpu = new CpuBackend(1)) {
+            ModelState start = ModelState.fresh(Params.init(net, c.seed, c.network.initGain), c.optimizerConfig());
+            cpu.load(new Trainer(c, data.train(), data.heldout(), cpu, null).run(start, 0, 0).state());
+            return 100 * Trainer.evaluate(cpu, data.heldout(), 40, 512).accuracy();
         }
     }
 

@@ -8,8 +8,8 @@ import io.eggroll.snn.SpikeBatch;
  * does two things per generation: evaluate the population on a batch, and apply the update from
  * the shaped fitness. Fitness and shaping run on the host, identically for every backend.
  *
- * <p>The cpu backend is the definition of correct; every other backend is tested against it by
- * the conformance suite.
+ * <p>{@link io.eggroll.es.Definition} is the definition of correct: the conformance suite tests
+ * every backend against it (the cpu backend bit for bit, devices within stated bounds).
  */
 public interface Backend extends AutoCloseable {
 

@@ -49,13 +49,4 @@ public final class Fitness {
         }
         return best;
     }
-
-    /** Fraction of samples whose argmax matches the label, for readouts of one network (B x C). */
-    public static double accuracy(float[] readouts, int samples, int classes, int[] labels) {
-        int ok = 0;
-        for (int s = 0; s < samples; s++) {
-            ok += argmax(readouts, s * classes, classes) == labels[s] ? 1 : 0;
-        }
-        return samples == 0 ? 0 : (double) ok / samples;
-    }
 }

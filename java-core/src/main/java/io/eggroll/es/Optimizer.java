@@ -19,7 +19,16 @@ public final class Optimizer {
      */
     public static void apply(OptimizerConfig cfg, long t, float[] theta, float[] g, float[] m, float[] v,
                              int from, int to) {
-        float lr = cfg.learningRateAt(t);
+        apply(cfg, t, cfg.learningRateAt(t), theta, g, m, v, from, to);
+    }
+
+    /**
+     * {@link #apply(OptimizerConfig, long, float[], float[], float[], float[], int, int)} at an explicit
+     * learning rate {@code lr} (a replayed or scheduled step's rate) instead of
+     * {@code cfg.learningRateAt(t)}; {@code t} still drives Adam's bias correction.
+     */
+    public static void apply(OptimizerConfig cfg, long t, float lr, float[] theta, float[] g, float[] m, float[] v,
+                             int from, int to) {
         float wd = cfg.weightDecay();
         if (cfg.kind() == OptimizerKind.SGD) {
             float mu = cfg.momentum();

@@ -16,7 +16,7 @@ public final class Noise {
     public static final int KIND_A = 0;
     public static final int KIND_B = 1;
     public static final int KIND_BIAS = 2;
-    public static final int KIND_THRESHOLD = 3;
+    // 3 is reserved (threshold noise, not implemented).
     public static final int KIND_FULL = 4;
 
     private Noise() {}

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eggroll.backend.ModelState;
 import io.eggroll.backend.cpu.CpuBackend;
-import io.eggroll.rng.Noise;
 import io.eggroll.rng.NoiseKind;
 import io.eggroll.snn.LifNetwork;
 import io.eggroll.snn.Params;
@@ -61,68 +60,6 @@ class EggrollTest {
             LifNetwork.current(wp, b, n, active, active.length, ref);
             assertThat(Fixtures.maxRelativeError(cur, ref)).isLessThan(1e-5);
         }
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"EGGROLL", "FULL_RANK"})
-    void updateEqualsExplicitSumOfMemberPerturbations(String mode) {
-        SnnConfig net = SnnConfig.of(12, 9, 5);
-        int r = 3;
-        float sigma = 0.05f;
-        EsConfig es = EsConfig.eggroll(8, r, sigma).withMode(EsMode.valueOf(mode));
-        Params zero = new Params(net);
-        // SGD with lr = 1 from zero weights: the new weights are exactly the gradient estimate.
-        ModelState st = ModelState.fresh(zero, OptimizerConfig.sgd(1f));
-        float[] shaped = {0.5f, -0.5f, 0.2142857f, -0.0714286f, 0.3571429f, -0.2142857f, 0.0714286f, -0.3571429f};
-        Generation g = new Generation(77, 4, es);
-        try (CpuBackend cpu = new CpuBackend(2)) {
-            cpu.load(st);
-            cpu.update(g, shaped, es.population());
-            Params after = cpu.state().params();
-            for (int l = 0; l < net.layers(); l++) {
-                int m = net.fanIn(l);
-                int n = net.fanOut(l);
-                double[] expect = new double[m * n];
-                double[] expectBias = new double[n];
-                for (int i = 0; i < es.population(); i++) {
-                    int k = Generation.pair(i);
-                    double s = Generation.sign(i);
-                    float[] e = explicitPerturbation(g, k, l, m, n);
-                    for (int x = 0; x < m * n; x++) {
-                        expect[x] += shaped[i] * s * e[x] / (es.population() * sigma);
-                    }
-                    float[] eb = new float[n];
-                    Eggroll.biasNoise(g.seed(), k, g.index(), l, es.noise(), n, eb);
-                    for (int j = 0; j < n; j++) {
-                        expectBias[j] += shaped[i] * s * eb[j] / (es.population() * sigma);
-                    }
-                }
-                assertThat(Fixtures.maxRelativeError(after.weights(l), Fixtures.toFloat(expect))).isLessThan(1e-5);
-                assertThat(Fixtures.maxRelativeError(after.bias(l), Fixtures.toFloat(expectBias))).isLessThan(1e-5);
-            }
-        }
-    }
-
-    /** epsilon_i / sign for the pair: A B^T / sqrt(r) (low rank) or E (full rank), m x n. */
-    private static float[] explicitPerturbation(Generation g, int pair, int l, int m, int n) {
-        EsConfig es = g.es();
-        float[] out = new float[m * n];
-        if (es.mode() == EsMode.FULL_RANK) {
-            Eggroll.fullNoise(g.seed(), pair, g.index(), l, es.noise(), m, n, out);
-            return out;
-        }
-        int r = es.rank();
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double e = 0;
-                for (int q = 0; q < r; q++) {
-                    e += (double) Noise.at(g.seed(), pair, g.index(), Noise.stream(l, Noise.KIND_A), es.noise(), i * r + q)
-                            * Noise.at(g.seed(), pair, g.index(), Noise.stream(l, Noise.KIND_B), es.noise(), j * r + q);
-                }
-                out[i * n + j] = (float) (e / Math.sqrt(r));
-            }
-        }
-        return out;
     }
 
     @Test

@@ -74,20 +74,39 @@ class NoiseTest {
 
     @Test
     void streamsDifferByEveryKeyComponent() {
-        float a = Noise.at(1, 0, 0, Noise.stream(0, Noise.KIND_A), NoiseKind.GAUSSIAN, 0);
-        float[] others = {
-            Noise.at(2, 0, 0, Noise.stream(0, Noise.KIND_A), NoiseKind.GAUSSIAN, 0),
-            Noise.at(1, 1, 0, Noise.stream(0, Noise.KIND_A), NoiseKind.GAUSSIAN, 0),
-            Noise.at(1, 0, 1, Noise.stream(0, Noise.KIND_A), NoiseKind.GAUSSIAN, 0),
-            Noise.at(1, 0, 0, Noise.stream(1, Noise.KIND_A), NoiseKind.GAUSSIAN, 0),
-            Noise.at(1, 0, 0, Noise.stream(0, Noise.KIND_B), NoiseKind.GAUSSIAN, 0),
-        };
-        // Not a proof of independence, but each key component must reach the output.
-        int same = 0;
-        for (float o : others) {
-            same += o == a ? 1 : 0;
+        // Each key component (both halves of the seed, pair, generation, layer, kind) must reach
+        // every value: changing any one of them changes the stream. 64 values per stream, so a
+        // chance collision (a 12-bit table index, 1 in 4096 per Gaussian value) cannot hide an
+        // ignored component, and an ignored one would leave every value equal.
+        long seed = 0x1234_5678_9abc_def0L;
+        for (NoiseKind kind : NoiseKind.values()) {
+            float[] base = values(seed, 3, 5, Noise.stream(1, Noise.KIND_A), kind);
+            float[][] changed = {
+                values(seed ^ 1, 3, 5, Noise.stream(1, Noise.KIND_A), kind),
+                values(seed ^ (1L << 32), 3, 5, Noise.stream(1, Noise.KIND_A), kind),
+                values(seed, 4, 5, Noise.stream(1, Noise.KIND_A), kind),
+                values(seed, 3, 6, Noise.stream(1, Noise.KIND_A), kind),
+                values(seed, 3, 5, Noise.stream(2, Noise.KIND_A), kind),
+                values(seed, 3, 5, Noise.stream(1, Noise.KIND_B), kind),
+            };
+            for (int c = 0; c < changed.length; c++) {
+                int differ = 0;
+                for (int e = 0; e < base.length; e++) {
+                    differ += Float.floatToRawIntBits(changed[c][e]) != Float.floatToRawIntBits(base[e]) ? 1 : 0;
+                }
+                // Rademacher values are +-1: an independent stream differs in about half of them.
+                int least = kind == NoiseKind.GAUSSIAN ? base.length - 2 : base.length / 4;
+                assertThat(differ).as("%s, key component %d changed", kind, c).isGreaterThanOrEqualTo(least);
+            }
         }
-        assertThat(same).isLessThanOrEqualTo(1);
+    }
+
+    private static float[] values(long seed, int pair, int generation, int stream, NoiseKind kind) {
+        float[] v = new float[64];
+        for (int e = 0; e < v.length; e++) {
+            v[e] = Noise.at(seed, pair, generation, stream, kind, e);
+        }
+        return v;
     }
 
     @Test

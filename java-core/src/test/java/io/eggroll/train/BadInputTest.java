@@ -84,21 +84,31 @@ class BadInputTest {
     }
 
     @Test
-    void mismatchedCheckpointIsRefusedOnResume(@TempDir Path tmp) {
+    void mismatchedCheckpointIsRefusedOnResume(@TempDir Path tmp) throws Exception {
         TrainConfig c = TrainerTest.small();
         c.generations = 2;
         c.name = "mismatch";
         RunDirectory run = RunDirectory.create(tmp.resolve("mismatch"), c, false);
         TrainerTest.train(c, 1, run);
-        // Same run, but the task now yields different data: resume must refuse.
+        String[] resume = {"train", "--resume", "--name", "mismatch", "--runs-dir", tmp.toString(), "--generations", "4"};
+        // The checkpoint as a run on other data would have left it: the task now yields different data.
+        Checkpoint.Data ck = Checkpoint.read(run.latestCheckpoint());
         TrainConfig changed = c.copy();
         changed.synthetic.trainSamples = 500;
-        Checkpoint.Data ck = Checkpoint.read(run.latestCheckpoint());
-        TaskData d = TaskData.synthetic(changed);
-        assertThat(d.train().fingerprint()).isNotEqualTo(ck.datasetFingerprint());
-        int code = io.eggroll.cli.Main.commandLine().execute("train", "--resume", "--name", "mismatch",
-                "--runs-dir", tmp.toString(), "--generations", "4");
-        assertThat(code).isZero(); // same config in the checkpoint: resumes fine
+        String other = TaskData.synthetic(changed).train().fingerprint();
+        assertThat(other).isNotEqualTo(ck.datasetFingerprint());
+        Checkpoint.write(run.latestCheckpoint(), new Checkpoint.Data(ck.config(), ck.generation(), ck.state(), other,
+                ck.elapsedSeconds()));
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = io.eggroll.cli.Main.commandLine();
+        cli.setErr(new java.io.PrintWriter(err, true));
+        assertThat(cli.execute(resume)).as("exit code; stderr: %s", err).isNotZero();
+        assertThat(err.toString()).contains("cannot resume: the training data differ", other);
+        assertThat(Checkpoint.read(run.latestCheckpoint()).generation()).as("nothing trained").isEqualTo(ck.generation());
+        // The checkpoint of the data it was trained on resumes.
+        Checkpoint.write(run.latestCheckpoint(), ck);
+        cli = io.eggroll.cli.Main.commandLine();
+        assertThat(cli.execute(resume)).isZero();
         assertThat(Checkpoint.read(run.latestCheckpoint()).generation()).isEqualTo(3);
     }
 

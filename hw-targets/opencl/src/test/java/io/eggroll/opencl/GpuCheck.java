@@ -4,6 +4,7 @@ import io.eggroll.backend.Backend;
 import io.eggroll.backend.ModelState;
 import io.eggroll.backend.conformance.Conformance;
 import io.eggroll.backend.conformance.ConformanceCase;
+import io.eggroll.backend.conformance.DefinitionBackend;
 import io.eggroll.backend.cpu.CpuBackend;
 import io.eggroll.es.EsConfig;
 import io.eggroll.es.Generation;
@@ -19,7 +20,7 @@ import java.util.SplittableRandom;
 /**
  * Stand-alone check of the opencl backend on whatever OpenCL device is present (run by
  * {@code bench/gpu-check.sh}, no JUnit or Maven needed): the conformance measurements against the
- * cpu backend, then a side-by-side throughput comparison, printed as markdown tables. Exit code 1
+ * plain definition of the method, then a throughput comparison with the cpu backend, printed as markdown tables. Exit code 1
  * when a conformance bound is violated.
  *
  * <p>Usage: {@code GpuCheck [--device SEL] [--cases N] [--sizes quick|full] [--seed S]}
@@ -59,16 +60,16 @@ public final class GpuCheck {
         int threads = Runtime.getRuntime().availableProcessors();
         boolean ok;
         try (OpenClBackend ocl = new OpenClBackend(device, null, 0); CpuBackend cpu = new CpuBackend(threads)) {
-            System.out.println("\nusing " + ocl.device() + "; reference cpu backend with " + threads + " threads; seed "
+            System.out.println("\nusing " + ocl.device() + "; cpu backend with " + threads + " threads; seed "
                     + seed + "\n");
-            ok = conformance(cpu, ocl, cases, seed);
+            ok = conformance(new DefinitionBackend(), ocl, cases, seed);
             throughput(cpu, ocl, sizes);
         }
         System.exit(ok ? 0 : 1);
     }
 
-    private static boolean conformance(Backend cpu, OpenClBackend ocl, int cases, long seed) {
-        System.out.println("## Conformance against the cpu backend\n");
+    private static boolean conformance(Backend definition, OpenClBackend ocl, int cases, long seed) {
+        System.out.println("## Conformance against the definition (io.eggroll.es.Definition)\n");
         System.out.println("| check | measured | bound | result |");
         System.out.println("|---|---|---|---|");
         boolean ok = true;
@@ -76,6 +77,9 @@ public final class GpuCheck {
         Conformance.NoiseResult noise = Conformance.noise(ocl::deviceNoise, seed, 4096);
         ok &= row("noise bits (Gaussian + Rademacher, all kinds)", noise.mismatches() + " of " + noise.checked()
                 + " differ", "0 differ", noise.mismatches() == 0);
+        List<String> kat = Conformance.knownAnswers(ocl::deviceNoise);
+        ok &= row("Philox known answers (kernels/.../philox_kat.txt) through the noise", kat.isEmpty() ? "all match"
+                : String.join("; ", kat), "all match", kat.isEmpty());
         Conformance.ReadoutResult ev = Conformance.ReadoutResult.empty();
         Conformance.ReadoutResult inf = Conformance.ReadoutResult.empty();
         double upd = 0;
@@ -83,9 +87,9 @@ public final class GpuCheck {
         long updIdentical = 0;
         for (int i = 0; i < cases; i++) {
             ConformanceCase c = ConformanceCase.random(seed * 31 + i, 64, i);
-            ev = ev.plus(Conformance.evaluate(cpu, ocl, c));
-            inf = inf.plus(Conformance.infer(cpu, ocl, c));
-            Conformance.UpdateResult u = Conformance.update(cpu, ocl, c, 3);
+            ev = ev.plus(Conformance.evaluate(definition, ocl, c));
+            inf = inf.plus(Conformance.infer(definition, ocl, c));
+            Conformance.UpdateResult u = Conformance.update(definition, ocl, c, 3);
             upd = Math.max(upd, u.maxRelative());
             updValues += u.values();
             updIdentical += u.bitIdentical();

@@ -4,7 +4,7 @@ import io.eggroll.backend.Backend;
 import io.eggroll.backend.conformance.BackendConformanceTest;
 import io.eggroll.backend.conformance.NoiseProbe;
 
-/** The shared conformance suite on the opencl backend (PoCL in CI) against the cpu reference. */
+/** The shared conformance suite on the opencl backend (PoCL in CI) against the plain definition. */
 class OpenClConformanceTest extends BackendConformanceTest {
 
     @Override

@@ -129,7 +129,6 @@ public final class TornadoBackend implements Backend {
     @Override
     public void load(ModelState s) {
         SnnConfig c = s.network();
-        int tensors = 2 * c.layers();
         io.eggroll.snn.Params.Packing packing = s.params().packing().requireIntIndexable("tornado");
         int[] off = packing.offsets();
         int[] len = packing.lengths();

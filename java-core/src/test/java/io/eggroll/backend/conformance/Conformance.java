@@ -6,16 +6,21 @@ import io.eggroll.es.Fitness;
 import io.eggroll.es.Generation;
 import io.eggroll.rng.Noise;
 import io.eggroll.rng.NoiseKind;
+import io.eggroll.rng.PhiloxKnownAnswers;
 import io.eggroll.snn.SpikeBatch;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The conformance checks of a backend against the cpu reference, as plain measurements (no test
- * framework) so that both the JUnit suite ({@link BackendConformanceTest}) and stand-alone
- * checkers on machines without Maven (the OpenCL {@code GpuCheck}) use the same code.
+ * The conformance checks of a backend against a reference (the plain definition,
+ * {@link DefinitionBackend}), as plain measurements (no test framework) so that both the JUnit
+ * suite ({@link BackendConformanceTest}) and stand-alone checkers on machines without Maven (the
+ * OpenCL {@code GpuCheck}) use the same code.
  *
- * <p>Stated bounds:
+ * <p>Stated bounds for backends that do not claim bit-exactness (the cpu backend does, and is
+ * held to identical bits):
  * <ul>
  *   <li>Noise: bit-identical values.</li>
  *   <li>Readouts: identical in at least {@value #READOUT_AGREEMENT} of (member, sample) pairs.
@@ -74,6 +79,36 @@ public final class Conformance {
             }
         }
         return new NoiseResult(checked, bad, first);
+    }
+
+    /**
+     * The Philox known-answer vectors ({@link PhiloxKnownAnswers}, eggroll's 10 rounds) through a
+     * backend's noise: Rademacher element {@code 128 b + 32 w + i} is bit i of word w of block b,
+     * so the 128 elements of a block spell out its four Philox words. Vectors whose first counter
+     * word (the block) does not fit a 32-bit element index are left out. Returns one line per
+     * vector that differs, empty when all match.
+     */
+    public static List<String> knownAnswers(NoiseProbe probe) {
+        List<String> bad = new ArrayList<>();
+        for (PhiloxKnownAnswers.Vector v : PhiloxKnownAnswers.eggrollRounds()) {
+            int[] c = v.counter();
+            if (Integer.toUnsignedLong(c[0]) >= 1L << 25) {
+                continue;
+            }
+            int[] elements = new int[128];
+            for (int e = 0; e < 128; e++) {
+                elements[e] = c[0] * 128 + e;
+            }
+            float[] values = probe.noise(v.seed(), c[1], c[2], c[3], NoiseKind.RADEMACHER, elements);
+            int[] words = new int[4];
+            for (int e = 0; e < 128; e++) {
+                words[e >> 5] |= (values[e] > 0 ? 1 : 0) << (e & 31);
+            }
+            if (!Arrays.equals(words, v.expected())) {
+                bad.add(v + ": got words " + Arrays.toString(words) + ", want " + Arrays.toString(v.expected()));
+            }
+        }
+        return bad;
     }
 
     /**

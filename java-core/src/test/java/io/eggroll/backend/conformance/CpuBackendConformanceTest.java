@@ -5,15 +5,20 @@ import io.eggroll.backend.cpu.CpuBackend;
 import io.eggroll.rng.Noise;
 
 /**
- * The suite run on the cpu backend itself with one thread against the two-thread reference: it
- * checks the suite (random cases, bounds, coverage) and that the cpu backend's bits do not depend
- * on the thread count.
+ * The suite on the cpu backend, with three threads so that work splits unevenly: its fast paths
+ * (shared layer-1 current, pair-shared perturbation, blocked and tiled update) must give the
+ * definition's bits exactly, whatever the thread count.
  */
 class CpuBackendConformanceTest extends BackendConformanceTest {
 
     @Override
     protected Backend createBackend() {
-        return new CpuBackend(1);
+        return new CpuBackend(3);
+    }
+
+    @Override
+    protected boolean bitExact() {
+        return true;
     }
 
     @Override

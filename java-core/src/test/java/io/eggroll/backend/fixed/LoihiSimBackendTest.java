@@ -3,9 +3,8 @@ package io.eggroll.backend.fixed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eggroll.backend.ModelState;
-import io.eggroll.backend.cpu.CpuBackend;
+import io.eggroll.es.Definition;
 import io.eggroll.es.EsConfig;
-import io.eggroll.es.Eggroll;
 import io.eggroll.es.Generation;
 import io.eggroll.es.OptimizerConfig;
 import io.eggroll.snn.Params;
@@ -33,33 +32,27 @@ class LoihiSimBackendTest {
         return ModelState.fresh(p, OptimizerConfig.sgd(0.1f));
     }
 
-    /** The member's network built the obvious way: materialise W + sigma_r s A B^T, then quantise. */
+    /**
+     * The member's network built the obvious way: materialise W + (s sigma_r) A B^T, row i being the
+     * definition's perturbation for input i alone, and b + (s sigma) e; then quantise.
+     */
     static FixedNetwork reference(ModelState st, Generation g, int member) {
-        EsConfig es = g.es();
         Params p = st.params();
-        float ss = Generation.sign(member) * es.sigmaLowRank();
+        Definition.Perturbation z = Definition.perturbation(NET, g, member);
         List<FixedLayer> layers = new ArrayList<>();
         for (int l = 0; l < NET.layers(); l++) {
             int m = NET.fanIn(l);
             int n = NET.fanOut(l);
-            int r = es.rank();
-            float[] a = new float[m * r];
-            float[] b = new float[n * r];
-            float[] e = new float[n];
-            Eggroll.factorA(g.seed(), Generation.pair(member), g.index(), l, es.noise(), m, r, a);
-            Eggroll.factorB(g.seed(), Generation.pair(member), g.index(), l, es.noise(), n, r, b);
-            Eggroll.biasNoise(g.seed(), Generation.pair(member), g.index(), l, es.noise(), n, e);
             float[] w = new float[m * n];
-            float[] row = new float[n];
             for (int i = 0; i < m; i++) {
-                Eggroll.expand(java.util.Arrays.copyOfRange(a, i * r, i * r + r), b, r, n, row, 0);
+                float[] row = Definition.perturbation(z, l, new int[] {i});
                 for (int j = 0; j < n; j++) {
-                    w[i * n + j] = p.weights(l)[i * n + j] + ss * row[j];
+                    w[i * n + j] = p.weights(l)[i * n + j] + z.weightScale() * row[j];
                 }
             }
             float[] bias = p.bias(l).clone();
             for (int j = 0; j < n; j++) {
-                bias[j] += Generation.sign(member) * es.sigma() * e[j];
+                bias[j] += z.biasScale() * z.bias()[l][j];
             }
             int scale = LoihiQuantizer.scaleExponent(p.weights(l), p.bias(l), NET.threshold());
             layers.add(LoihiQuantizer.layer(NET, l, w, bias, scale));
@@ -97,23 +90,25 @@ class LoihiSimBackendTest {
     }
 
     @Test
-    void resultsDoNotDependOnTheThreadCountAndUpdatesMatchTheCpuBackend() {
+    void resultsDoNotDependOnTheThreadCountAndUpdatesAreTheDefinitions() {
         SplittableRandom rnd = new SplittableRandom(3);
         SpikeBatch batch = Fixtures.randomBatch(rnd, 4, 7, NET.inputs(), 0.25, NET.outputs());
         Generation g = new Generation(9, 0, EsConfig.eggroll(8, 1, 0.03f));
         float[] fitness = Fixtures.randomArray(rnd, 8, 1);
-        try (LoihiSimBackend one = new LoihiSimBackend(1); LoihiSimBackend two = new LoihiSimBackend(2);
-             CpuBackend cpu = new CpuBackend(2)) {
+        try (LoihiSimBackend one = new LoihiSimBackend(1); LoihiSimBackend two = new LoihiSimBackend(2)) {
             one.load(state(1));
             two.load(state(1));
-            cpu.load(state(1));
             assertThat(two.evaluate(batch, g)).containsExactly(one.evaluate(batch, g));
             two.update(g, fitness, 8);
-            cpu.update(g, fitness, 8);
-            assertThat(two.state().params().sha256()).isEqualTo(cpu.state().params().sha256());
+            // The float shadow weights take the definition's update, bit for bit.
+            ModelState want = state(1);
+            Definition.update(want.params(), want.optimizer(), want.optimizerState(), g, fitness, 8,
+                    want.optimizer().learningRateAt(1));
+            assertThat(two.state().params().sha256()).isEqualTo(want.params().sha256())
+                    .isNotEqualTo(state(1).params().sha256());
             // infer runs the unperturbed quantised network.
             float[] inf = two.infer(batch);
-            FixedNetwork q = LoihiQuantizer.quantize(cpu.state().params(), true);
+            FixedNetwork q = LoihiQuantizer.quantize(want.params(), true);
             for (int s = 0; s < batch.samples(); s++) {
                 assertThat(java.util.Arrays.copyOfRange(inf, s * 5, s * 5 + 5)).containsExactly(q.spikeCounts(batch, s));
             }
