@@ -4,13 +4,9 @@ package io.eggroll.es;
 public enum FitnessKind {
     /** {@code log softmax(scores / temperature)[label]}: the negative cross-entropy. */
     NEG_CROSS_ENTROPY,
-<<<<<<< HEAD
-    /** 1 if argmax of the scores is the label, else 0 (the first class wins a tie; a NaN score is wrong). */
-=======
     /**
      * 1 if the argmax of the scores is the label, else 0. On ties the argmax is the first of the
-     * tied classes ({@link Fitness#argmax}), so a tie counts as right when the label is that class.
+     * tied classes ({@link Fitness#argmax}), so a tie counts as right when the label is that class; a NaN score is wrong.
      */
->>>>>>> redesign-ref
     ACCURACY
 }
