@@ -51,26 +51,63 @@ public final class Noise {
                             long first, int count, float[] out, int off) {
         int[] w = new int[4];
         int per = kind.perBlock();
+        int shift = kind.blockShift();
         long e = first;
         int i = 0;
         while (i < count) {
-            long block = e >>> kind.blockShift();
+            long block = e >>> shift;
             Philox.block(seed, (int) block, pair, generation, stream, w);
-            int within = (int) (e - (block << kind.blockShift()));
+            int within = (int) (e - (block << shift));
             int n = Math.min(per - within, count - i);
-            // All values this block holds for the range, without re-deriving the block per element.
-            if (kind == NoiseKind.GAUSSIAN) {
+            if (n == per) {
+                // A whole block: every value it holds, unrolled, without per-element index arithmetic.
+                if (kind == NoiseKind.GAUSSIAN) {
+                    gaussianBlock(w, out, off + i);
+                } else {
+                    rademacherBlock(w, out, off + i);
+                }
+            } else if (kind == NoiseKind.GAUSSIAN) {
                 for (int k = within; k < within + n; k++) {
                     int word = w[k >>> 1];
                     int half = (k & 1) == 0 ? word & 0xFFFF : word >>> 16;
-                    out[off + i++] = NormalTable.at(half >>> (16 - NormalTable.BITS));
+                    out[off + i + k - within] = NormalTable.at(half >>> (16 - NormalTable.BITS));
                 }
             } else {
                 for (int k = within; k < within + n; k++) {
-                    out[off + i++] = ((w[k >>> 5] >>> (k & 31)) & 1) != 0 ? 1.0f : -1.0f;
+                    out[off + i + k - within] = ((w[k >>> 5] >>> (k & 31)) & 1) != 0 ? 1.0f : -1.0f;
                 }
             }
+            i += n;
             e += n;
+        }
+    }
+
+    private static final int DROP = 16 - NormalTable.BITS;
+
+    /** The 8 Gaussian values of one block: low then high half of words 0..3. */
+    private static void gaussianBlock(int[] w, float[] out, int o) {
+        int w0 = w[0];
+        int w1 = w[1];
+        int w2 = w[2];
+        int w3 = w[3];
+        out[o] = NormalTable.at((w0 & 0xFFFF) >>> DROP);
+        out[o + 1] = NormalTable.at(w0 >>> 16 + DROP);
+        out[o + 2] = NormalTable.at((w1 & 0xFFFF) >>> DROP);
+        out[o + 3] = NormalTable.at(w1 >>> 16 + DROP);
+        out[o + 4] = NormalTable.at((w2 & 0xFFFF) >>> DROP);
+        out[o + 5] = NormalTable.at(w2 >>> 16 + DROP);
+        out[o + 6] = NormalTable.at((w3 & 0xFFFF) >>> DROP);
+        out[o + 7] = NormalTable.at(w3 >>> 16 + DROP);
+    }
+
+    /** The 128 signs of one block: bit b of word k is element 32 k + b, set = +1. */
+    private static void rademacherBlock(int[] w, float[] out, int o) {
+        for (int k = 0; k < 4; k++) {
+            int word = w[k];
+            for (int b = 0; b < 32; b++) {
+                // 0x3f800000 is 1.0f; the sign bit is set where the noise bit is clear.
+                out[o + 32 * k + b] = Float.intBitsToFloat(0x3f800000 | ((~word >>> b) & 1) << 31);
+            }
         }
     }
 }
