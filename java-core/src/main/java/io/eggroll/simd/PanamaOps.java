@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link VectorOps} with the Panama Vector API, at the machine's preferred vector width. Every
  * element sees the same operations in the same order as in {@link ScalarOps} (lanewise multiply,
  * then add; never a fused multiply-add), so the results are bit-identical; only the number of
- * elements done per instruction, and which partial sums stay in registers, differ. Tails shorter
- * than a vector run the scalar definition.
+ * elements done per instruction, and which partial sums stay in registers, differ. A tail shorter
+ * than a vector is one masked vector; masked loads and stores take the fast (intrinsic) path only
+ * when a whole vector from the offset lies inside the array, so callers pad their scratch arrays.
  *
  * <p>Loaded by reflection only when the {@code jdk.incubator.vector} module is present.
  */
@@ -66,7 +67,14 @@ final class PanamaOps implements VectorOps {
             }
             o.intoArray(out, off + j);
         }
-        ScalarOps.addRows(mat, n, rows, from, to, out, off, j);
+        if (j < n) { // the tail as one masked vector: lanes past n are neither read nor written
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector o = FloatVector.fromArray(S, out, off + j, m);
+            for (int k = from; k < to; k++) {
+                o = o.add(FloatVector.fromArray(S, mat, rows[k] * n + j, m));
+            }
+            o.intoArray(out, off + j, m);
+        }
     }
 
     @Override
@@ -99,7 +107,17 @@ final class PanamaOps implements VectorOps {
             }
             a0.intoArray(p, off + j);
         }
-        ScalarOps.expand(u, bt, r, n, p, off, j);
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector a0 = FloatVector.fromArray(S, bt, j, m).mul(u0);
+            if (r > 1) {
+                a0 = a0.add(0f);
+                for (int q = 1; q < r; q++) {
+                    a0 = a0.add(FloatVector.fromArray(S, bt, q * n + j, m).mul(u[q]));
+                }
+            }
+            a0.intoArray(p, off + j, m);
+        }
     }
 
     @Override
@@ -117,7 +135,18 @@ final class PanamaOps implements VectorOps {
                 bits &= bits - 1;
             }
         }
-        return ScalarOps.lifStep(base, baseOff, p, pOff, ss, e, sb, v, j, n, decay, threshold, spikes, count);
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector u = membrane(base, baseOff, p, pOff, ss, e, sb, v, j, decay, m);
+            VectorMask<Float> fire = u.compare(VectorOperators.GE, threshold);
+            u.blend(0f, fire).intoArray(v, j, m);
+            long bits = fire.toLong() & ((1L << (n - j)) - 1); // lanes past n are not neurons
+            while (bits != 0) {
+                spikes[count++] = j + Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+            }
+        }
+        return count;
     }
 
     /** {@code decay v_j + (base_j + ss p_j [+ sb e_j])} for one vector of neurons from j. */
@@ -133,6 +162,19 @@ final class PanamaOps implements VectorOps {
         return FloatVector.fromArray(S, v, j).mul(decay).add(cur);
     }
 
+    /** {@link #membrane} on the lanes of {@code m} only (the others read as 0). */
+    private static FloatVector membrane(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
+                                        float[] v, int j, float decay, VectorMask<Float> m) {
+        FloatVector cur = FloatVector.fromArray(S, base, baseOff + j, m);
+        if (p != null) {
+            cur = cur.add(FloatVector.fromArray(S, p, pOff + j, m).mul(ss));
+        }
+        if (e != null) {
+            cur = cur.add(FloatVector.fromArray(S, e, j, m).mul(sb));
+        }
+        return FloatVector.fromArray(S, v, j, m).mul(decay).add(cur);
+    }
+
     @Override
     public void integrate(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb, float[] v,
                           int n, float decay, float[] acc, int accOff) {
@@ -142,7 +184,12 @@ final class PanamaOps implements VectorOps {
             u.intoArray(v, j);
             FloatVector.fromArray(S, acc, accOff + j).add(u).intoArray(acc, accOff + j);
         }
-        ScalarOps.integrate(base, baseOff, p, pOff, ss, e, sb, v, j, n, decay, acc, accOff);
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector u = membrane(base, baseOff, p, pOff, ss, e, sb, v, j, decay, m);
+            u.intoArray(v, j, m);
+            FloatVector.fromArray(S, acc, accOff + j, m).add(u).intoArray(acc, accOff + j, m);
+        }
     }
 
     @Override

@@ -39,6 +39,12 @@ public final class CpuBackend implements Backend {
     /** Columns per tile of the update product (a panel of B_cat stays in L2 across a task's rows). */
     static final int COLUMN_TILE = 768;
 
+    /**
+     * Scratch arrays are this many floats longer than their data, so that a vector op on a tail
+     * lies inside the array (the Vector API's fast path for masked loads and stores).
+     */
+    static final int PAD = 64;
+
     /** Row tasks of the update product are multiples of this (the micro-kernel's row block). */
     static final int UPDATE_ROW_ALIGN = 8;
 
@@ -114,9 +120,9 @@ public final class CpuBackend implements Backend {
             if (v[worker] == null) {
                 v[worker] = new float[layers][];
                 for (int l = 0; l < layers; l++) {
-                    v[worker][l] = new float[cfg.fanOut(l)];
+                    v[worker][l] = new float[cfg.fanOut(l) + PAD];
                 }
-                cur[worker] = new float[width];
+                cur[worker] = new float[width + PAD];
                 spikes[worker] = new int[][] {new int[width], new int[width]};
             }
             float[] cu = cur[worker];
@@ -170,7 +176,7 @@ public final class CpuBackend implements Backend {
         Params p = st.params();
 
         // x W + b for layer 1, once for all members.
-        float[] base0 = new float[samples * steps * n0];
+        float[] base0 = new float[samples * steps * n0 + PAD];
         float[] w0 = p.weights(0);
         float[] b0 = p.bias(0);
         parallel.forEach(samples, (worker, s) -> {
@@ -224,18 +230,18 @@ public final class CpuBackend implements Backend {
                 maxN = Math.max(maxN, n);
                 if (es.mode() == EsMode.EGGROLL) {
                     factorA[l] = new float[m * es.rank()];
-                    factorBt[l] = new float[n * es.rank()];
+                    factorBt[l] = new float[n * es.rank() + PAD];
                 } else {
-                    factorA[l] = new float[Math.multiplyExact(m, n)];
+                    factorA[l] = new float[Math.addExact(Math.multiplyExact(m, n), PAD)];
                 }
-                biasNoise[l] = new float[n];
-                v[0][l] = new float[n];
-                v[1][l] = new float[n];
+                biasNoise[l] = new float[n + PAD];
+                v[0][l] = new float[n + PAD];
+                v[1][l] = new float[n + PAD];
             }
-            p0 = new float[cfg.fanOut(0)];
+            p0 = new float[cfg.fanOut(0) + PAD];
             int width = cfg.maxWidth();
-            cur = new float[width];
-            proj = new float[width];
+            cur = new float[width + PAD];
+            proj = new float[width + PAD];
             u = new float[Math.max(1, es.rank())];
             bTmp = new float[maxN * Math.max(1, es.rank())];
             in = new int[][] {new int[width], new int[width]};
