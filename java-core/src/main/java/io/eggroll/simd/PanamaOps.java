@@ -121,6 +121,80 @@ final class PanamaOps implements VectorOps {
     }
 
     @Override
+    public void expandFrames(float[] u, int uStride, int frames, float[] bt, int r, int n, float[] p, int pOff,
+                             int pStride) {
+        int f = 0;
+        // Four frames share each load of a row of B.
+        for (; f + 4 <= frames; f += 4) {
+            int u0 = f * uStride;
+            int u1 = u0 + uStride;
+            int u2 = u1 + uStride;
+            int u3 = u2 + uStride;
+            int p0 = pOff + f * pStride;
+            int p1 = p0 + pStride;
+            int p2 = p1 + pStride;
+            int p3 = p2 + pStride;
+            int j = 0;
+            for (; j + L <= n; j += L) {
+                FloatVector b = FloatVector.fromArray(S, bt, j);
+                FloatVector a0 = b.mul(u[u0]);
+                FloatVector a1 = b.mul(u[u1]);
+                FloatVector a2 = b.mul(u[u2]);
+                FloatVector a3 = b.mul(u[u3]);
+                if (r > 1) {
+                    a0 = a0.add(0f);
+                    a1 = a1.add(0f);
+                    a2 = a2.add(0f);
+                    a3 = a3.add(0f);
+                    for (int q = 1; q < r; q++) {
+                        b = FloatVector.fromArray(S, bt, q * n + j);
+                        a0 = a0.add(b.mul(u[u0 + q]));
+                        a1 = a1.add(b.mul(u[u1 + q]));
+                        a2 = a2.add(b.mul(u[u2 + q]));
+                        a3 = a3.add(b.mul(u[u3 + q]));
+                    }
+                }
+                a0.intoArray(p, p0 + j);
+                a1.intoArray(p, p1 + j);
+                a2.intoArray(p, p2 + j);
+                a3.intoArray(p, p3 + j);
+            }
+            if (j < n) { // the column tail, one frame at a time
+                for (int k = 0; k < 4; k++) {
+                    ScalarOps.expandColumns(u, f * uStride + k * uStride, bt, r, n, p, pOff + (f + k) * pStride, j);
+                }
+            }
+        }
+        float[] uf = new float[r];
+        for (; f < frames; f++) {
+            System.arraycopy(u, f * uStride, uf, 0, r);
+            expand(uf, bt, r, n, p, pOff + f * pStride);
+        }
+    }
+
+    @Override
+    public void lifStepCount(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb, float[] v,
+                             int n, float decay, float threshold, float[] counts, int countOff) {
+        // counts + (1 where fired, else +0): counts are never -0, so the +0 lanes keep their bits.
+        FloatVector zero = FloatVector.zero(S);
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector u = membrane(base, baseOff, p, pOff, ss, e, sb, v, j, decay);
+            VectorMask<Float> fire = u.compare(VectorOperators.GE, threshold);
+            u.blend(0f, fire).intoArray(v, j);
+            FloatVector.fromArray(S, counts, countOff + j).add(zero.blend(1f, fire)).intoArray(counts, countOff + j);
+        }
+        if (j < n) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector u = membrane(base, baseOff, p, pOff, ss, e, sb, v, j, decay, m);
+            VectorMask<Float> fire = u.compare(VectorOperators.GE, threshold);
+            u.blend(0f, fire).intoArray(v, j, m);
+            FloatVector.fromArray(S, counts, countOff + j, m).add(zero.blend(1f, fire))
+                    .intoArray(counts, countOff + j, m);
+        }
+    }
+
+    @Override
     public int lifStep(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb, float[] v,
                        int n, float decay, float threshold, int[] spikes) {
         int count = 0;
@@ -149,7 +223,7 @@ final class PanamaOps implements VectorOps {
         return count;
     }
 
-    /** {@code decay v_j + (base_j + ss p_j [+ sb e_j])} for one vector of neurons from j. */
+    /** {@code decay v_j + (base_j + ss p_j [+ sb e_j])} for one whole vector of neurons from j. */
     private static FloatVector membrane(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
                                         float[] v, int j, float decay) {
         FloatVector cur = FloatVector.fromArray(S, base, baseOff + j);

@@ -52,6 +52,47 @@ public final class ScalarOps implements VectorOps {
     }
 
     @Override
+    public void expandFrames(float[] u, int uStride, int frames, float[] bt, int r, int n, float[] p, int pOff,
+                             int pStride) {
+        float[] uf = new float[r];
+        for (int f = 0; f < frames; f++) {
+            System.arraycopy(u, f * uStride, uf, 0, r);
+            expand(uf, bt, r, n, p, pOff + f * pStride, 0);
+        }
+    }
+
+    /** {@link #expand} of the u at {@code u[uOff ..]} for columns {@code [col, n)}. */
+    static void expandColumns(float[] u, int uOff, float[] bt, int r, int n, float[] p, int off, int col) {
+        for (int j = col; j < n; j++) {
+            float acc = u[uOff] * bt[j];
+            if (r > 1) {
+                acc = 0f + acc;
+                for (int q = 1; q < r; q++) {
+                    acc += u[uOff + q] * bt[q * n + j];
+                }
+            }
+            p[off + j] = acc;
+        }
+    }
+
+    @Override
+    public void lifStepCount(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb, float[] v,
+                             int n, float decay, float threshold, float[] counts, int countOff) {
+        for (int j = 0; j < n; j++) {
+            float cur = p == null ? base[baseOff + j] : base[baseOff + j] + ss * p[pOff + j];
+            if (e != null) {
+                cur += sb * e[j];
+            }
+            float u = decay * v[j] + cur;
+            if (u >= threshold) {
+                counts[countOff + j] += 1f;
+                u = 0f;
+            }
+            v[j] = u;
+        }
+    }
+
+    @Override
     public int lifStep(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb, float[] v,
                        int n, float decay, float threshold, int[] spikes) {
         return lifStep(base, baseOff, p, pOff, ss, e, sb, v, 0, n, decay, threshold, spikes, 0);

@@ -28,6 +28,21 @@ public interface VectorOps {
     void expand(float[] u, float[] bt, int r, int n, float[] p, int off);
 
     /**
+     * {@link #expand} for {@code frames} vectors u at once: frame f reads
+     * {@code u[f uStride ..]} and writes {@code p[pOff + f pStride ..]}. Every element gets the
+     * same sums as one {@link #expand} call per frame; a fast path may load each row of B once for
+     * several frames.
+     */
+    void expandFrames(float[] u, int uStride, int frames, float[] bt, int r, int n, float[] p, int pOff, int pStride);
+
+    /**
+     * {@link #lifStep} for a spike-count readout: instead of listing the spikes, adds 1 to
+     * {@code counts[countOff + j]} for each neuron j that spikes.
+     */
+    void lifStepCount(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb, float[] v, int n,
+                      float decay, float threshold, float[] counts, int countOff);
+
+    /**
      * One LIF step of a perturbed layer for one member: {@code I_j = base_j + ss p_j}, then
      * {@code I_j += sb e_j} when {@code e} is not null, then {@code v_j = decay v_j + I_j}; a neuron
      * with {@code v_j >= threshold} spikes and resets to 0. Writes the spiking neurons' indices in

@@ -76,6 +76,53 @@ class VectorOpsTest {
         assertThat(p1).isEqualTo(p0);
     }
 
+    @Property(tries = 60)
+    void expandFramesMatches(@ForAll @IntRange(min = 1, max = 150) int n, @ForAll @IntRange(min = 1, max = 11) int r,
+                             @ForAll @IntRange(min = 1, max = 13) int frames, @ForAll long seed) {
+        assumeThat(fast).isNotNull();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] u = gaussian(rnd, frames * (r + 1), 3);
+        float[] bt = gaussian(rnd, r * n, 1);
+        float[] p0 = new float[1 + frames * (n + 2)];
+        float[] p1 = new float[p0.length];
+        REF.expandFrames(u, r + 1, frames, bt, r, n, p0, 1, n + 2);
+        fast.expandFrames(u, r + 1, frames, bt, r, n, p1, 1, n + 2);
+        assertThat(p1).isEqualTo(p0);
+        float[] one = new float[p0.length];
+        for (int f = 0; f < frames; f++) {
+            REF.expand(java.util.Arrays.copyOfRange(u, f * (r + 1), f * (r + 1) + r), bt, r, n, one, 1 + f * (n + 2));
+        }
+        assertThat(one).as("frames at once = one frame at a time").isEqualTo(p0);
+    }
+
+    @Property(tries = 60)
+    void lifStepCountMatchesTheSpikeList(@ForAll @IntRange(min = 1, max = 300) int n, @ForAll boolean biasNoise,
+                                         @ForAll long seed) {
+        assumeThat(fast).isNotNull();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] base = gaussian(rnd, n, 0.8);
+        float[] p = gaussian(rnd, n, 2);
+        float[] e = biasNoise ? gaussian(rnd, n, 1) : null;
+        float[] v0 = gaussian(rnd, n, 0.7);
+        float[] v1 = v0.clone();
+        float[] v2 = v0.clone();
+        float[] c0 = new float[n + 1];
+        for (int j = 0; j < n; j++) {
+            c0[j + 1] = rnd.nextInt(4);
+        }
+        float[] c1 = c0.clone();
+        float[] c2 = c0.clone();
+        REF.lifStepCount(base, 0, p, 0, 0.3f, e, 0.02f, v0, n, 0.9f, 1f, c0, 1);
+        fast.lifStepCount(base, 0, p, 0, 0.3f, e, 0.02f, v1, n, 0.9f, 1f, c1, 1);
+        int[] spikes = new int[n];
+        int k = REF.lifStep(base, 0, p, 0, 0.3f, e, 0.02f, v2, n, 0.9f, 1f, spikes);
+        for (int i = 0; i < k; i++) {
+            c2[1 + spikes[i]] += 1f;
+        }
+        assertThat(c1).isEqualTo(c0).isEqualTo(c2);
+        assertThat(v1).isEqualTo(v0).isEqualTo(v2);
+    }
+
     @Property(tries = 80)
     void lifStepAndIntegrateMatch(@ForAll @IntRange(min = 1, max = 300) int n, @ForAll boolean biasNoise,
                                   @ForAll long seed) {

@@ -196,7 +196,7 @@ public final class CpuBackend implements Backend {
         parallel.forEach(pairCount, (worker, k) -> {
             PairScratch sc = scratch[worker];
             if (sc == null) {
-                sc = scratch[worker] = new PairScratch(cfg, es);
+                sc = scratch[worker] = new PairScratch(cfg, es, steps);
             }
             evaluatePair(sc, cfg, p, g, batch, base0, firstPair + k, 2 * firstPair, out);
         });
@@ -208,16 +208,16 @@ public final class CpuBackend implements Backend {
         final float[][] factorA;   // EGGROLL: m x r; full rank: m x n (E)
         final float[][] factorBt;  // EGGROLL: B transposed, r x n (contiguous rows for the expand)
         final float[][] biasNoise; // n
-        final float[] p0;          // (x A0) B0^T (or x E0) of the current frame: shared by the pair
+        final float[] p0;          // (x A0) B0^T (or x E0) of every step of the current sample: shared by the pair
+        final float[] u0;          // x A0 of every step of the current sample
         final float[][][] v;       // [member of the pair][layer][neuron]
         final float[] cur;         // input current of a layer above the first
         final float[] proj;
         final float[] u;
         final float[] bTmp;
         final int[][] in;
-        final int[] out;
 
-        PairScratch(SnnConfig cfg, EsConfig es) {
+        PairScratch(SnnConfig cfg, EsConfig es, int steps) {
             int layers = cfg.layers();
             factorA = new float[layers][];
             factorBt = new float[layers][];
@@ -238,14 +238,14 @@ public final class CpuBackend implements Backend {
                 v[0][l] = new float[n + PAD];
                 v[1][l] = new float[n + PAD];
             }
-            p0 = new float[cfg.fanOut(0) + PAD];
+            p0 = new float[steps * cfg.fanOut(0) + PAD];
+            u0 = new float[steps * Math.max(1, es.rank())];
             int width = cfg.maxWidth();
             cur = new float[width + PAD];
             proj = new float[width + PAD];
             u = new float[Math.max(1, es.rank())];
             bTmp = new float[maxN * Math.max(1, es.rank())];
             in = new int[][] {new int[width], new int[width]};
-            out = new int[width];
         }
     }
 
@@ -291,11 +291,22 @@ public final class CpuBackend implements Backend {
                     java.util.Arrays.fill(sc.v[m][l], 0f);
                 }
             }
+            // Layer 1's perturbation depends only on the input: once per sample for both members,
+            // which differ only in its sign; all steps at once, so each row of B is loaded once for
+            // several steps.
+            if (lowRank) {
+                for (int t = 0; t < steps; t++) {
+                    Eggroll.project(sc.factorA[0], r, idx, batch.start(s, t), batch.end(s, t), sc.u);
+                    System.arraycopy(sc.u, 0, sc.u0, t * r, r);
+                }
+                ops.expandFrames(sc.u0, r, steps, sc.factorBt[0], r, n0, sc.p0, 0, n0);
+            } else {
+                for (int t = 0; t < steps; t++) {
+                    perturbation(sc, false, 0, r, n0, idx, batch.start(s, t), batch.end(s, t), sc.p0, t * n0);
+                }
+            }
             for (int t = 0; t < steps; t++) {
                 int off = (s * steps + t) * n0;
-                // Layer 1's perturbation depends only on the input: once for both members, which
-                // differ only in its sign.
-                perturbation(sc, lowRank, 0, r, n0, idx, batch.start(s, t), batch.end(s, t), sc.p0, 0);
                 for (int m = 0; m < 2; m++) {
                     int member = 2 * pair + m;
                     float sg = Generation.sign(member);
@@ -310,6 +321,7 @@ public final class CpuBackend implements Backend {
                         float[] base = base0;
                         int baseOff = off;
                         float[] pert = sc.p0;
+                        int pertOff = t * n0;
                         if (l > 0) {
                             System.arraycopy(p.bias(l), 0, cur, 0, n);
                             ops.addRows(p.weights(l), n, in, 0, c, cur, 0);
@@ -317,20 +329,19 @@ public final class CpuBackend implements Backend {
                             base = cur;
                             baseOff = 0;
                             pert = sc.proj;
+                            pertOff = 0;
                         }
                         float[] e = es.biasNoise() ? sc.biasNoise[l] : null;
                         float[] v = sc.v[m][l];
                         if (l == layers - 1) {
                             if (membrane) {
-                                ops.integrate(base, baseOff, pert, 0, ss, e, sb, v, n, decay, out, scoreOff);
+                                ops.integrate(base, baseOff, pert, pertOff, ss, e, sb, v, n, decay, out, scoreOff);
                             } else {
-                                c = ops.lifStep(base, baseOff, pert, 0, ss, e, sb, v, n, decay, theta, sc.out);
-                                for (int k = 0; k < c; k++) {
-                                    out[scoreOff + sc.out[k]] += 1f;
-                                }
+                                ops.lifStepCount(base, baseOff, pert, pertOff, ss, e, sb, v, n, decay, theta, out,
+                                        scoreOff);
                             }
                         } else {
-                            c = ops.lifStep(base, baseOff, pert, 0, ss, e, sb, v, n, decay, theta, in);
+                            c = ops.lifStep(base, baseOff, pert, pertOff, ss, e, sb, v, n, decay, theta, in);
                         }
                     }
                 }
