@@ -1,6 +1,7 @@
 package io.eggroll.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -25,6 +26,38 @@ final class PanamaOps implements VectorOps {
     static final int NR = 3;
 
     private final ScalarOps tail = ScalarOps.INSTANCE;
+
+    /** The first {@code count} lanes ({@code 0 < count < L}), from a bit pattern (one kmov on AVX-512). */
+    private static VectorMask<Float> tailMask(int count) {
+        return VectorMask.fromLong(S, (1L << count) - 1);
+    }
+
+    /** Lane indices 0, 1, ... as ints, for compressing a fire mask into a spike list. */
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
+    private static final IntVector IOTA = (IntVector) I.iotaShuffle(0, 1, false).toVector();
+
+    /**
+     * Whether spike lists are built with a vector compress (AVX-512 and SVE have the instruction;
+     * elsewhere the Vector API emulates it slowly, and a loop over the mask's bits is faster).
+     */
+    private static final boolean COMPRESS = L >= 16;
+
+    /** Appends {@code j + lane} for every set bit (lane) of {@code bits} to {@code spikes} at {@code count}. */
+    private static int appendSpikes(long bits, int j, int[] spikes, int count) {
+        if (bits == 0) {
+            return count;
+        }
+        if (COMPRESS) {
+            // Writes a whole vector of ints; spike arrays carry a vector's worth of padding.
+            IOTA.add(j).compress(VectorMask.fromLong(I, bits)).intoArray(spikes, count);
+            return count + Long.bitCount(bits);
+        }
+        while (bits != 0) {
+            spikes[count++] = j + Long.numberOfTrailingZeros(bits);
+            bits &= bits - 1;
+        }
+        return count;
+    }
 
     @Override
     public String name() {
@@ -68,7 +101,7 @@ final class PanamaOps implements VectorOps {
             o.intoArray(out, off + j);
         }
         if (j < n) { // the tail as one masked vector: lanes past n are neither read nor written
-            VectorMask<Float> m = S.indexInRange(j, n);
+            VectorMask<Float> m = tailMask(n - j);
             FloatVector o = FloatVector.fromArray(S, out, off + j, m);
             for (int k = from; k < to; k++) {
                 o = o.add(FloatVector.fromArray(S, mat, rows[k] * n + j, m));
@@ -108,7 +141,7 @@ final class PanamaOps implements VectorOps {
             a0.intoArray(p, off + j);
         }
         if (j < n) {
-            VectorMask<Float> m = S.indexInRange(j, n);
+            VectorMask<Float> m = tailMask(n - j);
             FloatVector a0 = FloatVector.fromArray(S, bt, j, m).mul(u0);
             if (r > 1) {
                 a0 = a0.add(0f);
@@ -185,7 +218,7 @@ final class PanamaOps implements VectorOps {
             FloatVector.fromArray(S, counts, countOff + j).add(zero.blend(1f, fire)).intoArray(counts, countOff + j);
         }
         if (j < n) {
-            VectorMask<Float> m = S.indexInRange(j, n);
+            VectorMask<Float> m = tailMask(n - j);
             FloatVector u = membrane(base, baseOff, p, pOff, ss, e, sb, v, j, decay, m);
             VectorMask<Float> fire = u.compare(VectorOperators.GE, threshold);
             u.blend(0f, fire).intoArray(v, j, m);
@@ -203,22 +236,14 @@ final class PanamaOps implements VectorOps {
             FloatVector u = membrane(base, baseOff, p, pOff, ss, e, sb, v, j, decay);
             VectorMask<Float> fire = u.compare(VectorOperators.GE, threshold);
             u.blend(0f, fire).intoArray(v, j);
-            long bits = fire.toLong();
-            while (bits != 0) {
-                spikes[count++] = j + Long.numberOfTrailingZeros(bits);
-                bits &= bits - 1;
-            }
+            count = appendSpikes(fire.toLong(), j, spikes, count);
         }
         if (j < n) {
-            VectorMask<Float> m = S.indexInRange(j, n);
+            VectorMask<Float> m = tailMask(n - j);
             FloatVector u = membrane(base, baseOff, p, pOff, ss, e, sb, v, j, decay, m);
             VectorMask<Float> fire = u.compare(VectorOperators.GE, threshold);
             u.blend(0f, fire).intoArray(v, j, m);
-            long bits = fire.toLong() & ((1L << (n - j)) - 1); // lanes past n are not neurons
-            while (bits != 0) {
-                spikes[count++] = j + Long.numberOfTrailingZeros(bits);
-                bits &= bits - 1;
-            }
+            count = appendSpikes(fire.toLong() & ((1L << (n - j)) - 1), j, spikes, count); // lanes past n are not neurons
         }
         return count;
     }
@@ -259,7 +284,7 @@ final class PanamaOps implements VectorOps {
             FloatVector.fromArray(S, acc, accOff + j).add(u).intoArray(acc, accOff + j);
         }
         if (j < n) {
-            VectorMask<Float> m = S.indexInRange(j, n);
+            VectorMask<Float> m = tailMask(n - j);
             FloatVector u = membrane(base, baseOff, p, pOff, ss, e, sb, v, j, decay, m);
             u.intoArray(v, j, m);
             FloatVector.fromArray(S, acc, accOff + j, m).add(u).intoArray(acc, accOff + j, m);

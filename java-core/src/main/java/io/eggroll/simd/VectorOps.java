@@ -46,7 +46,8 @@ public interface VectorOps {
      * One LIF step of a perturbed layer for one member: {@code I_j = base_j + ss p_j}, then
      * {@code I_j += sb e_j} when {@code e} is not null, then {@code v_j = decay v_j + I_j}; a neuron
      * with {@code v_j >= threshold} spikes and resets to 0. Writes the spiking neurons' indices in
-     * increasing order into {@code spikes} and returns their number. A null {@code p} means an
+     * increasing order into {@code spikes} and returns their number; {@code spikes} must have room
+     * for {@code n + 64} entries (a fast path may write a whole vector past the last spike). A null {@code p} means an
      * unperturbed layer: {@code I_j = base_j}.
      */
     int lifStep(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb, float[] v, int n,

@@ -114,7 +114,7 @@ class VectorOpsTest {
         float[] c2 = c0.clone();
         REF.lifStepCount(base, 0, p, 0, 0.3f, e, 0.02f, v0, n, 0.9f, 1f, c0, 1);
         fast.lifStepCount(base, 0, p, 0, 0.3f, e, 0.02f, v1, n, 0.9f, 1f, c1, 1);
-        int[] spikes = new int[n];
+        int[] spikes = new int[n + 64];
         int k = REF.lifStep(base, 0, p, 0, 0.3f, e, 0.02f, v2, n, 0.9f, 1f, spikes);
         for (int i = 0; i < k; i++) {
             c2[1 + spikes[i]] += 1f;
@@ -135,8 +135,8 @@ class VectorOpsTest {
         float sb = -0.02f;
         float[] v0 = gaussian(rnd, n, 0.7);
         float[] v1 = v0.clone();
-        int[] s0 = new int[n];
-        int[] s1 = new int[n];
+        int[] s0 = new int[n + 64];
+        int[] s1 = new int[n + 64];
         int c0 = REF.lifStep(base, 5, p, 1, ss, e, sb, v0, n, 0.9f, 1.0f, s0);
         int c1 = fast.lifStep(base, 5, p, 1, ss, e, sb, v1, n, 0.9f, 1.0f, s1);
         assertThat(c1).isEqualTo(c0);

@@ -123,7 +123,7 @@ public final class CpuBackend implements Backend {
                     v[worker][l] = new float[cfg.fanOut(l) + PAD];
                 }
                 cur[worker] = new float[width + PAD];
-                spikes[worker] = new int[][] {new int[width], new int[width]};
+                spikes[worker] = new int[][] {new int[width + PAD], new int[width + PAD]};
             }
             float[] cu = cur[worker];
             for (float[] vl : v[worker]) {
@@ -245,7 +245,7 @@ public final class CpuBackend implements Backend {
             proj = new float[width + PAD];
             u = new float[Math.max(1, es.rank())];
             bTmp = new float[maxN * Math.max(1, es.rank())];
-            in = new int[][] {new int[width], new int[width]};
+            in = new int[][] {new int[width + PAD], new int[width + PAD]};
         }
     }
 
