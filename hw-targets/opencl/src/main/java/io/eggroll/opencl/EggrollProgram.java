@@ -77,7 +77,12 @@ public final class EggrollProgram implements AutoCloseable {
      * device's {@link #defaultVectorWidth}.
      */
     public static EggrollProgram fromSource(ClContext ctx, int lws) {
-        return new EggrollProgram(ctx.buildFromSource(source(), buildOptions(ctx.device(), lws)));
+        return fromSource(ctx, lws, 0);
+    }
+
+    /** As {@link #fromSource(ClContext, int)} with {@code EGG_VEC = vec} (0: the device's default). */
+    public static EggrollProgram fromSource(ClContext ctx, int lws, int vec) {
+        return new EggrollProgram(ctx.buildFromSource(source(), buildOptions(ctx.device(), lws, vec)));
     }
 
     /** Loads a program binary saved by {@code eggroll kernels build} or made by an FPGA compiler. */
@@ -140,7 +145,11 @@ public final class EggrollProgram implements AutoCloseable {
      * supported.
      */
     public static String buildOptions(ClDevice device, int lws) {
-        return ("-cl-std=CL1.2 -DEGG_LWS=" + lws + " -DEGG_VEC=" + defaultVectorWidth(device) + " "
+        return buildOptions(device, lws, 0);
+    }
+
+    static String buildOptions(ClDevice device, int lws, int vec) {
+        return ("-cl-std=CL1.2 -DEGG_LWS=" + lws + " -DEGG_VEC=" + (vec > 0 ? vec : defaultVectorWidth(device)) + " "
                 + fpOptions(device)).strip();
     }
 

@@ -93,6 +93,11 @@ public final class OpenClBackend implements Backend {
 
     /** As {@link #OpenClBackend(ClDevice, Path, int)}, with the given factor materialisation policy. */
     public OpenClBackend(ClDevice device, Path programBinary, int lws, FactorMode factorMode) {
+        this(device, programBinary, lws, 0, factorMode);
+    }
+
+    /** As above, building from source with {@code EGG_VEC = vec} (0: the device's default). */
+    OpenClBackend(ClDevice device, Path programBinary, int lws, int vec, FactorMode factorMode) {
         this.device = device;
         this.factorMode = factorMode;
         this.ctx = new ClContext(device);
@@ -101,7 +106,7 @@ public final class OpenClBackend implements Backend {
         try {
             q = ctx.createQueue();
             p = programBinary != null ? EggrollProgram.fromBinary(ctx, programBinary)
-                    : EggrollProgram.fromSource(ctx, lws > 0 ? lws : EggrollProgram.defaultWorkGroupSize(device));
+                    : EggrollProgram.fromSource(ctx, lws > 0 ? lws : EggrollProgram.defaultWorkGroupSize(device), vec);
         } catch (RuntimeException e) {
             if (q != null) {
                 q.close();
@@ -121,8 +126,9 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public String device() {
-        return String.format(Locale.ROOT, "opencl: %s (%s, %d compute units), work-groups of %d, program from %s, %s",
-                device.fullName(), device.typeName(), device.computeUnits(), prog.workGroupSize(), programOrigin,
+        return String.format(Locale.ROOT, "opencl: %s (%s, %d compute units), work-groups of %d, %d-wide vectors, "
+                + "program from %s, %s", device.fullName(), device.typeName(), device.computeUnits(), prog.workGroupSize(),
+                prog.vectorWidth(), programOrigin,
                 factorUse != null ? factorUse : factorMode.describe(device));
     }
 
