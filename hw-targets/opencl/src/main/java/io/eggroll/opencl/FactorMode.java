@@ -56,12 +56,12 @@ public enum FactorMode {
         return Math.min(device.maxAlloc(), device.globalMemory() / 4);
     }
 
-    /** Whether factors of {@code bytesPerPair} per pair are materialised on the device. */
-    boolean materialises(ClDevice device, long bytesPerPair) {
+    /** Whether factors of {@code bytesPerPair} per pair are materialised under a factor budget. */
+    boolean materialises(long bytesPerPair, long budget) {
         return switch (this) {
             case REGENERATE -> false;
             case MATERIALISE -> true;
-            case AUTO -> bytesPerPair <= budget(device);
+            case AUTO -> bytesPerPair <= budget;
         };
     }
 

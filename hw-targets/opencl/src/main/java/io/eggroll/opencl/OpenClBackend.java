@@ -57,6 +57,8 @@ public final class OpenClBackend implements Backend {
     /** What {@link #factors} holds (null: nothing valid), and how the last launch got its factors. */
     private FactorKey factorKey;
     private String factorUse;
+    /** Bytes the materialised factors of one launch may take ({@link FactorMode#budget}). */
+    private long factorBudget;
 
     private SnnConfig cfg;
     private OptimizerConfig optimizer;
@@ -100,6 +102,7 @@ public final class OpenClBackend implements Backend {
     OpenClBackend(ClDevice device, Path programBinary, int lws, int vec, FactorMode factorMode) {
         this.device = device;
         this.factorMode = factorMode;
+        this.factorBudget = FactorMode.budget(device);
         this.ctx = new ClContext(device);
         ClQueue q = null;
         EggrollProgram p = null;
@@ -351,18 +354,30 @@ public final class OpenClBackend implements Backend {
                             + "(CL_DEVICE_MAX_MEM_ALLOC_SIZE = %s); use factors 'regenerate' or 'auto'",
                     ClDevice.bytes(bytes), device.fullName(), ClDevice.bytes(device.maxAlloc())));
         }
-        boolean yes = fits && factorMode.materialises(device, bytes);
+        boolean yes = fits && factorMode.materialises(bytes, factorBudget);
         factorUse = yes ? String.format(Locale.ROOT, "factors materialised (%s per pair, %s)", ClDevice.bytes(bytes),
                 factorMode.cliName())
                 : String.format(Locale.ROOT, "factors regenerated on the fly (%s%s)", factorMode.cliName(),
                         factorMode == FactorMode.AUTO ? ": " + ClDevice.bytes(bytes) + " per pair exceed the "
-                                + ClDevice.bytes(FactorMode.budget(device)) + " budget" : "");
+                                + ClDevice.bytes(factorBudget) + " budget" : "");
         return yes;
     }
 
     /** Pairs whose materialised factors fit in the device's factor budget together (at least 1). */
     private int factorChunk(FactorPlan plan) {
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, FactorMode.budget(device) / (plan.pairFloats() * 4)));
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, factorBudget / (plan.pairFloats() * 4)));
+    }
+
+    /** Bytes of one pair's materialised factors for the loaded network under {@code es}. */
+    long factorBytesPerPair(EsConfig es) {
+        requireLoaded();
+        return factorPlan(es).pairFloats() * 4;
+    }
+
+    /** Sets the factor budget (tests: small budgets force chunks of a few pairs). */
+    void factorBudget(long bytes) {
+        factorBudget = bytes;
+        factorKey = null;
     }
 
     /**

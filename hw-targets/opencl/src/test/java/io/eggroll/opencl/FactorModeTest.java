@@ -67,6 +67,26 @@ class FactorModeTest {
     }
 
     @Test
+    void factorsMaterialisedInChunksOfAFewPairsGiveTheSameBits() {
+        try (OpenClBackend chunked = new OpenClBackend(device, null, 0, FactorMode.MATERIALISE)) {
+            for (int variant = 0; variant < 3; variant++) { // EGGROLL Gaussian, full rank, EGGROLL Rademacher
+                ConformanceCase c = ConformanceCase.random(0xFACAL + variant, 40, variant);
+                float[] shaped = c.randomShapedFitness();
+                regenerated.load(c.state());
+                float[] want = regenerated.evaluate(c.batch(), c.generation());
+                regenerated.update(c.generation(), shaped, shaped.length);
+                chunked.load(c.state());
+                long pairBytes = chunked.factorBytesPerPair(c.generation().es());
+                chunked.factorBudget((1 + variant % 2) * pairBytes); // chunks of 1 or 2 pairs
+                assertThat(chunked.evaluate(c.batch(), c.generation())).as("%s", c).containsExactly(want);
+                chunked.update(c.generation(), shaped, shaped.length);
+                assertThat(chunked.state().params().sha256()).as("%s", c)
+                        .isEqualTo(regenerated.state().params().sha256());
+            }
+        }
+    }
+
+    @Test
     void anUpdateWithoutAnEvaluationMaterialisesItsOwnFactors() {
         ConformanceCase c = ConformanceCase.random(0xFAC8L, 40, 0);
         float[] shaped = c.randomShapedFitness();
