@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # gpu-check.sh: the opencl backend's conformance checks against the cpu backend and a side-by-side
-# throughput comparison, on whatever OpenCL device is present; prints markdown tables.
+# throughput comparison, on whatever OpenCL device is present, in both factor modes (materialised
+# in device memory, and regenerated from Philox). Finishes in under 5 minutes and leaves
+# report.json (every measurement), summary.md (the tables) and log.txt in one folder.
 #
 #   bench/gpu-check.sh --prepare DIR      (here, with the JDK and Maven) build, then assemble DIR:
 #                                         a jlink-ed Java runtime (DIR/jre), the jars (DIR/lib), the
 #                                         ICD loader (DIR/native/libOpenCL.so.1) and this script
-#   DIR/gpu-check.sh [GpuCheck options]   (on the GPU machine: no JDK, no Maven needed)
+#   DIR/gpu-check.sh [--out RESULTS] [GpuCheck options]
+#                                         (on the GPU machine: no JDK, no Maven needed)
+#   bench/gpu-check.sh [--out RESULTS] [GpuCheck options]
+#                                         (in a checkout built with Maven)
 #
+# RESULTS: the folder for the report (default ./gpu-check-YYYYmmdd-HHMMSS).
 # GpuCheck options: --device SEL (index or name substring; default: first GPU), --cases N (random
-# networks, default 24), --sizes quick|full (throughput shapes, default full), --seed S.
+# networks per factor mode, default 12), --sizes quick|full (throughput shapes, default full),
+# --seed S, --budget SECONDS (no section starts after it, default 240).
 # Java: $EGGROLL_JAVA, else ./jre/bin/java next to this script, else java on PATH; must be >= 25.
 # OpenCL: an ICD must be registered (/etc/OpenCL/vendors/*.icd or $OCL_ICD_VENDORS). When none is
 # but the NVIDIA driver's libnvidia-opencl.so.1 is installed, a temporary vendors directory with an
@@ -17,7 +24,7 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 MIN_JAVA=25
-TIME_LIMIT="${GPU_CHECK_TIMEOUT:-480}"
+TIME_LIMIT="${GPU_CHECK_TIMEOUT:-290}"
 
 die() { echo "gpu-check: $*" >&2; exit 1; }
 
@@ -35,8 +42,8 @@ prepare() {
   [ -n "$jdk" ] && [ -x "$jdk/bin/jlink" ] || die "--prepare needs a JDK >= $MIN_JAVA with jlink (set JAVA_HOME)"
   export JAVA_HOME="$jdk"
   echo "gpu-check: building eggroll-opencl with $JAVA_HOME ..." >&2
-  (cd "$root" && mvn -B -q -o -ntp install -DskipTests -pl hw-targets/opencl -am) >&2 \
-    || die "build failed; run 'mvn -B install -DskipTests -pl hw-targets/opencl -am' in $root to see why"
+  (cd "$root" && mvn -B -q -o -ntp package -DskipTests -pl hw-targets/opencl -am) >&2 \
+    || die "build failed; run 'mvn -B package -DskipTests -pl hw-targets/opencl -am' in $root to see why"
   rm -rf "$dir"
   mkdir -p "$dir/lib" "$dir/native"
   local ocl="$root/hw-targets/opencl/target"
@@ -51,10 +58,11 @@ prepare() {
     || echo "gpu-check: no libOpenCL.so.1 here to bundle; the GPU machine must provide one" >&2
   cp "$HERE/gpu-check.sh" "$dir/gpu-check.sh"
   cp="$(ls "$dir"/lib/*.jar | tr '\n' ':')"
-  # Modules of what GpuCheck runs (the opencl classes and the logger); java-core's data tools
-  # (ImageIO, HTTP downloads) are never loaded here, so java.desktop and friends stay out.
+  # Modules of what GpuCheck runs (the opencl classes, GpuCheck, Jackson for the report, the
+  # logger); java-core's data tools (ImageIO, HTTP downloads) are never loaded here, so
+  # java.desktop and friends stay out.
   mods="$("$JAVA_HOME/bin/jdeps" --ignore-missing-deps --print-module-deps --no-recursive --multi-release "$(java_major "$JAVA_HOME/bin/java")" \
-    --class-path "$cp" "$dir"/lib/eggroll-opencl-*.jar 2>/dev/null | tail -n1)" || die "jdeps failed"
+    --class-path "$cp" "$dir"/lib/eggroll-opencl-*.jar "$dir"/lib/jackson-*.jar 2>/dev/null | tail -n1)" || die "jdeps failed"
   echo "gpu-check: jlink modules: $mods" >&2
   "$JAVA_HOME/bin/jlink" --add-modules "$mods" --strip-debug --no-man-pages --no-header-files \
     --compress zip-6 --output "$dir/jre"
@@ -66,6 +74,15 @@ if [ "${1:-}" = "--prepare" ]; then
   prepare "$2"
   exit 0
 fi
+
+OUT="gpu-check-$(date -u +%Y%m%d-%H%M%S)"
+ARGS=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) [ -n "${2:-}" ] || die "--out needs a folder"; OUT="$2"; shift 2 ;;
+    *) ARGS+=("$1"); shift ;;
+  esac
+done
 
 # ---- run: find Java
 JAVA=""
@@ -84,7 +101,7 @@ if [ -d "$HERE/lib" ]; then
 else
   ROOT="$(cd "$HERE/.." && pwd)"
   OCL="$ROOT/hw-targets/opencl/target"
-  [ -d "$OCL/test-classes" ] || die "not built: run 'mvn -B install -DskipTests -pl hw-targets/opencl -am' in $ROOT first"
+  [ -d "$OCL/test-classes" ] || die "not built: run 'mvn -B package -DskipTests -pl hw-targets/opencl -am' in $ROOT first"
   CP="$OCL/test-classes:$(ls "$OCL"/eggroll-opencl-*.jar "$OCL"/lib/*.jar "$ROOT"/java-core/target/eggroll-core-*-tests.jar | tr '\n' ':')"
 fi
 
@@ -111,5 +128,17 @@ if [ -z "${OCL_ICD_VENDORS:-}" ] && ! ls /etc/OpenCL/vendors/*.icd >/dev/null 2>
   fi
 fi
 
-echo "gpu-check: $JAVA (Java $v), time limit ${TIME_LIMIT}s" >&2
-exec timeout "$TIME_LIMIT" "$JAVA" "${JOPTS[@]}" -cp "$CP" io.eggroll.opencl.GpuCheck "$@"
+mkdir -p "$OUT" || die "cannot create $OUT"
+OUT="$(cd "$OUT" && pwd)"
+echo "gpu-check: $JAVA (Java $v), time limit ${TIME_LIMIT}s, results in $OUT" >&2
+set +e
+timeout "$TIME_LIMIT" "$JAVA" "${JOPTS[@]}" -cp "$CP" io.eggroll.opencl.GpuCheck --out "$OUT" ${ARGS[@]+"${ARGS[@]}"} 2>&1 \
+  | tee "$OUT/log.txt"
+rc="${PIPESTATUS[0]}"
+set -e
+if [ "$rc" -eq 124 ]; then
+  echo "gpu-check: stopped after ${TIME_LIMIT}s; $OUT has what was measured until then" | tee -a "$OUT/log.txt" >&2
+  [ -f "$OUT/summary.md" ] && cat "$OUT/summary.md"
+fi
+echo "gpu-check: exit code $rc; report: $OUT/report.json, summary: $OUT/summary.md, log: $OUT/log.txt" >&2
+exit "$rc"

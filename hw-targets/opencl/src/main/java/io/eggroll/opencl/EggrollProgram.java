@@ -23,28 +23,31 @@ public final class EggrollProgram implements AutoCloseable {
     public static final String MAIN_SOURCE = "eggroll.cl";
     /** Environment variable that overrides the work-group size of {@code egg_evaluate}. */
     public static final String LWS_ENV = "EGGROLL_OPENCL_LWS";
+    /** Environment variable that overrides the vector width (neurons per work-item step). */
+    public static final String VEC_ENV = "EGGROLL_OPENCL_VEC";
 
     private static final Pattern INCLUDE = Pattern.compile("(?m)^\\s*#include\\s+\"([^\"]+)\"\\s*$");
 
     private final ClProgram program;
     private final int workGroupSize;
+    private final int vectorWidth;
     final ClKernel base;
+    final ClKernel factor;
     final ClKernel evaluate;
-    final ClKernel catA;
-    final ClKernel catB;
-    final ClKernel lowRankAcc;
     final ClKernel noiseSum;
+    final ClKernel scaleB;
+    final ClKernel lowRank;
     final ClKernel optimizer;
     final ClKernel noiseDump;
 
     private EggrollProgram(ClProgram program) {
         this.program = program;
         base = program.kernel("egg_base");
+        factor = program.kernel("egg_factor");
         evaluate = program.kernel("egg_evaluate");
-        catA = program.kernel("egg_cat_a");
-        catB = program.kernel("egg_cat_b");
-        lowRankAcc = program.kernel("egg_lowrank_acc");
         noiseSum = program.kernel("egg_noise_sum");
+        scaleB = program.kernel("egg_scale_b");
+        lowRank = program.kernel("egg_lowrank");
         optimizer = program.kernel("egg_optimizer");
         noiseDump = program.kernel("egg_noise_dump");
         long lws = evaluate.compileWorkGroupSize();
@@ -53,11 +56,33 @@ public final class EggrollProgram implements AutoCloseable {
                     + "eggroll.cl with -DEGG_LWS=<size> (hw-targets/opencl/README.md)");
         }
         workGroupSize = (int) lws;
+        vectorWidth = buildInfo(program)[1];
     }
 
-    /** Compiles {@code eggroll.cl} for the context's device with work-groups of {@code lws}. */
+    /** What {@code egg_build_info} reports: EGG_LWS and EGG_VEC of the built program. */
+    private static int[] buildInfo(ClProgram program) {
+        ClContext ctx = program.context();
+        try (ClKernel k = program.kernel("egg_build_info"); ClBuffer b = ctx.buffer(8, "build info");
+             ClQueue q = ctx.createQueue()) {
+            k.arg(0, b);
+            q.run(k, 1, 1);
+            float[] out = new float[2];
+            q.read(b, 0, out, 2);
+            return new int[] {(int) out[0], (int) out[1]};
+        }
+    }
+
+    /**
+     * Compiles {@code eggroll.cl} for the context's device with work-groups of {@code lws} and the
+     * device's {@link #defaultVectorWidth}.
+     */
     public static EggrollProgram fromSource(ClContext ctx, int lws) {
-        return new EggrollProgram(ctx.buildFromSource(source(), buildOptions(ctx.device(), lws)));
+        return fromSource(ctx, lws, 0);
+    }
+
+    /** As {@link #fromSource(ClContext, int)} with {@code EGG_VEC = vec} (0: the device's default). */
+    public static EggrollProgram fromSource(ClContext ctx, int lws, int vec) {
+        return new EggrollProgram(ctx.buildFromSource(source(), buildOptions(ctx.device(), lws, vec)));
     }
 
     /** Loads a program binary saved by {@code eggroll kernels build} or made by an FPGA compiler. */
@@ -93,9 +118,39 @@ public final class EggrollProgram implements AutoCloseable {
         return (int) Math.min(want, Math.max(1, device.maxWorkGroupSize()));
     }
 
-    /** {@code -cl-std=CL1.2 -DEGG_LWS=n}, plus correctly rounded divide/sqrt where supported. */
+    /**
+     * Neurons a work-item handles per step with explicit {@code floatN} operations: {@value #VEC_ENV},
+     * else 8 on CPUs (PoCL vectorises no loop that holds another loop, so explicit vectors are what
+     * uses the SIMD units) and 1 elsewhere (a GPU's lanes are its work-items).
+     */
+    public static int defaultVectorWidth(ClDevice device) {
+        String env = System.getenv(VEC_ENV);
+        if (env != null && !env.isBlank()) {
+            int v;
+            try {
+                v = Integer.parseInt(env.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(VEC_ENV + " must be 1, 2, 4, 8 or 16, got '" + env + "'");
+            }
+            if (v != 1 && v != 2 && v != 4 && v != 8 && v != 16) {
+                throw new IllegalArgumentException(VEC_ENV + " must be 1, 2, 4, 8 or 16, got " + v);
+            }
+            return v;
+        }
+        return (device.type() & OpenCL.CL_DEVICE_TYPE_CPU) != 0 ? 8 : 1;
+    }
+
+    /**
+     * {@code -cl-std=CL1.2 -DEGG_LWS=n -DEGG_VEC=w}, plus correctly rounded divide/sqrt where
+     * supported.
+     */
     public static String buildOptions(ClDevice device, int lws) {
-        return ("-cl-std=CL1.2 -DEGG_LWS=" + lws + " " + fpOptions(device)).strip();
+        return buildOptions(device, lws, 0);
+    }
+
+    static String buildOptions(ClDevice device, int lws, int vec) {
+        return ("-cl-std=CL1.2 -DEGG_LWS=" + lws + " -DEGG_VEC=" + (vec > 0 ? vec : defaultVectorWidth(device)) + " "
+                + fpOptions(device)).strip();
     }
 
     private static String fpOptions(ClDevice device) {
@@ -141,9 +196,14 @@ public final class EggrollProgram implements AutoCloseable {
         return workGroupSize;
     }
 
+    /** EGG_VEC of the program: consecutive neurons per work-item step ({@code egg_lowrank}'s strips). */
+    public int vectorWidth() {
+        return vectorWidth;
+    }
+
     @Override
     public void close() {
-        for (ClKernel k : new ClKernel[] {base, evaluate, catA, catB, lowRankAcc, noiseSum, optimizer, noiseDump}) {
+        for (ClKernel k : new ClKernel[] {base, factor, evaluate, noiseSum, scaleB, lowRank, optimizer, noiseDump}) {
             k.close();
         }
         program.close();

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code --backend opencl}: any OpenCL 1.2 device an ICD exposes (PoCL on CPUs, NVIDIA/AMD/Intel
- * GPUs, FPGAs through a prebuilt program binary).
+ * GPUs, FPGAs through a prebuilt program binary). Factor materialisation follows
+ * {@code options.factors()}, else {@link FactorMode#PROPERTY}, else {@link FactorMode#ENV}.
  */
 public final class OpenClBackendProvider implements BackendProvider {
 
@@ -35,7 +36,8 @@ public final class OpenClBackendProvider implements BackendProvider {
 
     @Override
     public List<String> devices() {
-        return ClDevices.list().stream().map(ClDevice::describe).toList();
+        FactorMode mode = FactorMode.resolve(null);
+        return ClDevices.list().stream().map(d -> d.describe() + "; " + mode.describe(d)).toList();
     }
 
     @Override
@@ -45,7 +47,7 @@ public final class OpenClBackendProvider implements BackendProvider {
         });
         ClDevice device = ClDevices.select(options.device());
         Path binary = programBinary(options);
-        OpenClBackend b = new OpenClBackend(device, binary, 0);
+        OpenClBackend b = new OpenClBackend(device, binary, 0, FactorMode.resolve(options.factors()));
         LOG.info("opencl backend on {}", b.device());
         return b;
     }
