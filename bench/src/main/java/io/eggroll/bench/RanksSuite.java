@@ -8,6 +8,7 @@ import io.eggroll.backend.ModelState;
 import io.eggroll.es.EsMode;
 import io.eggroll.snn.Params;
 import io.eggroll.snn.SnnConfig;
+import io.eggroll.train.Evaluation;
 import io.eggroll.train.GenerationStats;
 import io.eggroll.train.TaskData;
 import io.eggroll.train.Tasks;
@@ -92,7 +93,7 @@ public final class RanksSuite {
                 for (int i = 0; i < runs.size(); i++) {
                     Run r = runs.get(i);
                     backend.load(r.state);
-                    acc[i][rep] = 100 * Trainer.evaluate(backend, data.heldout(), s.evalSamples(), 512).accuracy();
+                    acc[i][rep] = 100 * Evaluation.of(backend, data.heldout(), s.evalSamples(), 512).accuracy();
                     gens[i][rep] = r.generations;
                     secPerGen[i][rep] = Summary.of(r.genSeconds.stream().mapToDouble(Double::doubleValue).toArray())
                             .median();

@@ -14,6 +14,9 @@ import io.eggroll.snn.Params;
 import io.eggroll.snn.Readout;
 import io.eggroll.snn.SnnConfig;
 import io.eggroll.train.Checkpoint;
+import io.eggroll.train.Evaluation;
+import io.eggroll.train.LocalEvaluator;
+import io.eggroll.train.PopulationEvaluator;
 import io.eggroll.train.Plots;
 import io.eggroll.train.Progress;
 import io.eggroll.train.RunDirectory;
@@ -215,20 +218,18 @@ final class TrainCommand implements Callable<Integer> {
                     taskData.train().size(), taskData.heldout().size(), java.util.Arrays.toString(net.sizes()),
                     cfg.es.mode, cfg.es.population, cfg.es.mode == EsMode.EGGROLL ? " r=" + cfg.es.rank : "",
                     cfg.es.sigma, b.device());
-            Trainer trainer = new Trainer(cfg, taskData.train(), taskData.heldout(), b, run);
-            io.eggroll.cluster.ClusterTrainer clustered = cluster.enabled()
-                    ? cluster.trainer(cfg, taskData.train(), taskData.heldout(), b, run) : null;
-            java.util.function.Consumer<io.eggroll.train.TrainListener> listen =
-                    clustered != null ? clustered::listen : trainer::listen;
+            PopulationEvaluator evaluator = cluster.enabled()
+                    ? cluster.evaluator(cfg, taskData.train().fingerprint(), b, run)
+                    : LocalEvaluator.of(b, taskData.train(), cfg);
+            Trainer trainer = new Trainer(cfg, taskData.train(), taskData.heldout(), b, run, evaluator);
             if (!quiet) {
-                listen.accept(Progress.forConsole());
+                trainer.listen(Progress.forConsole());
             }
             for (TrainListenerFactory f : java.util.ServiceLoader.load(TrainListenerFactory.class)) {
-                f.create(run, cfg, start - 1).ifPresent(listen);
+                f.create(run, cfg, start - 1).ifPresent(trainer::listen);
             }
-            Trainer.Result result = clustered != null ? clustered.run(state, start, elapsed)
-                    : trainer.run(state, start, elapsed);
-            Trainer.Evaluation full = Trainer.evaluate(b, taskData.heldout(), 0, 512);
+            Trainer.Result result = trainer.run(state, start, elapsed);
+            Evaluation full = Evaluation.of(b, taskData.heldout(), 0, 512);
             writeSummary(run, cfg, result, full);
             Plots.write(run);
             System.out.printf(Locale.ROOT, "held-out accuracy: %.2f%% (%d samples of %s) after %d generations in %s%n",
@@ -239,7 +240,7 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void writeSummary(RunDirectory run, TrainConfig cfg, Trainer.Result r, Trainer.Evaluation ev)
+    private void writeSummary(RunDirectory run, TrainConfig cfg, Trainer.Result r, Evaluation ev)
             throws IOException {
         ObjectNode o = TrainConfig.mapper().createObjectNode();
         o.put("name", cfg.name);

@@ -1,7 +1,6 @@
 package io.eggroll.cluster;
 
 import io.eggroll.backend.Backend;
-import io.eggroll.data.SpikeDataset;
 import io.eggroll.train.RunDirectory;
 import io.eggroll.train.TrainConfig;
 import java.time.Duration;
@@ -63,9 +62,8 @@ public final class ClusterOptions {
                 Duration.ofSeconds(sliceTimeoutSeconds));
     }
 
-    /** The distributed counterpart of {@code new Trainer(cfg, train, heldout, backend, run)}. */
-    public ClusterTrainer trainer(TrainConfig cfg, SpikeDataset train, SpikeDataset heldout, Backend backend,
-                                  RunDirectory run) {
-        return new ClusterTrainer(cfg, train, heldout, backend, run, settings(), coordinatorOptions());
+    /** The training loop's evaluator for a run on the cluster; {@code backend} is the loop's. */
+    public ClusterEvaluator evaluator(TrainConfig cfg, String datasetFingerprint, Backend backend, RunDirectory run) {
+        return new ClusterEvaluator(cfg, datasetFingerprint, backend, run, settings(), coordinatorOptions());
     }
 }

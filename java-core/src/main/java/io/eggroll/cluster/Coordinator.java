@@ -8,7 +8,7 @@ import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.MemberLeftException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 import io.eggroll.backend.ModelState;
-import io.eggroll.es.schedule.ScheduleRecord;
+import io.eggroll.train.schedule.ScheduleRecord;
 import io.eggroll.train.TrainConfig;
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -5,7 +5,7 @@ import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
-import io.eggroll.es.schedule.ScheduleRecord;
+import io.eggroll.train.schedule.ScheduleRecord;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;

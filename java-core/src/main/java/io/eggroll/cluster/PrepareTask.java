@@ -6,7 +6,7 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import io.eggroll.backend.ModelState;
-import io.eggroll.es.schedule.ScheduleRecord;
+import io.eggroll.train.schedule.ScheduleRecord;
 import io.eggroll.train.TrainConfig;
 import java.io.IOException;
 import java.util.List;

@@ -8,7 +8,7 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import io.eggroll.backend.ModelState;
 import io.eggroll.es.OptimizerConfig;
 import io.eggroll.es.OptimizerState;
-import io.eggroll.es.schedule.ScheduleRecord;
+import io.eggroll.train.schedule.ScheduleRecord;
 import io.eggroll.snn.Params;
 import io.eggroll.snn.SnnConfig;
 import io.eggroll.train.TrainConfig;

@@ -3,14 +3,13 @@ package io.eggroll.cluster;
 import io.eggroll.backend.Backend;
 import io.eggroll.data.SpikeDataset;
 import io.eggroll.es.EsConfig;
-import io.eggroll.es.Fitness;
 import io.eggroll.es.Generation;
-import io.eggroll.es.schedule.ScheduleRecord;
-import io.eggroll.snn.SpikeBatch;
-import io.eggroll.train.BatchSampler;
+import io.eggroll.train.LocalEvaluator;
+import io.eggroll.train.PopulationEvaluator;
 import io.eggroll.train.TaskData;
 import io.eggroll.train.Tasks;
 import io.eggroll.train.TrainConfig;
+import io.eggroll.train.schedule.ScheduleRecord;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -41,8 +40,7 @@ public final class WorkerNode {
     private String runId;
     private TrainConfig cfg;
     private EsConfig es;
-    private BatchSampler sampler;
-    private int classes;
+    private LocalEvaluator evaluator;
     /** The generation whose record this replica applies next: its weights are those before it. */
     private int nextGeneration;
 
@@ -118,8 +116,7 @@ public final class WorkerNode {
                     + " reached weights sha256 " + hash + ", the coordinator has " + t.expectedHash
                     + " (this worker's backend does not reproduce the update bit for bit)");
         }
-        sampler = new BatchSampler(c.seed, train.size(), c.batch);
-        classes = t.base.network().outputs();
+        evaluator = new LocalEvaluator(backend, train, c.seed, c.batch);
         runId = t.runId;
         String msg = String.format(Locale.ROOT, "%s joined run %s at generation %d: replayed %d schedule record%s "
                         + "in %.1f ms, weights sha256 %s", describe(), t.runId, nextGeneration, t.records.size(),
@@ -145,19 +142,10 @@ public final class WorkerNode {
         float[] fitness = new float[2 * t.pairCount];
         long correct = 0;
         if (t.pairCount > 0) {
-            Generation g = new Generation(cfg.seed, t.generation, es);
-            SpikeBatch batch = SpikeBatch.gather(data.train(), sampler.indices(t.generation));
-            float[] readouts = backend.evaluate(batch, g, t.firstPair, t.pairCount);
-            int members = 2 * t.pairCount;
-            int samples = batch.samples();
-            fitness = Fitness.compute(es.fitness(), es.temperature(), readouts, members, samples, classes,
-                    batch.labels());
-            for (int i = 0; i < members; i++) {
-                for (int s = 0; s < samples; s++) {
-                    correct += Fitness.argmax(readouts, (i * samples + s) * classes, classes) == batch.labels()[s]
-                            ? 1 : 0;
-                }
-            }
+            PopulationEvaluator.Fitnesses f = evaluator.evaluate(new Generation(cfg.seed, t.generation, es),
+                    t.firstPair, t.pairCount);
+            fitness = f.fitness();
+            correct = f.correct();
         }
         long t2 = System.nanoTime();
         String hash = t.wantHash ? backend.state().params().sha256() : null;
@@ -172,7 +160,7 @@ public final class WorkerNode {
                 throw new IllegalStateException(describe() + ": schedule record for generation " + r.generation()
                         + " arrived where generation " + nextGeneration + " was expected");
             }
-            backend.update(r.toGeneration(cfg.seed, es), r.shapedFitness(), r.effectivePopulation());
+            backend.update(r.toGeneration(cfg.seed, es), r.shapedFitness(), r.effectivePopulation(), r.learningRate());
             nextGeneration++;
         }
     }

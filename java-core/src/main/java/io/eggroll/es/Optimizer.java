@@ -14,12 +14,12 @@ public final class Optimizer {
     }
 
     /**
-     * Applies one step to elements {@code [from, to)} of a tensor. {@code t} is the 1-based step
-     * number (already incremented for this update). Threads may call this on disjoint ranges.
+     * Applies one step with learning rate {@code lr} to elements {@code [from, to)} of a tensor.
+     * {@code t} is the 1-based step number (already incremented for this update; Adam's bias
+     * correction uses it). Threads may call this on disjoint ranges.
      */
-    public static void apply(OptimizerConfig cfg, long t, float[] theta, float[] g, float[] m, float[] v,
+    public static void apply(OptimizerConfig cfg, float lr, long t, float[] theta, float[] g, float[] m, float[] v,
                              int from, int to) {
-        float lr = cfg.learningRateAt(t);
         float wd = cfg.weightDecay();
         if (cfg.kind() == OptimizerKind.SGD) {
             float mu = cfg.momentum();

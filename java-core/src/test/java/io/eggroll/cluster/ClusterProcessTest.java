@@ -131,9 +131,16 @@ class ClusterProcessTest {
         }
     }
 
-    private ClusterTrainer coordinator(TrainConfig cfg, TaskData d, CpuBackend b, RunDirectory run, String name,
-                                       int minWorkers, int joinSeconds) {
-        return new ClusterTrainer(cfg, d.train(), d.heldout(), b, run,
+    /** Trains {@code cfg} on the cluster through {@code evaluator}; returns the final weights' hash. */
+    private static String train(ClusterEvaluator evaluator, TrainConfig cfg, TaskData d, CpuBackend b,
+                                RunDirectory run) {
+        return new Trainer(cfg, d.train(), d.heldout(), b, run, evaluator).run(fresh(cfg, d), 0, 0).state().params()
+                .sha256();
+    }
+
+    private ClusterEvaluator coordinator(TrainConfig cfg, TaskData d, CpuBackend b, RunDirectory run, String name,
+                                         int minWorkers, int joinSeconds) {
+        return new ClusterEvaluator(cfg, d.train().fingerprint(), b, run,
                 new ClusterSettings(name, "127.0.0.1", PORT, 10, List.of(RANGE), 5),
                 new Coordinator.Options(minWorkers, Duration.ofSeconds(joinSeconds), Duration.ofSeconds(30)));
     }
@@ -151,7 +158,7 @@ class ClusterProcessTest {
         TaskData d = TaskData.synthetic(cfg);
         String wrong = clusterName + "-other";
         try (CpuBackend b = new CpuBackend(1)) {
-            assertThatThrownBy(() -> coordinator(cfg, d, b, null, wrong, 1, 3).run(fresh(cfg, d), 0, 0))
+            assertThatThrownBy(() -> train(coordinator(cfg, d, b, null, wrong, 1, 3), cfg, d, b, null))
                     .isInstanceOf(Coordinator.ClusterException.class)
                     .hasMessageContaining("timed out after 3 s")
                     .hasMessageContaining("cluster '" + wrong + "'")
@@ -161,7 +168,7 @@ class ClusterProcessTest {
             TrainConfig otherSeed = cfg.copy();
             otherSeed.seed = cfg.seed + 1;
             TaskData other = TaskData.synthetic(otherSeed);
-            assertThatThrownBy(() -> coordinator(cfg, other, b, null, clusterName, 1, 30).run(fresh(cfg, other), 0, 0))
+            assertThatThrownBy(() -> train(coordinator(cfg, other, b, null, clusterName, 1, 30), cfg, other, b, null))
                     .isInstanceOf(Coordinator.ClusterException.class)
                     .hasMessageContaining("every worker refused the run")
                     .hasMessageContaining("dataset fingerprint mismatch")
@@ -210,7 +217,7 @@ class ClusterProcessTest {
         List<String> reruns = Collections.synchronizedList(new ArrayList<>());
         RunDirectory run = RunDirectory.create(tmp.resolve("runs").resolve("kill"), cfg, true);
         try (CpuBackend b = new CpuBackend(1)) {
-            ClusterTrainer t = coordinator(cfg, d, b, run, clusterName, 3, 30).listen(new ClusterListener() {
+            ClusterEvaluator t = coordinator(cfg, d, b, run, clusterName, 3, 30).listen(new ClusterListener() {
                 @Override
                 public void onDispatch(int generation, String worker, int firstPair, int pairCount) {
                     if (generation == 2 && worker.equals(victim)) {
@@ -223,7 +230,7 @@ class ClusterProcessTest {
                     reruns.add(generation + " " + worker + " " + reason);
                 }
             });
-            assertThat(t.run(fresh(cfg, d), 0, 0).state().params().sha256()).isEqualTo(expected);
+            assertThat(train(t, cfg, d, b, run)).isEqualTo(expected);
         }
         assertThat(workers).doesNotContainKey(victim);
         assertThat(reruns).containsExactly("2 " + victim + " left the cluster");
@@ -245,7 +252,7 @@ class ClusterProcessTest {
         List<String> joins = Collections.synchronizedList(new ArrayList<>());
         List<String> dispatches = Collections.synchronizedList(new ArrayList<>());
         try (CpuBackend b = new CpuBackend(1)) {
-            ClusterTrainer t = coordinator(cfg, d, b, null, clusterName, workers.size(), 30).listen(new ClusterListener() {
+            ClusterEvaluator t = coordinator(cfg, d, b, null, clusterName, workers.size(), 30).listen(new ClusterListener() {
                 @Override
                 public void onDispatch(int generation, String worker, int firstPair, int pairCount) {
                     dispatches.add(generation + " " + worker);
@@ -271,7 +278,7 @@ class ClusterProcessTest {
                     joins.add(generation + " " + worker);
                 }
             });
-            assertThat(t.run(fresh(cfg, d), 0, 0).state().params().sha256()).isEqualTo(expected);
+            assertThat(train(t, cfg, d, b, null)).isEqualTo(expected);
         }
         assertThat(late[0]).isNotNull();
         assertThat(Files.readString(log)).contains("joined run");
@@ -292,7 +299,7 @@ class ClusterProcessTest {
         String victim = new ArrayList<>(workers.keySet()).get(0);
         List<String> reruns = Collections.synchronizedList(new ArrayList<>());
         try (CpuBackend b = new CpuBackend(1)) {
-            ClusterTrainer t = new ClusterTrainer(cfg, d.train(), d.heldout(), b, null,
+            ClusterEvaluator t = new ClusterEvaluator(cfg, d.train().fingerprint(), b, null,
                     new ClusterSettings(clusterName, "127.0.0.1", PORT, 10, List.of(RANGE), 5),
                     new Coordinator.Options(workers.size(), Duration.ofSeconds(30), Duration.ofSeconds(3)));
             t.listen(new ClusterListener() {
@@ -308,7 +315,7 @@ class ClusterProcessTest {
                     reruns.add(generation + " " + worker + " " + reason);
                 }
             });
-            assertThat(t.run(fresh(cfg, d), 0, 0).state().params().sha256()).isEqualTo(expected);
+            assertThat(train(t, cfg, d, b, null)).isEqualTo(expected);
         } finally {
             Process p = workers.remove(victim);
             p.destroyForcibly();

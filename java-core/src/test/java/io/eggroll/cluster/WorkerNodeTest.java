@@ -9,7 +9,7 @@ import io.eggroll.es.EsConfig;
 import io.eggroll.es.Fitness;
 import io.eggroll.es.FitnessShaping;
 import io.eggroll.es.Generation;
-import io.eggroll.es.schedule.ScheduleRecord;
+import io.eggroll.train.schedule.ScheduleRecord;
 import io.eggroll.snn.Params;
 import io.eggroll.snn.SnnConfig;
 import io.eggroll.snn.SpikeBatch;
@@ -91,7 +91,7 @@ class WorkerNodeTest {
     private ScheduleRecord referenceStep(int g) {
         EsConfig es = cfg.esConfig();
         FitnessShaping.Shaped s = FitnessShaping.shape(es.shaping(), referenceFitness(g));
-        reference.update(new Generation(cfg.seed, g, es), s.weights(), s.effectivePopulation());
+        reference.update(new Generation(cfg.seed, g, es), s.weights(), s.effectivePopulation(), cfg.optimizer.learningRate);
         return new ScheduleRecord(g, es.population(), es.rank(), es.sigma(), cfg.optimizer.learningRate, g + 1,
                 s.effectivePopulation(), s.weights());
     }

@@ -77,7 +77,7 @@ class EggrollTest {
         Generation g = new Generation(77, 4, es);
         try (CpuBackend cpu = new CpuBackend(2)) {
             cpu.load(st);
-            cpu.update(g, shaped, es.population());
+            cpu.update(g, shaped, es.population(), 1f);
             Params after = cpu.state().params();
             for (int l = 0; l < net.layers(); l++) {
                 int m = net.fanIn(l);

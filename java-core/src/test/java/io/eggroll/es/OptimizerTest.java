@@ -25,12 +25,12 @@ class OptimizerTest {
     void sgdAndAdamStepsAscend() {
         float[] theta = {1f, -1f};
         float[] g = {0.5f, -2f};
-        Optimizer.apply(OptimizerConfig.sgd(0.1f), 1, theta, g, new float[0], new float[0], 0, 2);
+        Optimizer.apply(OptimizerConfig.sgd(0.1f), 0.1f, 1, theta, g, new float[0], new float[0], 0, 2);
         assertThat(theta).containsExactly(1.05f, -1.2f);
         float[] th = {0f, 0f};
         float[] m = new float[2];
         float[] v = new float[2];
-        Optimizer.apply(OptimizerConfig.adam(0.01f), 1, th, new float[] {3f, -0.001f}, m, v, 0, 2);
+        Optimizer.apply(OptimizerConfig.adam(0.01f), 0.01f, 1, th, new float[] {3f, -0.001f}, m, v, 0, 2);
         // First Adam step moves every coordinate by about lr in the gradient's direction.
         assertThat(th[0]).isCloseTo(0.01f, within(1e-5f));
         assertThat(th[1]).isCloseTo(-0.01f, within(1e-4f));

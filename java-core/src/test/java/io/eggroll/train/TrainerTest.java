@@ -10,6 +10,7 @@ import io.eggroll.es.Generation;
 import io.eggroll.snn.Params;
 import io.eggroll.snn.SnnConfig;
 import io.eggroll.snn.SpikeBatch;
+import io.eggroll.train.schedule.ScheduleRecord;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,8 +113,9 @@ class TrainerTest {
                 }
 
                 @Override
-                public void onUpdate(Generation g, float[] shaped, int n) {
-                    effective.add(n);
+                public void onUpdate(ScheduleRecord r) {
+                    float[] shaped = r.shapedFitness();
+                    effective.add(r.effectivePopulation());
                     assertThat(shaped[4]).isZero();
                     assertThat(shaped[5]).isZero();
                 }
@@ -138,7 +140,7 @@ class TrainerTest {
         @Override public void load(ModelState s) { inner.load(s); }
         @Override public ModelState state() { return inner.state(); }
         @Override public float[] infer(SpikeBatch b) { return inner.infer(b); }
-        @Override public void update(Generation g, float[] f, int n) { inner.update(g, f, n); }
+        @Override public void update(Generation g, float[] f, int n, float lr) { inner.update(g, f, n, lr); }
         @Override public void close() {}
 
         @Override

@@ -162,7 +162,7 @@ public final class GpuCheck {
             long t0 = System.nanoTime();
             b.evaluate(batch, g);
             long t1 = System.nanoTime();
-            b.update(g, shaped, es.population());
+            b.update(g, shaped, es.population(), st.optimizer().learningRate());
             long t2 = System.nanoTime();
             if (r >= 0) {
                 ev[r] = (t1 - t0) / 1e9;

@@ -184,7 +184,7 @@ class CpuBackendTest {
             try (CpuBackend cpu = new CpuBackend(threads[t])) {
                 cpu.load(ModelState.fresh(Params.init(net, 3, 2f), OptimizerConfig.adam(0.01f)));
                 outs[t] = cpu.evaluate(batch, g);
-                cpu.update(g, shaped, 16);
+                cpu.update(g, shaped, 16, 0.01f);
                 hashes[t] = cpu.state().params().sha256();
             }
         }

@@ -108,8 +108,9 @@ class LoihiSimBackendTest {
             two.load(state(1));
             cpu.load(state(1));
             assertThat(two.evaluate(batch, g)).containsExactly(one.evaluate(batch, g));
-            two.update(g, fitness, 8);
-            cpu.update(g, fitness, 8);
+            float lr = state(1).optimizer().learningRate();
+            two.update(g, fitness, 8, lr);
+            cpu.update(g, fitness, 8, lr);
             assertThat(two.state().params().sha256()).isEqualTo(cpu.state().params().sha256());
             // infer runs the unperturbed quantised network.
             float[] inf = two.infer(batch);

@@ -1,4 +1,4 @@
-package io.eggroll.es.schedule;
+package io.eggroll.train.schedule;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.eggroll.es.schedule;
+package io.eggroll.train.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

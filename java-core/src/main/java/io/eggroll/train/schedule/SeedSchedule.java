@@ -1,4 +1,4 @@
-package io.eggroll.es.schedule;
+package io.eggroll.train.schedule;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.eggroll.es.schedule;
+package io.eggroll.train.schedule;
 
 /** A schedule file that cannot be used; the message names the file, the generation and the problem. */
 public final class ScheduleFormatException extends RuntimeException {

@@ -1,10 +1,8 @@
-package io.eggroll.es.schedule;
+package io.eggroll.train.schedule;
 
 import io.eggroll.backend.ModelState;
 import io.eggroll.backend.cpu.CpuBackend;
 import io.eggroll.es.EsConfig;
-import io.eggroll.es.LrDecay;
-import io.eggroll.es.OptimizerConfig;
 import io.eggroll.train.Checkpoint;
 import io.eggroll.train.RunDirectory;
 import io.eggroll.train.TrainConfig;
@@ -78,7 +76,6 @@ public final class ScheduleReplay {
         }
         TrainConfig cfg = h.config();
         EsConfig es = cfg.esConfig();
-        OptimizerConfig oc = initial.optimizer();
         int applied = 0;
         try (CpuBackend b = new CpuBackend(threads)) {
             b.load(initial);
@@ -86,15 +83,7 @@ public final class ScheduleReplay {
                 if (r.generation() > untilGeneration) {
                     break;
                 }
-                if (oc.decay() != LrDecay.CONSTANT || r.learningRate() != oc.learningRate()) {
-                    // The record holds the rate that step used (decayed or changed): the optimizer's
-                    // buffers carry over, only the scalar changes.
-                    ModelState s = b.state();
-                    oc = new OptimizerConfig(oc.kind(), r.learningRate(), oc.momentum(), oc.beta1(), oc.beta2(),
-                            oc.epsilon(), oc.weightDecay());
-                    b.load(new ModelState(s.network(), s.params(), oc, s.optimizerState()));
-                }
-                b.update(r.toGeneration(h.seed(), es), r.shapedFitness(), r.effectivePopulation());
+                b.update(r.toGeneration(h.seed(), es), r.shapedFitness(), r.effectivePopulation(), r.learningRate());
                 applied++;
             }
             ModelState end = b.state();

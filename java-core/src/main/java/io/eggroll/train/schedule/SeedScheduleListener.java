@@ -1,7 +1,5 @@
-package io.eggroll.es.schedule;
+package io.eggroll.train.schedule;
 
-import io.eggroll.es.EsMode;
-import io.eggroll.es.Generation;
 import io.eggroll.train.Checkpoint;
 import io.eggroll.train.RunDirectory;
 import io.eggroll.train.TrainConfig;
@@ -13,9 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes {@code runs/<name>/schedule.bin} during training: the header when the initial
- * checkpoint is written (it holds the initial weights' hash), then one record per generation
- * after its update. On resume it keeps the records up to the resumed checkpoint and cuts the
- * rest, so the file always describes the weights of the run's checkpoints.
+ * checkpoint is written (it holds the initial weights' hash), then each generation's record after
+ * its update. On resume it keeps the records up to the resumed checkpoint and cuts the rest, so
+ * the file always describes the weights of the run's checkpoints.
  */
 public final class SeedScheduleListener implements TrainListener {
 
@@ -27,7 +25,6 @@ public final class SeedScheduleListener implements TrainListener {
     private final Path file;
     private final TrainConfig config;
     private SeedScheduleWriter writer;
-    private long optimizerStep;
 
     public SeedScheduleListener(RunDirectory run, TrainConfig config, int resumeAfter) {
         this.file = file(run);
@@ -39,7 +36,6 @@ public final class SeedScheduleListener implements TrainListener {
                 return;
             }
             writer = SeedScheduleWriter.resume(file, resumeAfter);
-            optimizerStep = Checkpoint.read(run.latestCheckpoint()).state().optimizerState().step();
         }
     }
 
@@ -52,20 +48,15 @@ public final class SeedScheduleListener implements TrainListener {
     public void onCheckpoint(int generation, Path checkpoint) {
         if (generation == -1 && writer == null) {
             Checkpoint.Data d = Checkpoint.read(checkpoint);
-            optimizerStep = d.state().optimizerState().step();
             writer = SeedScheduleWriter.create(file, SeedSchedule.Header.of(config, d.state().network().sizes(),
-                    d.state().params().sha256(), optimizerStep));
+                    d.state().params().sha256(), d.state().optimizerState().step()));
         }
     }
 
     @Override
-    public void onUpdate(Generation g, float[] shapedFitness, int effectivePopulation) {
-        if (writer == null) {
-            return;
+    public void onUpdate(ScheduleRecord record) {
+        if (writer != null) {
+            writer.append(record);
         }
-        optimizerStep++;
-        int rank = g.es().mode() == EsMode.EGGROLL ? g.es().rank() : 1;
-        writer.append(new ScheduleRecord(g.index(), g.es().population(), rank, g.es().sigma(),
-                config.optimizerConfig().learningRateAt(optimizerStep), optimizerStep, effectivePopulation, shapedFitness));
     }
 }

@@ -1,12 +1,13 @@
-package io.eggroll.es.schedule;
+package io.eggroll.train.schedule;
 
 import io.eggroll.es.EsConfig;
+import io.eggroll.es.EsMode;
 import io.eggroll.es.Generation;
 
 /**
  * One generation of the seed schedule: with the run seed and the initial weights, the list of
  * these records reproduces training bit for bit (DESIGN.md sections 1 and 6). Applying a record
- * is one {@code Backend.update(generation(seed, es), shapedFitness, effectivePopulation)}.
+ * is one {@code Backend.update(toGeneration(seed, es), shapedFitness, effectivePopulation, learningRate)}.
  *
  * @param generation          generation index
  * @param population          N
@@ -26,6 +27,14 @@ public record ScheduleRecord(int generation, int population, int rank, float sig
                     + " shaped fitness values for a population of " + population);
         }
         shapedFitness = shapedFitness.clone();
+    }
+
+    /** The record of generation {@code g}'s update: its ES settings plus the step's values. */
+    public static ScheduleRecord of(Generation g, float learningRate, long optimizerStep, int effectivePopulation,
+                                    float[] shapedFitness) {
+        EsConfig es = g.es();
+        return new ScheduleRecord(g.index(), es.population(), es.mode() == EsMode.EGGROLL ? es.rank() : 1, es.sigma(),
+                learningRate, optimizerStep, effectivePopulation, shapedFitness);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.eggroll.es.schedule;
+package io.eggroll.train.schedule;
 
 import io.eggroll.train.RunDirectory;
 import io.eggroll.train.TrainConfig;
