@@ -14,10 +14,13 @@ import io.eggroll.train.TaskData;
 import io.eggroll.train.TrainConfig;
 import io.eggroll.train.Trainer;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,8 +40,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real worker JVMs on loopback (ports 5931-5940), spawned with the test's java binary and class
- * path; the coordinator runs in the test JVM as a Hazelcast lite member. The tests run in order on
+ * Real worker JVMs on loopback, each on a port the system handed out as free, spawned with the
+ * test's java binary and class path; the coordinator runs in the test JVM as a Hazelcast lite
+ * member on another such port. The tests run in order on
  * one set of workers: refusals, bit-identical runs (fresh and resumed), a worker killed with
  * SIGKILL in the middle of a generation, a worker that joins mid-run, and one frozen with SIGSTOP.
  */
@@ -46,14 +50,17 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterProcessTest {
 
-    private static final int PORT = 5931;
-    private static final String RANGE = "127.0.0.1:5931-5940";
+    /** Workers started before the tests, plus the one that joins mid-run. */
+    private static final int WORKER_PORTS = 4;
     private static final Pattern READY = Pattern.compile("worker (127\\.0\\.0\\.1:\\d+) \\(.*\\) ready in cluster");
 
     private final String clusterName = "eggroll-test-" + UUID.randomUUID().toString().substring(0, 8);
     /** Worker address -> process, in start order. */
     private final Map<String, Process> workers = Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<Process> spawned = Collections.synchronizedList(new ArrayList<>());
+    /** Free loopback ports for the workers, and their addresses (every member's join list). */
+    private final int[] workerPorts = freePorts(WORKER_PORTS);
+    private final List<String> members = Arrays.stream(workerPorts).mapToObj(p -> "127.0.0.1:" + p).toList();
 
     @TempDir
     static Path tmp;
@@ -65,7 +72,7 @@ class ClusterProcessTest {
         List<Path> logs = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Path log = tmp.resolve("worker-" + i + ".log");
-            ps.add(spawnWorker(clusterName, log));
+            ps.add(spawnWorker(clusterName, workerPorts[i], log));
             logs.add(log);
         }
         for (int i = 0; i < 3; i++) {
@@ -85,11 +92,40 @@ class ClusterProcessTest {
         }
     }
 
-    private Process spawnWorker(String name, Path log) throws IOException {
+    /**
+     * Ports the system reports free, all held open at once so they differ (a port may still be taken
+     * by someone else between close and bind; the suite then fails at start-up, naming the port).
+     */
+    private static int[] freePorts(int n) {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                held.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+            }
+            return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot find " + n + " free loopback ports", e);
+        } finally {
+            for (ServerSocket s : held) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // a socket that cannot close still gave its port number
+                }
+            }
+        }
+    }
+
+    /** A coordinator's settings: a fresh free port of its own, the workers as join list. */
+    private ClusterSettings coordinatorSettings(String name) {
+        return new ClusterSettings(name, "127.0.0.1", freePorts(1)[0], 1, members, 5);
+    }
+
+    private Process spawnWorker(String name, int port, Path log) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
         List<String> cmd = List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), "io.eggroll.cli.Main", "worker",
-                "--cluster-name", name, "--port", Integer.toString(PORT), "--port-count", "10", "--members", RANGE,
+                "--cluster-name", name, "--port", Integer.toString(port), "--port-count", "1", "--members", String.join(",", members),
                 "--threads", "1", "--heartbeat-timeout", "5", "--parent-pid", Long.toString(ProcessHandle.current().pid()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         spawned.add(p);
@@ -141,7 +177,7 @@ class ClusterProcessTest {
     private ClusterEvaluator coordinator(TrainConfig cfg, TaskData d, CpuBackend b, RunDirectory run, String name,
                                          int minWorkers, int joinSeconds) {
         return new ClusterEvaluator(cfg, d.train().fingerprint(), b, run,
-                new ClusterSettings(name, "127.0.0.1", PORT, 10, List.of(RANGE), 5),
+                coordinatorSettings(name),
                 new Coordinator.Options(minWorkers, Duration.ofSeconds(joinSeconds), Duration.ofSeconds(30)));
     }
 
@@ -186,8 +222,8 @@ class ClusterProcessTest {
         Path file = tmp.resolve("three.json");
         Files.writeString(file, cfg.toJson());
         Path runs = tmp.resolve("runs");
-        String[] cluster = {"--runs-dir", runs.toString(), "--quiet", "--cluster", RANGE, "--cluster-name", clusterName,
-            "--cluster-port", Integer.toString(PORT), "--min-workers", "3", "--join-timeout", "30"};
+        String[] cluster = {"--runs-dir", runs.toString(), "--quiet", "--cluster", String.join(",", members),
+            "--cluster-name", clusterName, "--cluster-port", Integer.toString(freePorts(1)[0]), "--min-workers", "3", "--join-timeout", "30"};
         assertThat(Main.run(concat(new String[] {"train", "--config", file.toString()}, cluster))).isZero();
         assertThat(summaryHash(runs.resolve("three"))).isEqualTo(expected);
         List<JsonNode> lines = clusterLines(runs.resolve("three"));
@@ -258,7 +294,7 @@ class ClusterProcessTest {
                     dispatches.add(generation + " " + worker);
                     try {
                         if (generation == 1 && late[0] == null) {
-                            Process p = spawnWorker(clusterName, log);
+                            Process p = spawnWorker(clusterName, workerPorts[3], log);
                             late[0] = awaitReady(p, log);
                             workers.put(late[0], p);
                         } else if (generation == 2) {
@@ -300,7 +336,7 @@ class ClusterProcessTest {
         List<String> reruns = Collections.synchronizedList(new ArrayList<>());
         try (CpuBackend b = new CpuBackend(1)) {
             ClusterEvaluator t = new ClusterEvaluator(cfg, d.train().fingerprint(), b, null,
-                    new ClusterSettings(clusterName, "127.0.0.1", PORT, 10, List.of(RANGE), 5),
+                    coordinatorSettings(clusterName),
                     new Coordinator.Options(workers.size(), Duration.ofSeconds(30), Duration.ofSeconds(3)));
             t.listen(new ClusterListener() {
                 @Override

@@ -1,17 +1,21 @@
 package io.eggroll.cluster;
 
 import io.eggroll.backend.Backend;
+import io.eggroll.cli.PopulationEvaluatorProvider;
+import io.eggroll.train.PopulationEvaluator;
 import io.eggroll.train.RunDirectory;
 import io.eggroll.train.TrainConfig;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code --cluster} options of {@code eggroll train} (a picocli mixin): with {@code --cluster},
- * the run's population is evaluated by the workers of that cluster (docs/CLUSTER.md).
+ * The {@code --cluster} options of {@code eggroll train} (a picocli mixin the CLI adds through the
+ * {@link PopulationEvaluatorProvider} SPI): with {@code --cluster}, the run's population is
+ * evaluated by the workers of that cluster (docs/CLUSTER.md).
  */
-public final class ClusterOptions {
+public final class ClusterOptions implements PopulationEvaluatorProvider {
 
     @Option(names = "--cluster", split = ",", paramLabel = "HOST:PORT",
             description = "Evaluate the population on the eggroll workers reachable at these addresses "
@@ -62,8 +66,16 @@ public final class ClusterOptions {
                 Duration.ofSeconds(sliceTimeoutSeconds));
     }
 
-    /** The training loop's evaluator for a run on the cluster; {@code backend} is the loop's. */
-    public ClusterEvaluator evaluator(TrainConfig cfg, String datasetFingerprint, Backend backend, RunDirectory run) {
-        return new ClusterEvaluator(cfg, datasetFingerprint, backend, run, settings(), coordinatorOptions());
+    @Override
+    public String name() {
+        return "cluster";
+    }
+
+    /** With {@code --cluster}, the training loop's evaluator on the cluster; {@code backend} is the loop's. */
+    @Override
+    public Optional<PopulationEvaluator> evaluator(TrainConfig cfg, String datasetFingerprint, Backend backend,
+                                                   RunDirectory run) {
+        return enabled() ? Optional.of(new ClusterEvaluator(cfg, datasetFingerprint, backend, run, settings(),
+                coordinatorOptions())) : Optional.empty();
     }
 }
