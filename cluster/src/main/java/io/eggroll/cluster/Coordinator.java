@@ -221,7 +221,7 @@ public final class Coordinator implements AutoCloseable {
 
     /** Evaluates every pair of generation {@code g} across the workers; re-runs failed slices. */
     public Evaluation evaluate(int g) {
-        int pairs = cfg.es.population / 2;
+        int pairs = cfg.es.population() / 2;
         float[] fitness = new float[2 * pairs];
         long correct = 0;
         long slowest = 0;

@@ -154,7 +154,7 @@ class ClusterProcessTest {
         c.name = name;
         c.generations = generations;
         c.checkpointEvery = 2;
-        c.es.population = 24;
+        c.es = c.es.withPopulation(24);
         c.batch = 24;
         return c;
     }

@@ -61,10 +61,10 @@ class WorkerNodeTest {
         c.evalEvery = 3;
         c.evalSamples = 60;
         c.network.hidden = new int[] {12};
-        c.es.population = 14;
-        c.es.rank = 2;
-        c.optimizer.kind = io.eggroll.es.OptimizerKind.ADAM;
-        c.optimizer.learningRate = 0.05f;
+        c.es = c.es.withPopulation(14);
+        c.es = c.es.withRank(2);
+        c.optimizer = c.optimizer.withKind(io.eggroll.es.OptimizerKind.ADAM);
+        c.optimizer = c.optimizer.withLearningRate(0.05f);
         c.synthetic.inputs = 24;
         c.synthetic.classes = 4;
         c.synthetic.timesteps = 8;
@@ -91,8 +91,8 @@ class WorkerNodeTest {
     private ScheduleRecord referenceStep(int g) {
         EsConfig es = cfg.esConfig();
         FitnessShaping.Shaped s = FitnessShaping.shape(es.shaping(), referenceFitness(g));
-        reference.update(new Generation(cfg.seed, g, es), s.weights(), s.effectivePopulation(), cfg.optimizer.learningRate);
-        return new ScheduleRecord(g, es.population(), es.rank(), es.sigma(), cfg.optimizer.learningRate, g + 1,
+        reference.update(new Generation(cfg.seed, g, es), s.weights(), s.effectivePopulation(), cfg.optimizer.learningRate());
+        return new ScheduleRecord(g, es.population(), es.rank(), es.sigma(), cfg.optimizer.learningRate(), g + 1,
                 s.effectivePopulation(), s.weights());
     }
 
@@ -100,7 +100,7 @@ class WorkerNodeTest {
     void slicesReproduceTheFullEvaluationAndRecordsKeepTheReplicaInStep() {
         PrepareReply r = worker.prepare(prepare(0, initial, List.of(), initial.params().sha256()));
         assertThat(r.accepted).as(r.message).isTrue();
-        int pairs = cfg.es.population / 2;
+        int pairs = cfg.es.population() / 2;
         List<ScheduleRecord> pending = new ArrayList<>();
         for (int g = 0; g < 3; g++) {
             float[] full = referenceFitness(g);
@@ -111,7 +111,7 @@ class WorkerNodeTest {
             System.arraycopy(a.fitness, 0, gathered, 0, a.fitness.length);
             System.arraycopy(b.fitness, 0, gathered, a.fitness.length, b.fitness.length);
             assertThat(gathered).isEqualTo(full);
-            assertThat(a.correct + b.correct).isBetween(0L, (long) cfg.es.population * cfg.batch);
+            assertThat(a.correct + b.correct).isBetween(0L, (long) cfg.es.population() * cfg.batch);
             pending = List.of(referenceStep(g));
         }
         SliceResult sync = worker.evaluate(new EvaluateTask("run-1", 3, 0, 0, true, pending));

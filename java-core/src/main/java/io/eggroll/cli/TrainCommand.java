@@ -174,8 +174,8 @@ final class TrainCommand implements Callable<Integer> {
             System.err.printf(Locale.ROOT, "run %s | %s | task %s (%d train, %d held-out) | network %s | %s N=%d%s sigma=%s | backend %s%n",
                     dir, resumed != null ? "resuming at generation " + (start.generation() + 1) : "new", cfg.task,
                     taskData.train().size(), taskData.heldout().size(), Arrays.toString(net.sizes()),
-                    cfg.es.mode, cfg.es.population, cfg.es.mode == EsMode.EGGROLL ? " r=" + cfg.es.rank : "",
-                    cfg.es.sigma, b.device());
+                    cfg.es.mode(), cfg.es.population(), cfg.es.mode() == EsMode.EGGROLL ? " r=" + cfg.es.rank() : "",
+                    cfg.es.sigma(), b.device());
             Trainer trainer = new Trainer(cfg, taskData.train(), taskData.heldout(), b, start.run(),
                     evaluator(cfg, taskData.train(), b, start.run()));
             if (!quiet) {
@@ -294,17 +294,17 @@ final class TrainCommand implements Callable<Integer> {
             if (task == null) cfg.task = "nmnist";
         }
         if (generations != null) cfg.generations = generations;
-        if (population != null) cfg.es.population = population;
-        if (rank != null) cfg.es.rank = rank;
-        if (fullRank) cfg.es.mode = EsMode.FULL_RANK;
-        if (sigma != null) cfg.es.sigma = sigma;
-        if (noise != null) cfg.es.noise = noise;
-        if (shaping != null) cfg.es.shaping = shaping;
-        if (fitness != null) cfg.es.fitness = fitness;
-        if (optimizer != null) cfg.optimizer.kind = optimizer;
-        if (lr != null) cfg.optimizer.learningRate = lr;
+        if (population != null) cfg.es = cfg.es.withPopulation(population);
+        if (rank != null) cfg.es = cfg.es.withRank(rank);
+        if (fullRank) cfg.es = cfg.es.withMode(EsMode.FULL_RANK);
+        if (sigma != null) cfg.es = cfg.es.withSigma(sigma);
+        if (noise != null) cfg.es = cfg.es.withNoise(noise);
+        if (shaping != null) cfg.es = cfg.es.withShaping(shaping);
+        if (fitness != null) cfg.es = cfg.es.withFitness(fitness);
+        if (optimizer != null) cfg.optimizer = cfg.optimizer.withKind(optimizer);
+        if (lr != null) cfg.optimizer = cfg.optimizer.withLearningRate(lr);
         if (batch != null) cfg.batch = batch;
-        if (lrDecay != null) cfg.optimizer.decay = lrDecay;
+        if (lrDecay != null) cfg.optimizer = cfg.optimizer.withDecay(lrDecay);
         if (hidden != null) cfg.network.hidden = hidden;
         if (readout != null) cfg.network.readout = readout;
         if (timesteps != null) {

@@ -18,7 +18,10 @@ class OptimizerTest {
         OptimizerConfig flat = OptimizerConfig.adam(0.01f);
         assertThat(flat.learningRateAt(1)).isEqualTo(flat.learningRateAt(1000)).isEqualTo(0.01f);
         assertThatThrownBy(() -> new OptimizerConfig(OptimizerKind.SGD, 0.1f, 0f, 0.9f, 0.999f, 1e-8f, 0f,
-                LrDecay.COSINE, 0)).hasMessageContaining("optimizer.decaySteps");
+                LrDecay.COSINE, -1)).hasMessageContaining("optimizer.decaySteps");
+        // 0 stands for the run's generations: usable only once a training config has resolved it.
+        assertThatThrownBy(() -> new OptimizerConfig(OptimizerKind.SGD, 0.1f, 0f, 0.9f, 0.999f, 1e-8f, 0f,
+                LrDecay.COSINE, 0).learningRateAt(1)).hasMessageContaining("optimizer.decaySteps is 0");
     }
 
     @Test

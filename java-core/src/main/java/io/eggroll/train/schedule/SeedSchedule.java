@@ -64,7 +64,7 @@ public record SeedSchedule(Header header, List<ScheduleRecord> records, long byt
 
         /** The header of a run with the given configuration and initial weights. */
         public static Header of(TrainConfig config, int[] sizes, String initialParamsSha256, long initialOptimizerStep) {
-            return new Header(config.seed, sizes, config.es.mode, config.es.noise, config.es.biasNoise,
+            return new Header(config.seed, sizes, config.es.mode(), config.es.noise(), config.es.biasNoise(),
                     initialParamsSha256, initialOptimizerStep, config.copy());
         }
 

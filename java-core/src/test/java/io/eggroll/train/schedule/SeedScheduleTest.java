@@ -30,11 +30,11 @@ class SeedScheduleTest {
         c.synthetic.inputs = 32;
         c.synthetic.timesteps = 10;
         c.network.hidden = new int[] {16};
-        c.es.population = 16;
-        c.es.rank = 2;
-        c.es.sigma = 0.05f;
-        c.optimizer.kind = OptimizerKind.ADAM;
-        c.optimizer.learningRate = 0.03f;
+        c.es = c.es.withPopulation(16);
+        c.es = c.es.withRank(2);
+        c.es = c.es.withSigma(0.05f);
+        c.optimizer = c.optimizer.withKind(OptimizerKind.ADAM);
+        c.optimizer = c.optimizer.withLearningRate(0.03f);
         c.batch = 16;
         c.generations = 6;
         c.evalEvery = 1000;
@@ -85,7 +85,7 @@ class SeedScheduleTest {
     @Test
     void replayFollowsACosineLearningRateSchedule(@TempDir Path dir) {
         TrainConfig c = small();
-        c.optimizer.decay = io.eggroll.es.LrDecay.COSINE;
+        c.optimizer = c.optimizer.withDecay(io.eggroll.es.LrDecay.COSINE);
         Trainer.Result r = train(c, dir, false);
         SeedSchedule s = SeedScheduleReader.read(dir.resolve("schedule.bin"));
         // The records carry the rate each step used: the base rate first, then decaying.
