@@ -3,43 +3,32 @@ package io.eggroll.cluster;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.IExecutorService;
-import com.hazelcast.core.MemberLeftException;
-import com.hazelcast.spi.exception.TargetNotMemberException;
 import io.eggroll.backend.ModelState;
-import io.eggroll.train.schedule.ScheduleRecord;
 import io.eggroll.train.TrainConfig;
+import io.eggroll.train.schedule.ScheduleRecord;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's side of the cluster: a Hazelcast lite member (it stores nothing and runs no
- * tasks) that admits workers to a run, splits each generation's antithetic pairs across them in
- * proportion to their measured speed, gathers per-member fitness, and re-runs the slice of any
- * worker that leaves, hangs or errs on the others. It keeps the run's seed schedule since the last
- * rebase, so a worker that joins late replays it and must reach the coordinator's weights hash
- * before it takes work.
+ * tasks) that admits workers to a run ({@link Admissions}), splits each generation's antithetic
+ * pairs across them in proportion to their measured speed, gathers per-member fitness, and re-runs
+ * the slice of any worker that leaves, hangs or errs on the others (dispatch, here). It keeps the
+ * run's seed schedule since the last rebase ({@link CatchUpLog}), so a worker that joins late
+ * replays it and must reach the coordinator's weights hash before it takes work.
  */
 public final class Coordinator implements AutoCloseable {
 
@@ -81,34 +70,6 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
-    private static final class WorkerHandle {
-        final Member member;
-        final String address;
-        final String device;
-        /** Generation of the next schedule record this replica needs. */
-        int nextRecord;
-        double pairsPerSecond = Double.NaN;
-
-        WorkerHandle(Member member, int nextRecord) {
-            this.member = member;
-            this.address = address(member);
-            this.device = String.valueOf(member.getAttribute(Wire.ATTR_DEVICE));
-            this.nextRecord = nextRecord;
-        }
-
-        void observe(int pairs, long nanos) {
-            double s = pairs / Math.max(1e-9, nanos / 1e9);
-            pairsPerSecond = Double.isNaN(pairsPerSecond) ? s : 0.5 * pairsPerSecond + 0.5 * s;
-        }
-
-        @Override
-        public String toString() {
-            return "worker " + address + " (" + device + ")";
-        }
-    }
-
-    private record Admission(Member member, Future<PrepareReply> reply, int nextGeneration) {}
-
     private record Dispatched(WorkerHandle worker, int firstPair, int pairCount, Future<SliceResult> result) {}
 
     private final ClusterSettings settings;
@@ -120,18 +81,16 @@ public final class Coordinator implements AutoCloseable {
     private String runId;
     private TrainConfig cfg;
     private String fingerprint;
-    private ModelState base;
-    private int baseGeneration;
     private Supplier<String> weightsHash;
-    private final TreeMap<Integer, ScheduleRecord> records = new TreeMap<>();
+    private final CatchUpLog log = new CatchUpLog();
 
     private final Map<UUID, WorkerHandle> active = new LinkedHashMap<>();
-    private final Map<UUID, Admission> admitting = new LinkedHashMap<>();
-    private final Map<UUID, String> refused = new LinkedHashMap<>();
+    private final Admissions admissions;
 
     public Coordinator(ClusterSettings settings, Options options) {
         this.settings = settings;
         this.options = options;
+        this.admissions = new Admissions(listeners, options.sliceTimeout());
     }
 
     public Coordinator listen(ClusterListener l) {
@@ -175,11 +134,9 @@ public final class Coordinator implements AutoCloseable {
         cfg = config;
         fingerprint = datasetFingerprint;
         weightsHash = currentWeightsHash;
-        records.clear();
         active.clear();
-        admitting.clear();
-        refused.clear();
-        rebase(state, nextGeneration);
+        admissions.clear();
+        log.reset(state, nextGeneration);
     }
 
     /**
@@ -187,14 +144,13 @@ public final class Coordinator implements AutoCloseable {
      * checkpoints, so catch-up replays at most one checkpoint interval and old records are freed).
      */
     public void rebase(ModelState state, int nextGeneration) {
-        base = state.copy();
-        baseGeneration = nextGeneration;
+        log.rebase(state, nextGeneration);
         prune();
     }
 
     /** Adds a generation's schedule record: every replica applies it before its next evaluation. */
     public void record(ScheduleRecord r) {
-        records.put(r.generation(), r);
+        log.add(r);
     }
 
     /** Workers admitted and taking work. */
@@ -210,10 +166,10 @@ public final class Coordinator implements AutoCloseable {
             if (active.size() >= min) {
                 return;
             }
-            boolean hopeless = admitting.isEmpty() && !refused.isEmpty() && workerMembers().stream()
-                    .allMatch(m -> refused.containsKey(m.getUuid()));
+            boolean hopeless = admissions.hopeless(workerMembers());
             if (hopeless || System.nanoTime() > deadline) {
-                throw new ClusterException(noWorkersMessage(min, hopeless));
+                throw new ClusterException(admissions.whyTooFew(active.size(), min, hopeless, options.joinTimeout(),
+                        workerMembers(), settings));
             }
             sleep(20);
         }
@@ -241,7 +197,7 @@ public final class Coordinator implements AutoCloseable {
             List<Dispatched> sent = dispatch(g, range[0], range[1]);
             long deadline = System.nanoTime() + options.sliceTimeout().toNanos();
             for (Dispatched d : sent) {
-                Answer<SliceResult> a = await(d.result(), deadline);
+                Answer<SliceResult> a = Answer.await(d.result(), deadline, options.sliceTimeout());
                 SliceResult r = a.value();
                 if (r != null) {
                     if (r.generation != g || r.firstPair != d.firstPair() || r.fitness.length != 2 * d.pairCount()) {
@@ -288,7 +244,7 @@ public final class Coordinator implements AutoCloseable {
         long deadline = System.nanoTime() + options.sliceTimeout().toNanos();
         for (Dispatched d : sent) {
             WorkerHandle w = d.worker();
-            Answer<SliceResult> a = await(d.result(), deadline);
+            Answer<SliceResult> a = Answer.await(d.result(), deadline, options.sliceTimeout());
             if (a.value() == null) {
                 LOG.warn("{} could not be verified before generation {}: it {}", w, nextGeneration, a.failure());
                 drop(w);
@@ -300,7 +256,7 @@ public final class Coordinator implements AutoCloseable {
                         + " before generation " + nextGeneration + ", the coordinator has " + hash;
                 LOG.error(msg);
                 drop(w);
-                refused.put(w.member.getUuid(), msg);
+                admissions.refuse(w.member.getUuid(), msg);
             }
         }
         prune();
@@ -346,84 +302,18 @@ public final class Coordinator implements AutoCloseable {
 
     /** Records a worker still needs before it can evaluate generation {@code g}. */
     private List<ScheduleRecord> recordsFor(WorkerHandle w, int g) {
-        return recordsBetween(w.nextRecord, g);
-    }
-
-    private List<ScheduleRecord> recordsBetween(int from, int to) {
-        List<ScheduleRecord> out = new ArrayList<>(records.subMap(from, true, to, false).values());
-        if (out.size() != to - from) {
-            throw new IllegalStateException("schedule records [" + from + ", " + to + ") are not all held ("
-                    + out.size() + " of " + (to - from) + ")");
-        }
-        return out;
+        return log.between(w.nextRecord, g);
     }
 
     /** Forgets records that neither a replica nor a future joiner needs. */
     private void prune() {
-        int keep = baseGeneration;
-        for (WorkerHandle w : active.values()) {
-            keep = Math.min(keep, w.nextRecord);
-        }
-        records.headMap(keep, false).clear();
+        log.prune(active.values().stream().mapToInt(w -> w.nextRecord).min().orElse(Integer.MAX_VALUE));
     }
 
     /** Admits new workers (asynchronously) and collects finished admissions. */
     private void pollAdmissions(int nextGeneration) {
-        Set<UUID> present = new HashSet<>();
-        String hash = null;
-        for (Member m : workerMembers()) {
-            UUID id = m.getUuid();
-            present.add(id);
-            if (active.containsKey(id) || admitting.containsKey(id) || refused.containsKey(id)) {
-                continue;
-            }
-            String bad = incompatible(m);
-            if (bad != null) {
-                refused.put(id, bad);
-                LOG.warn(bad);
-                continue;
-            }
-            if (hash == null) {
-                hash = weightsHash.get();
-            }
-            PrepareTask t = new PrepareTask(runId, cfg, fingerprint, baseGeneration, base,
-                    recordsBetween(baseGeneration, nextGeneration), hash);
-            admitting.put(id, new Admission(m, exec.submitToMember(t, m), nextGeneration));
-        }
-        active.values().removeIf(w -> {
-            if (!present.contains(w.member.getUuid())) {
-                LOG.warn("{} left the cluster", w);
-                return true;
-            }
-            return false;
-        });
-        admitting.entrySet().removeIf(e -> finishAdmission(e.getKey(), e.getValue(), nextGeneration));
-    }
-
-    private boolean finishAdmission(UUID id, Admission a, int generation) {
-        if (!a.reply().isDone()) {
-            return false;
-        }
-        Answer<PrepareReply> answer = await(a.reply(), System.nanoTime());
-        PrepareReply r = answer.value();
-        if (r == null) {
-            String msg = "worker " + address(a.member()) + " could not join: it " + answer.failure();
-            if (!answer.left()) {
-                refused.put(id, msg);
-            }
-            LOG.warn(msg);
-        } else if (r.accepted) {
-            WorkerHandle w = new WorkerHandle(a.member(), r.nextGeneration);
-            active.put(id, w);
-            LOG.info("generation {}: {}", generation, r.message);
-            for (ClusterListener l : listeners) {
-                l.onJoin(generation, w.address, w.device);
-            }
-        } else {
-            refused.put(id, r.message);
-            LOG.warn(r.message);
-        }
-        return true;
+        admissions.poll(workerMembers(), active, nextGeneration, () -> new PrepareTask(runId, cfg, fingerprint,
+                log.baseGeneration(), log.base(), log.sinceBase(nextGeneration), weightsHash.get()), exec);
     }
 
     private void drop(WorkerHandle w) {
@@ -438,84 +328,6 @@ public final class Coordinator implements AutoCloseable {
             }
         }
         return out;
-    }
-
-    /** Why a member cannot be a worker of this coordinator, or null. */
-    private static String incompatible(Member m) {
-        String where = "member " + address(m);
-        if (!Wire.ROLE_WORKER.equals(m.getAttribute(Wire.ATTR_ROLE))) {
-            return where + " is not an eggroll worker (role " + m.getAttribute(Wire.ATTR_ROLE) + "); ignoring it";
-        }
-        String protocol = m.getAttribute(Wire.ATTR_PROTOCOL);
-        if (!Integer.toString(Wire.PROTOCOL_VERSION).equals(protocol)) {
-            return where + " refused: it speaks cluster protocol " + protocol + ", this coordinator speaks "
-                    + Wire.PROTOCOL_VERSION + " (run the same eggroll build everywhere)";
-        }
-        String version = m.getAttribute(Wire.ATTR_VERSION);
-        if (!Wire.softwareVersion().equals(version)) {
-            return where + " refused: it runs eggroll " + version + ", this coordinator runs "
-                    + Wire.softwareVersion() + " (run the same eggroll build everywhere)";
-        }
-        return null;
-    }
-
-    private String noWorkersMessage(int min, boolean hopeless) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%s: %d of %d worker%s admitted to cluster '%s'",
-                hopeless ? "every worker refused the run" : "timed out after "
-                        + options.joinTimeout().toSeconds() + " s waiting for workers",
-                active.size(), min, min == 1 ? "" : "s", settings.clusterName()));
-        if (!refused.isEmpty()) {
-            sb.append("; refused: ").append(String.join("; ", refused.values()));
-        } else if (workerMembers().isEmpty()) {
-            sb.append("; no worker joined. Start workers with 'eggroll worker --cluster-name ")
-                    .append(settings.clusterName()).append("' listening on one of ")
-                    .append(settings.members().stream().limit(6).collect(Collectors.joining(", ")))
-                    .append(settings.members().size() > 6 ? ", ..." : "")
-                    .append(" (a worker with another cluster name forms its own cluster and is never seen)");
-        } else {
-            sb.append("; still catching up: ").append(admitting.values().stream()
-                    .map(a -> address(a.member())).collect(Collectors.joining(", ")));
-        }
-        return sb.toString();
-    }
-
-    /** A task's result, or why there is none ({@code left}: its member left the cluster). */
-    private record Answer<T>(T value, String failure, boolean left) {}
-
-    /**
-     * Waits for a task until {@code deadline}. Hazelcast reports a member that left as a
-     * MemberLeftException (itself an ExecutionException), or wrapped in an unchecked
-     * HazelcastException depending on the path; both count as "left the cluster".
-     */
-    private <T> Answer<T> await(Future<T> f, long deadline) {
-        try {
-            return new Answer<>(f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS), null, false);
-        } catch (TimeoutException e) {
-            // No cancel: Hazelcast's cancel is a remote call that waits on the silent member. The
-            // worker is dropped, and whatever it answers later is ignored.
-            return new Answer<>(null, "gave no answer within " + options.sliceTimeout().toSeconds() + " s (hung?)",
-                    false);
-        } catch (ExecutionException | RuntimeException e) {
-            if (left(e)) {
-                return new Answer<>(null, "left the cluster", true);
-            }
-            Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            return new Answer<>(null, "failed: " + (t.getMessage() == null ? t.toString() : t.getMessage()), false);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClusterException("interrupted while waiting for workers");
-        }
-    }
-
-    private static boolean left(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof MemberLeftException || t instanceof TargetNotMemberException
-                    || t instanceof HazelcastInstanceNotActiveException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     static String address(Member m) {
