@@ -269,11 +269,15 @@ class ClusterProcessTest {
             assertThat(train(t, cfg, d, b, run)).isEqualTo(expected);
         }
         assertThat(workers).doesNotContainKey(victim);
-        assertThat(reruns).containsExactly("2 " + victim + " left the cluster");
+        // SIGKILL goes out after the dispatch: a fast worker may still have answered generation 2,
+        // and then its generation-3 slice is the one that fails.
+        assertThat(reruns).hasSize(1);
+        assertThat(reruns.get(0)).matches("[23] " + Pattern.quote(victim) + " left the cluster");
+        int failed = Integer.parseInt(reruns.get(0).substring(0, 1));
         List<JsonNode> lines = clusterLines(run.root());
-        assertThat(lines.get(2).get("reruns").asInt()).isEqualTo(1);
-        assertThat(lines.get(2).get("slices").findValuesAsText("worker")).doesNotContain(victim);
-        assertThat(lines.get(3).get("workers").asInt()).isEqualTo(2);
+        assertThat(lines.get(failed).get("reruns").asInt()).isEqualTo(1);
+        assertThat(lines.get(failed).get("slices").findValuesAsText("worker")).doesNotContain(victim);
+        assertThat(lines.get(failed + 1).get("workers").asInt()).isEqualTo(2);
     }
 
     @Test
