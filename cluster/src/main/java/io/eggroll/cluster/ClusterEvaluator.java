@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,10 +60,10 @@ public final class ClusterEvaluator implements PopulationEvaluator {
                             ClusterSettings settings, Coordinator.Options options) {
         this.cfg = cfg;
         this.datasetFingerprint = datasetFingerprint;
-        this.backend = backend;
+        this.backend = Objects.requireNonNull(backend, "backend");
         this.run = run;
-        this.settings = settings;
-        this.options = options;
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.options = Objects.requireNonNull(options, "options");
     }
 
     public ClusterEvaluator listen(ClusterListener l) {
