@@ -36,6 +36,7 @@ public final class Main implements Runnable {
         for (PopulationEvaluatorProvider p : ServiceLoader.load(PopulationEvaluatorProvider.class)) {
             train.addMixin(p.name(), p);
         }
+        train.getCommandSpec().mixinStandardHelpOptions(true); // after the providers': --help, --version last
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
             String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();

@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code eggroll train}: runs ES training into {@code runs/<name>/}. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", sortOptions = false, // Main adds --help and --version after the providers' options
         description = {"Train a LIF spiking network with EGGROLL (low-rank ES) or full-rank ES.",
                 "Writes runs/<name>/config.json, metrics.jsonl (one JSON line per generation), checkpoints/ and summary.json.",
                 "Options override the defaults, or the values of --config."})
