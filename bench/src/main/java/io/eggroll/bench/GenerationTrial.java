@@ -63,7 +63,7 @@ public final class GenerationTrial {
         FitnessShaping.Shaped shaped = FitnessShaping.shape(es.shaping(), fitness);
         double host = Alternation.since(t1);
         long t2 = System.nanoTime();
-        backend.update(g, shaped.weights(), shaped.effectivePopulation());
+        backend.update(g, shaped.weights(), shaped.effectivePopulation(), work.state().optimizer().learningRate());
         double update = Alternation.since(t2);
         lastReadouts = readouts;
         Map<String, Double> t = new LinkedHashMap<>();

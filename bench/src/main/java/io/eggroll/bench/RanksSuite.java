@@ -8,6 +8,7 @@ import io.eggroll.backend.ModelState;
 import io.eggroll.es.EsMode;
 import io.eggroll.snn.Params;
 import io.eggroll.snn.SnnConfig;
+import io.eggroll.train.Evaluation;
 import io.eggroll.train.GenerationStats;
 import io.eggroll.train.TaskData;
 import io.eggroll.train.Tasks;
@@ -59,7 +60,7 @@ public final class RanksSuite {
         List<String> skipped = new ArrayList<>();
         for (int r : s.ranks()) {
             TrainConfig c = base.copy();
-            c.es.rank = r;
+            c.es = c.es.withRank(r);
             try {
                 c.esConfig().validateFor(net);
             } catch (IllegalArgumentException e) {
@@ -71,7 +72,7 @@ public final class RanksSuite {
         }
         if (s.fullRank()) {
             TrainConfig c = base.copy();
-            c.es.mode = EsMode.FULL_RANK;
+            c.es = c.es.withMode(EsMode.FULL_RANK);
             names.add("full rank");
             cfgs.add(c);
         }
@@ -92,7 +93,7 @@ public final class RanksSuite {
                 for (int i = 0; i < runs.size(); i++) {
                     Run r = runs.get(i);
                     backend.load(r.state);
-                    acc[i][rep] = 100 * Trainer.evaluate(backend, data.heldout(), s.evalSamples(), 512).accuracy();
+                    acc[i][rep] = 100 * Evaluation.of(backend, data.heldout(), s.evalSamples(), 512).accuracy();
                     gens[i][rep] = r.generations;
                     secPerGen[i][rep] = Summary.of(r.genSeconds.stream().mapToDouble(Double::doubleValue).toArray())
                             .median();
@@ -104,7 +105,7 @@ public final class RanksSuite {
         }
         String task = base.task + " " + java.util.Arrays.toString(net.sizes()).replace(", ", "→").replace("[", "")
                 .replace("]", "");
-        long work = (long) base.es.population * base.batch * data.train().timesteps();
+        long work = (long) base.es.population() * base.batch * data.train().timesteps();
         for (int i = 0; i < names.size(); i++) {
             Summary a = Summary.of(acc[i]);
             Summary g = Summary.of(gens[i]);
@@ -135,8 +136,8 @@ public final class RanksSuite {
         report.note(String.format(Locale.ROOT, "%d training / %d held-out samples (held-out scored on %s); N=%d, B=%d, "
                         + "T=%d, sigma=%s, lr=%s; backend %s, %d threads; %d repetition(s) with seeds %d..%d",
                 data.train().size(), data.heldout().size(),
-                s.evalSamples() == 0 ? "all" : "the first " + s.evalSamples(), base.es.population, base.batch,
-                data.train().timesteps(), base.es.sigma, base.optimizer.learningRate, s.backend(), s.threads(),
+                s.evalSamples() == 0 ? "all" : "the first " + s.evalSamples(), base.es.population(), base.batch,
+                data.train().timesteps(), base.es.sigma(), base.optimizer.learningRate(), s.backend(), s.threads(),
                 s.reps(), s.seed(), s.seed() + s.reps() - 1));
         report.note("each contender trains in turns of one generation until its own time reaches the budget; the "
                 + "time includes the trainer's per-call state copy and a one-sample held-out check");
@@ -152,7 +153,7 @@ public final class RanksSuite {
             c.network.hidden = s.hidden().clone();
         }
         if (s.population() > 0) {
-            c.es.population = s.population();
+            c.es = c.es.withPopulation(s.population());
         }
         if (s.batch() > 0) {
             c.batch = s.batch();

@@ -49,7 +49,7 @@ public record Workload(String name, SnnConfig net, int population, int batch, in
         int side = (34 + cfg.data.pool - 1) / cfg.data.pool;
         SnnConfig net = cfg.networkConfig(2 * side * side, NMNIST_CLASSES);
         return of("nmnist", net,
-                population > 0 ? population : cfg.es.population, batch > 0 ? batch : cfg.batch,
+                population > 0 ? population : cfg.es.population(), batch > 0 ? batch : cfg.batch,
                 timesteps > 0 ? timesteps : cfg.data.timesteps, density, seed);
     }
 

@@ -13,6 +13,7 @@ import io.eggroll.snn.Params;
 import io.eggroll.snn.SnnConfig;
 import io.eggroll.train.TaskData;
 import io.eggroll.train.TrainConfig;
+import io.eggroll.train.Evaluation;
 import io.eggroll.train.Trainer;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
@@ -132,7 +133,7 @@ class BenchCommandTest {
         TrainConfig c = TrainConfig.defaults("synthetic");
         c.seed = 3;
         c.network.hidden = new int[] {8};
-        c.es.population = 4;
+        c.es = c.es.withPopulation(4);
         c.batch = 4;
         c.synthetic.timesteps = 4;
         c.evalSamples = 1;
@@ -140,16 +141,16 @@ class BenchCommandTest {
         c.checkpointEvery = Integer.MAX_VALUE;
         c.generations = generations;
         if (contender.equals("full rank")) {
-            c.es.mode = EsMode.FULL_RANK;
+            c.es = c.es.withMode(EsMode.FULL_RANK);
         } else {
-            c.es.rank = Integer.parseInt(contender.substring(contender.indexOf("r=") + 2));
+            c.es = c.es.withRank(Integer.parseInt(contender.substring(contender.indexOf("r=") + 2)));
         }
         TaskData data = TaskData.synthetic(c);
         SnnConfig net = c.networkConfig(data.train().inputs(), data.train().classes());
         try (Backend cpu = new CpuBackend(1)) {
             ModelState start = ModelState.fresh(Params.init(net, c.seed, c.network.initGain), c.optimizerConfig());
             cpu.load(new Trainer(c, data.train(), data.heldout(), cpu, null).run(start, 0, 0).state());
-            return 100 * Trainer.evaluate(cpu, data.heldout(), 40, 512).accuracy();
+            return 100 * Evaluation.of(cpu, data.heldout(), 40, 512).accuracy();
         }
     }
 

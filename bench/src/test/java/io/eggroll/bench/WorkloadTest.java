@@ -17,7 +17,7 @@ class WorkloadTest {
         assertThat(w.net().inputs()).isEqualTo(2 * 17 * 17); // the preset pools 34x34 by 2
         assertThat(w.net().outputs()).isEqualTo(10);
         assertThat(w.net().fanOut(0)).isEqualTo(cfg.network.hidden[0]);
-        assertThat(w.population()).isEqualTo(cfg.es.population);
+        assertThat(w.population()).isEqualTo(cfg.es.population());
         assertThat(w.batch()).isEqualTo(cfg.batch);
         assertThat(w.timesteps()).isEqualTo(cfg.data.timesteps);
         double density = (double) w.spikes().spikeCount() / (w.batch() * w.timesteps() * w.net().inputs());

@@ -46,9 +46,12 @@ public interface Backend extends AutoCloseable {
     /**
      * Forms the gradient estimate from the shaped fitness (one weight per member; excluded members
      * carry 0) and applies one optimizer step. {@code effectivePopulation} is the number of members
-     * that took part, the N the estimate divides by.
+     * that took part, the N the estimate divides by. {@code learningRate} is the step's rate (the
+     * caller's schedule, e.g. {@link io.eggroll.es.OptimizerConfig#learningRateAt}, or a schedule
+     * record's): the backend never derives it, so training, replay and cluster replicas apply a step
+     * the same way.
      */
-    void update(Generation g, float[] shapedFitness, int effectivePopulation);
+    void update(Generation g, float[] shapedFitness, int effectivePopulation, float learningRate);
 
     @Override
     void close();

@@ -25,8 +25,8 @@ public final class Backends {
         }
         throw new BackendUnavailableException("unknown backend '" + name + "'; found: "
                 + all.stream().map(BackendProvider::name).collect(Collectors.joining(", "))
-                + (name.equalsIgnoreCase("opencl") || name.equalsIgnoreCase("tornado")
-                        ? " (the " + name + " module is not on the classpath)" : ""));
+                + " (a backend from another module needs that module's jar on the class path; "
+                + "'eggroll devices' lists what is installed)");
     }
 
     /** Creates the named backend or throws with the reason it is unavailable. */

@@ -5,7 +5,10 @@ import io.eggroll.backend.Backends;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-/** Lists every backend found on the classpath, its devices, or why it is unavailable. */
+/**
+ * Lists every backend found on the class path (each module's {@link BackendProvider}), its
+ * devices, or why it is unavailable. A backend whose module is absent is not listed.
+ */
 @Command(name = "devices", mixinStandardHelpOptions = true,
         description = "List the compute backends found, their devices, and why any is unavailable.")
 final class DevicesCommand implements Callable<Integer> {
@@ -22,11 +25,6 @@ final class DevicesCommand implements Callable<Integer> {
             var devices = p.devices();
             for (int i = 0; i < devices.size(); i++) {
                 System.out.println("  [" + i + "] " + devices.get(i));
-            }
-        }
-        for (String known : new String[] {"opencl", "tornado"}) {
-            if (Backends.providers().stream().noneMatch(p -> p.name().equals(known))) {
-                System.out.println(known + ": not installed (its module is not on the classpath)");
             }
         }
         return 0;

@@ -4,9 +4,9 @@ import io.eggroll.backend.Backend;
 import io.eggroll.backend.BackendOptions;
 import io.eggroll.backend.Backends;
 import io.eggroll.train.Checkpoint;
+import io.eggroll.train.Evaluation;
 import io.eggroll.train.TaskData;
 import io.eggroll.train.Tasks;
-import io.eggroll.train.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -48,13 +48,13 @@ final class EvalCommand implements Callable<Integer> {
         int t = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         try (Backend b = Backends.create(backend, BackendOptions.defaults().withThreads(t))) {
             b.load(d.state());
-            Trainer.Evaluation ev = Trainer.evaluate(b, task.heldout(), samples, 512);
+            Evaluation ev = Evaluation.of(b, task.heldout(), samples, 512);
             System.out.println(report(ev, ckpt, d.generation() + 1, task.heldout().name()));
         }
         return 0;
     }
 
-    static String report(Trainer.Evaluation ev, Path ckpt, int generations, String dataName) {
+    static String report(Evaluation ev, Path ckpt, int generations, String dataName) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "checkpoint: %s (after %d generations)%n", ckpt, generations));
         sb.append(String.format(Locale.ROOT, "accuracy on %s: %.2f%% (%d samples)%n%n", dataName,

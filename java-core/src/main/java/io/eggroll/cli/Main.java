@@ -1,5 +1,6 @@
 package io.eggroll.cli;
 
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -39,11 +40,16 @@ public final class Main implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
-        for (CommandProvider p : java.util.ServiceLoader.load(CommandProvider.class)) {
+        for (CommandProvider p : ServiceLoader.load(CommandProvider.class)) {
             for (Object command : p.commands()) {
                 cl.addSubcommand(command);
             }
         }
+        CommandLine train = cl.getSubcommands().get("train");
+        for (PopulationEvaluatorProvider p : ServiceLoader.load(PopulationEvaluatorProvider.class)) {
+            train.addMixin(p.name(), p);
+        }
+        train.getCommandSpec().mixinStandardHelpOptions(true); // after the providers': --help, --version last
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
             String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();

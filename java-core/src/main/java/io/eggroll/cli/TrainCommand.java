@@ -3,10 +3,13 @@ package io.eggroll.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eggroll.backend.Backend;
 import io.eggroll.backend.BackendOptions;
+import io.eggroll.backend.BackendUnavailableException;
 import io.eggroll.backend.Backends;
 import io.eggroll.backend.ModelState;
+import io.eggroll.data.SpikeDataset;
 import io.eggroll.es.EsMode;
 import io.eggroll.es.FitnessKind;
+import io.eggroll.es.LrDecay;
 import io.eggroll.es.OptimizerKind;
 import io.eggroll.es.Shaping;
 import io.eggroll.rng.NoiseKind;
@@ -14,7 +17,10 @@ import io.eggroll.snn.Params;
 import io.eggroll.snn.Readout;
 import io.eggroll.snn.SnnConfig;
 import io.eggroll.train.Checkpoint;
+import io.eggroll.train.Evaluation;
+import io.eggroll.train.LocalEvaluator;
 import io.eggroll.train.Plots;
+import io.eggroll.train.PopulationEvaluator;
 import io.eggroll.train.Progress;
 import io.eggroll.train.RunDirectory;
 import io.eggroll.train.TaskData;
@@ -25,13 +31,19 @@ import io.eggroll.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code eggroll train}: runs ES training into {@code runs/<name>/}. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", sortOptions = false, // Main adds --help and --version after the providers' options
         description = {"Train a LIF spiking network with EGGROLL (low-rank ES) or full-rank ES.",
                 "Writes runs/<name>/config.json, metrics.jsonl (one JSON line per generation), checkpoints/ and summary.json.",
                 "Options override the defaults, or the values of --config."})
@@ -89,7 +101,7 @@ final class TrainCommand implements Callable<Integer> {
     Float lr;
 
     @Option(names = "--lr-decay", description = "Learning-rate schedule: ${COMPLETION-CANDIDATES}.")
-    io.eggroll.es.LrDecay lrDecay;
+    LrDecay lrDecay;
 
     @Option(names = "--batch", description = "Minibatch size (samples per generation, shared by all members).")
     Integer batch;
@@ -118,7 +130,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Worker threads (0 = all processors).")
     Integer threads;
 
-    @Option(names = "--backend", description = "Backend: cpu, opencl, tornado (see 'eggroll devices').")
+    @Option(names = "--backend", description = "Backend (default: cpu; 'eggroll devices' lists those installed).")
     String backend;
 
     @Option(names = "--program-binary", description = "Prebuilt OpenCL program binary (e.g. an FPGA .aocx/.xclbin) for --backend opencl.")
@@ -139,98 +151,43 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress line.")
     boolean quiet;
 
-    @picocli.CommandLine.Mixin
-    io.eggroll.cluster.ClusterOptions cluster = new io.eggroll.cluster.ClusterOptions();
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-        TrainConfig cfg;
-        Checkpoint.Data resumed = null;
-        String runName = name != null ? name : null;
-        if (resume) {
-            if (configFile != null) {
-                throw new IllegalArgumentException("--resume takes the config from the run's checkpoint; drop --config");
-            }
-            Path dir = runsDir.resolve(runName == null ? "default" : runName);
-            Path ckpt = new RunDirectory(dir).latestCheckpoint();
-            if (!Files.exists(ckpt)) {
-                throw new IllegalArgumentException("cannot resume: no checkpoint at " + ckpt);
-            }
-            resumed = Checkpoint.read(ckpt);
-            cfg = resumed.config();
-            if (generations != null) {
-                cfg.generations = generations;
-            }
-            if (threads != null) {
-                cfg.threads = threads;
-            }
-            if (backend != null) {
-                cfg.backend = backend;
-            }
-            if (data != null) {
-                cfg.data.dir = data.toString();
-            }
-        } else {
-            cfg = configFile != null ? TrainConfig.load(configFile)
-                    : TrainConfig.defaults(task != null ? task : "nmnist");
-            applyOverrides(cfg);
-        }
+        Checkpoint.Data resumed = resume ? resumedCheckpoint() : null;
+        TrainConfig cfg = resumed != null ? resumedConfig(resumed) : newConfig();
         cfg.validate();
         // Fail before any data preparation when the backend cannot run here.
         var provider = Backends.provider(cfg.resolvedBackend());
         provider.unavailableReason().ifPresent(r -> {
-            throw new io.eggroll.backend.BackendUnavailableException("backend '" + provider.name() + "' is unavailable: " + r);
+            throw new BackendUnavailableException("backend '" + provider.name() + "' is unavailable: " + r);
         });
         TaskData taskData = Tasks.load(cfg, System.err);
         SnnConfig net = cfg.networkConfig(taskData.train().inputs(), taskData.train().classes());
         cfg.esConfig().validateFor(net);
-
         Path dir = runsDir.resolve(cfg.name);
-        RunDirectory run;
-        ModelState state;
-        int start;
-        double elapsed = 0;
-        if (resumed != null) {
-            if (!resumed.datasetFingerprint().equals(taskData.train().fingerprint())) {
-                throw new IllegalArgumentException("cannot resume: the training data differ from the checkpoint's (fingerprint "
-                        + taskData.train().fingerprint() + " vs " + resumed.datasetFingerprint() + ")");
-            }
-            run = new RunDirectory(dir);
-            run.truncateMetricsAfter(resumed.generation());
-            state = resumed.state();
-            start = resumed.nextGeneration();
-            elapsed = resumed.elapsedSeconds();
-            if (start >= cfg.generations) {
-                System.err.println("run " + dir + " already completed " + start + " generations; pass --generations to extend it");
-            }
-        } else {
-            run = RunDirectory.create(dir, cfg, overwrite);
-            state = ModelState.fresh(Params.init(net, cfg.seed, cfg.network.initGain), cfg.optimizerConfig());
-            start = 0;
-        }
+        Start start = resumed != null ? resumeRun(dir, cfg, resumed, taskData) : newRun(dir, cfg, net);
         BackendOptions opts = new BackendOptions(cfg.resolvedThreads(), cfg.device, programBinary);
         try (Backend b = Backends.create(cfg.resolvedBackend(), opts)) {
             System.err.printf(Locale.ROOT, "run %s | %s | task %s (%d train, %d held-out) | network %s | %s N=%d%s sigma=%s | backend %s%n",
-                    dir, resumed != null ? "resuming at generation " + (start + 1) : "new", cfg.task,
-                    taskData.train().size(), taskData.heldout().size(), java.util.Arrays.toString(net.sizes()),
-                    cfg.es.mode, cfg.es.population, cfg.es.mode == EsMode.EGGROLL ? " r=" + cfg.es.rank : "",
-                    cfg.es.sigma, b.device());
-            Trainer trainer = new Trainer(cfg, taskData.train(), taskData.heldout(), b, run);
-            io.eggroll.cluster.ClusterTrainer clustered = cluster.enabled()
-                    ? cluster.trainer(cfg, taskData.train(), taskData.heldout(), b, run) : null;
-            java.util.function.Consumer<io.eggroll.train.TrainListener> listen =
-                    clustered != null ? clustered::listen : trainer::listen;
+                    dir, resumed != null ? "resuming at generation " + (start.generation() + 1) : "new", cfg.task,
+                    taskData.train().size(), taskData.heldout().size(), Arrays.toString(net.sizes()),
+                    cfg.es.mode(), cfg.es.population(), cfg.es.mode() == EsMode.EGGROLL ? " r=" + cfg.es.rank() : "",
+                    cfg.es.sigma(), b.device());
+            Trainer trainer = new Trainer(cfg, taskData.train(), taskData.heldout(), b, start.run(),
+                    evaluator(cfg, taskData.train(), b, start.run()));
             if (!quiet) {
-                listen.accept(Progress.forConsole());
+                trainer.listen(Progress.forConsole());
             }
-            for (TrainListenerFactory f : java.util.ServiceLoader.load(TrainListenerFactory.class)) {
-                f.create(run, cfg, start - 1).ifPresent(listen);
+            for (TrainListenerFactory f : ServiceLoader.load(TrainListenerFactory.class)) {
+                f.create(start.run(), cfg, start.generation() - 1).ifPresent(trainer::listen);
             }
-            Trainer.Result result = clustered != null ? clustered.run(state, start, elapsed)
-                    : trainer.run(state, start, elapsed);
-            Trainer.Evaluation full = Trainer.evaluate(b, taskData.heldout(), 0, 512);
-            writeSummary(run, cfg, result, full);
-            Plots.write(run);
+            Trainer.Result result = trainer.run(start.state(), start.generation(), start.elapsedSeconds());
+            Evaluation full = Evaluation.of(b, taskData.heldout(), 0, 512);
+            writeSummary(start.run(), cfg, result, full);
+            Plots.write(start.run());
             System.out.printf(Locale.ROOT, "held-out accuracy: %.2f%% (%d samples of %s) after %d generations in %s%n",
                     100 * full.accuracy(), full.samples(), taskData.heldout().name(), result.generations(),
                     Progress.duration(result.seconds()));
@@ -239,7 +196,84 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void writeSummary(RunDirectory run, TrainConfig cfg, Trainer.Result r, Trainer.Evaluation ev)
+    /** Where a run starts: its directory, the state before {@code generation}, the time already spent. */
+    private record Start(RunDirectory run, ModelState state, int generation, double elapsedSeconds) {}
+
+    private Checkpoint.Data resumedCheckpoint() {
+        if (configFile != null) {
+            throw new IllegalArgumentException("--resume takes the config from the run's checkpoint; drop --config");
+        }
+        Path ckpt = new RunDirectory(runsDir.resolve(name == null ? "default" : name)).latestCheckpoint();
+        if (!Files.exists(ckpt)) {
+            throw new IllegalArgumentException("cannot resume: no checkpoint at " + ckpt);
+        }
+        return Checkpoint.read(ckpt);
+    }
+
+    /** The checkpoint's config with the options a resume may change. */
+    private TrainConfig resumedConfig(Checkpoint.Data resumed) {
+        TrainConfig cfg = resumed.config();
+        if (generations != null) {
+            cfg.generations = generations;
+        }
+        if (threads != null) {
+            cfg.threads = threads;
+        }
+        if (backend != null) {
+            cfg.backend = backend;
+        }
+        if (data != null) {
+            cfg.data.dir = data.toString();
+        }
+        return cfg;
+    }
+
+    private TrainConfig newConfig() {
+        TrainConfig cfg = configFile != null ? TrainConfig.load(configFile)
+                : TrainConfig.defaults(task != null ? task : "nmnist");
+        applyOverrides(cfg);
+        return cfg;
+    }
+
+    private Start resumeRun(Path dir, TrainConfig cfg, Checkpoint.Data resumed, TaskData taskData) {
+        if (!resumed.datasetFingerprint().equals(taskData.train().fingerprint())) {
+            throw new IllegalArgumentException("cannot resume: the training data differ from the checkpoint's (fingerprint "
+                    + taskData.train().fingerprint() + " vs " + resumed.datasetFingerprint() + ")");
+        }
+        RunDirectory run = new RunDirectory(dir);
+        run.truncateMetricsAfter(resumed.generation());
+        int start = resumed.nextGeneration();
+        if (start >= cfg.generations) {
+            System.err.println("run " + dir + " already completed " + start + " generations; pass --generations to extend it");
+        }
+        return new Start(run, resumed.state(), start, resumed.elapsedSeconds());
+    }
+
+    private Start newRun(Path dir, TrainConfig cfg, SnnConfig net) throws IOException {
+        RunDirectory run = RunDirectory.create(dir, cfg, overwrite);
+        return new Start(run, ModelState.fresh(Params.init(net, cfg.seed, cfg.network.initGain), cfg.optimizerConfig()),
+                0, 0);
+    }
+
+    /**
+     * The evaluator of a provider whose options (added to this command as mixins) select it, e.g.
+     * {@code --cluster}; else this process's backend.
+     */
+    private PopulationEvaluator evaluator(TrainConfig cfg, SpikeDataset train, Backend b, RunDirectory run) {
+        List<PopulationEvaluator> chosen = new ArrayList<>();
+        for (Object mixin : spec.mixins().values().stream().map(CommandSpec::userObject).toList()) {
+            if (mixin instanceof PopulationEvaluatorProvider p) {
+                p.evaluator(cfg, train.fingerprint(), b, run).ifPresent(chosen::add);
+            }
+        }
+        if (chosen.size() > 1) {
+            throw new IllegalArgumentException("the options select " + chosen.size()
+                    + " ways of evaluating the population; choose one");
+        }
+        return chosen.isEmpty() ? LocalEvaluator.of(b, train, cfg) : chosen.getFirst();
+    }
+
+    private void writeSummary(RunDirectory run, TrainConfig cfg, Trainer.Result r, Evaluation ev)
             throws IOException {
         ObjectNode o = TrainConfig.mapper().createObjectNode();
         o.put("name", cfg.name);
@@ -260,17 +294,17 @@ final class TrainCommand implements Callable<Integer> {
             if (task == null) cfg.task = "nmnist";
         }
         if (generations != null) cfg.generations = generations;
-        if (population != null) cfg.es.population = population;
-        if (rank != null) cfg.es.rank = rank;
-        if (fullRank) cfg.es.mode = EsMode.FULL_RANK;
-        if (sigma != null) cfg.es.sigma = sigma;
-        if (noise != null) cfg.es.noise = noise;
-        if (shaping != null) cfg.es.shaping = shaping;
-        if (fitness != null) cfg.es.fitness = fitness;
-        if (optimizer != null) cfg.optimizer.kind = optimizer;
-        if (lr != null) cfg.optimizer.learningRate = lr;
+        if (population != null) cfg.es = cfg.es.withPopulation(population);
+        if (rank != null) cfg.es = cfg.es.withRank(rank);
+        if (fullRank) cfg.es = cfg.es.withMode(EsMode.FULL_RANK);
+        if (sigma != null) cfg.es = cfg.es.withSigma(sigma);
+        if (noise != null) cfg.es = cfg.es.withNoise(noise);
+        if (shaping != null) cfg.es = cfg.es.withShaping(shaping);
+        if (fitness != null) cfg.es = cfg.es.withFitness(fitness);
+        if (optimizer != null) cfg.optimizer = cfg.optimizer.withKind(optimizer);
+        if (lr != null) cfg.optimizer = cfg.optimizer.withLearningRate(lr);
         if (batch != null) cfg.batch = batch;
-        if (lrDecay != null) cfg.optimizer.decay = lrDecay;
+        if (lrDecay != null) cfg.optimizer = cfg.optimizer.withDecay(lrDecay);
         if (hidden != null) cfg.network.hidden = hidden;
         if (readout != null) cfg.network.readout = readout;
         if (timesteps != null) {

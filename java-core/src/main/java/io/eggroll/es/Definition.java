@@ -379,7 +379,7 @@ public final class Definition {
             if (bias && !g.es().biasNoise()) {
                 continue;
             }
-            Optimizer.apply(optimizer, t, learningRate, tensors[i], grads[i], state.first()[i], state.second()[i], 0,
+            Optimizer.apply(optimizer, learningRate, t, tensors[i], grads[i], state.first()[i], state.second()[i], 0,
                     tensors[i].length);
         }
     }

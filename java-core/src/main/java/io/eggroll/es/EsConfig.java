@@ -4,7 +4,7 @@ import io.eggroll.rng.NoiseKind;
 import io.eggroll.snn.SnnConfig;
 
 /**
- * Evolution-strategy settings.
+ * Evolution-strategy settings, also the {@code es} object of a training config.
  *
  * @param mode        EGGROLL (low rank) or the full-rank baseline
  * @param population  N, even: antithetic pairs {@code (2k, 2k+1)} share factors with signs +1/-1
@@ -82,6 +82,18 @@ public record EsConfig(EsMode mode, int population, int rank, float sigma, Noise
 
     public EsConfig withPopulation(int n) {
         return new EsConfig(mode, n, rank, sigma, noise, shaping, fitness, temperature, biasNoise);
+    }
+
+    public EsConfig withSigma(float s) {
+        return new EsConfig(mode, population, rank, s, noise, shaping, fitness, temperature, biasNoise);
+    }
+
+    public EsConfig withShaping(Shaping s) {
+        return new EsConfig(mode, population, rank, sigma, noise, s, fitness, temperature, biasNoise);
+    }
+
+    public EsConfig withFitness(FitnessKind f) {
+        return new EsConfig(mode, population, rank, sigma, noise, shaping, f, temperature, biasNoise);
     }
 
     public EsConfig withNoise(NoiseKind k) {

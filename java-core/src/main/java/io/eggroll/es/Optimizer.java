@@ -14,20 +14,11 @@ public final class Optimizer {
     }
 
     /**
-     * Applies one step to elements {@code [from, to)} of a tensor. {@code t} is the 1-based step
-     * number (already incremented for this update). Threads may call this on disjoint ranges.
+     * Applies one step with learning rate {@code lr} to elements {@code [from, to)} of a tensor.
+     * {@code t} is the 1-based step number (already incremented for this update; Adam's bias
+     * correction uses it). Threads may call this on disjoint ranges.
      */
-    public static void apply(OptimizerConfig cfg, long t, float[] theta, float[] g, float[] m, float[] v,
-                             int from, int to) {
-        apply(cfg, t, cfg.learningRateAt(t), theta, g, m, v, from, to);
-    }
-
-    /**
-     * {@link #apply(OptimizerConfig, long, float[], float[], float[], float[], int, int)} at an explicit
-     * learning rate {@code lr} (a replayed or scheduled step's rate) instead of
-     * {@code cfg.learningRateAt(t)}; {@code t} still drives Adam's bias correction.
-     */
-    public static void apply(OptimizerConfig cfg, long t, float lr, float[] theta, float[] g, float[] m, float[] v,
+    public static void apply(OptimizerConfig cfg, float lr, long t, float[] theta, float[] g, float[] m, float[] v,
                              int from, int to) {
         float wd = cfg.weightDecay();
         if (cfg.kind() == OptimizerKind.SGD) {

@@ -1,7 +1,9 @@
 package io.eggroll.es;
 
 /**
- * Optimizer hyper-parameters. SGD: {@code theta += lr * (g - weightDecay * theta)} with optional
+ * Optimizer hyper-parameters, also the {@code optimizer} object of a training config. A decay with
+ * {@code decaySteps} 0 decays over the run's generations; the training config resolves that.
+ * SGD: {@code theta += lr * (g - weightDecay * theta)} with optional
  * momentum. Adam: the usual bias-corrected moments, ascending.
  */
 public record OptimizerConfig(OptimizerKind kind, float learningRate, float momentum, float beta1, float beta2,
@@ -46,10 +48,27 @@ public record OptimizerConfig(OptimizerKind kind, float learningRate, float mome
         if (decay == null) {
             throw new IllegalArgumentException("optimizer.decay must be CONSTANT or COSINE, got null");
         }
-        if (decay != LrDecay.CONSTANT && decaySteps < 1) {
-            throw new IllegalArgumentException("optimizer.decaySteps must be >= 1 for " + decay + " decay, got "
+        if (decaySteps < 0) {
+            throw new IllegalArgumentException("optimizer.decaySteps must be >= 0 (0 = the run's generations), got "
                     + decaySteps);
         }
+    }
+
+    public OptimizerConfig withKind(OptimizerKind k) {
+        return new OptimizerConfig(k, learningRate, momentum, beta1, beta2, epsilon, weightDecay, decay, decaySteps);
+    }
+
+    public OptimizerConfig withLearningRate(float lr) {
+        return new OptimizerConfig(kind, lr, momentum, beta1, beta2, epsilon, weightDecay, decay, decaySteps);
+    }
+
+    public OptimizerConfig withDecay(LrDecay d) {
+        return new OptimizerConfig(kind, learningRate, momentum, beta1, beta2, epsilon, weightDecay, d, decaySteps);
+    }
+
+    /** {@code steps} 0 stands for the run's generations (the training config fills it in). */
+    public OptimizerConfig withDecaySteps(int steps) {
+        return new OptimizerConfig(kind, learningRate, momentum, beta1, beta2, epsilon, weightDecay, decay, steps);
     }
 
     /**
@@ -60,6 +79,10 @@ public record OptimizerConfig(OptimizerKind kind, float learningRate, float mome
     public float learningRateAt(long t) {
         if (decay == LrDecay.CONSTANT) {
             return learningRate;
+        }
+        if (decaySteps < 1) {
+            throw new IllegalStateException("optimizer.decaySteps is 0 (the run's generations): resolve it "
+                    + "(TrainConfig.optimizerConfig) before asking for a " + decay + " learning rate");
         }
         double frac = Math.min(1.0, (t - 1) / (double) decaySteps);
         return (float) (learningRate * (COSINE_FLOOR + (1 - COSINE_FLOOR) * 0.5 * (1 + StrictMath.cos(Math.PI * frac))));

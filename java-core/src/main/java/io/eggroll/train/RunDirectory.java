@@ -1,9 +1,12 @@
 package io.eggroll.train;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * {@code runs/<name>/}: {@code config.json}, {@code metrics.jsonl}, {@code checkpoints/} with
@@ -62,12 +65,16 @@ public final class RunDirectory {
     }
 
     public void appendMetrics(GenerationStats s) {
-        Trainer.append(metrics(), Trainer.toJson(s));
+        append(metrics(), s.toJson());
     }
 
     /** Drops metric lines after {@code lastGeneration} (a resumed run rewrites them). */
     public void truncateMetricsAfter(int lastGeneration) {
-        Path m = metrics();
+        truncateAfter(metrics(), lastGeneration);
+    }
+
+    /** Drops the lines of a JSON-lines file of this run whose {@code generation} is after {@code lastGeneration}. */
+    public void truncateAfter(Path m, int lastGeneration) {
         if (!Files.exists(m)) {
             return;
         }
@@ -85,6 +92,17 @@ public final class RunDirectory {
             Files.writeString(m, kept.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rewrite " + m, e);
+        }
+    }
+
+    /** Appends a line to a file of this run (created if absent). */
+    public void append(Path file, String line) {
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND)) {
+            w.write(line);
+            w.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + file, e);
         }
     }
 }

@@ -6,19 +6,17 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eggroll.es.EsConfig;
-import io.eggroll.es.EsMode;
-import io.eggroll.es.FitnessKind;
 import io.eggroll.es.LrDecay;
 import io.eggroll.es.OptimizerConfig;
-import io.eggroll.es.OptimizerKind;
-import io.eggroll.es.Shaping;
-import io.eggroll.rng.NoiseKind;
 import io.eggroll.snn.Readout;
 import io.eggroll.snn.SnnConfig;
 import java.io.IOException;
@@ -58,8 +56,13 @@ public final class TrainConfig {
     public String device = null;
 
     public Network network = new Network();
-    public Es es = new Es();
-    public Optimizer optimizer = new Optimizer();
+    /** Evolution-strategy settings (the JSON object {@code es}). */
+    public EsConfig es = EsConfig.eggroll(64, 1, 0.05f);
+    /**
+     * Optimizer settings (the JSON object {@code optimizer}); {@code decaySteps} 0 means the run's
+     * generations, which {@link #optimizerConfig()} fills in.
+     */
+    public OptimizerConfig optimizer = OptimizerConfig.adam(0.02f);
     public Synthetic synthetic = new Synthetic();
     public Data data = new Data();
 
@@ -72,32 +75,6 @@ public final class TrainConfig {
         public Readout readout = Readout.SPIKE_COUNT;
         /** Initial weights are uniform with standard deviation initGain / sqrt(fan-in). */
         public float initGain = 1.0f;
-    }
-
-    public static final class Es {
-        public EsMode mode = EsMode.EGGROLL;
-        public int population = 64;
-        public int rank = 1;
-        public float sigma = 0.05f;
-        public NoiseKind noise = NoiseKind.GAUSSIAN;
-        public Shaping shaping = Shaping.CENTERED_RANKS;
-        public FitnessKind fitness = FitnessKind.NEG_CROSS_ENTROPY;
-        public float temperature = 1.0f;
-        public boolean biasNoise = true;
-    }
-
-    public static final class Optimizer {
-        public OptimizerKind kind = OptimizerKind.ADAM;
-        public float learningRate = 0.02f;
-        public float momentum = 0f;
-        public float beta1 = 0.9f;
-        public float beta2 = 0.999f;
-        public float epsilon = 1e-8f;
-        public float weightDecay = 0f;
-        /** CONSTANT or COSINE (to 2 % of learningRate). */
-        public LrDecay decay = LrDecay.CONSTANT;
-        /** Steps of the decay; 0 = the run's generations. */
-        public int decaySteps = 0;
     }
 
     public static final class Synthetic {
@@ -149,12 +126,8 @@ public final class TrainConfig {
                 c.data.timesteps = 16;
                 c.network.hidden = new int[] {128};
                 c.network.readout = Readout.MEMBRANE;
-                c.es.population = 512;
-                c.es.rank = 1;
-                c.es.sigma = 0.02f;
-                c.optimizer.kind = OptimizerKind.ADAM;
-                c.optimizer.learningRate = 0.006f;
-                c.optimizer.decay = LrDecay.COSINE;
+                c.es = EsConfig.eggroll(512, 1, 0.02f);
+                c.optimizer = OptimizerConfig.adam(0.006f).withDecay(LrDecay.COSINE);
             }
             default -> throw new IllegalArgumentException("task must be 'synthetic' or 'nmnist', got '" + task + "'");
         }
@@ -167,14 +140,12 @@ public final class TrainConfig {
     // ------------------------------------------------------------------ derived, validated views
 
     public EsConfig esConfig() {
-        return new EsConfig(es.mode, es.population, es.rank, es.sigma, es.noise, es.shaping, es.fitness,
-                es.temperature, es.biasNoise);
+        return es;
     }
 
+    /** The optimizer settings with {@code decaySteps} 0 resolved to the run's generations. */
     public OptimizerConfig optimizerConfig() {
-        return new OptimizerConfig(optimizer.kind, optimizer.learningRate, optimizer.momentum, optimizer.beta1,
-                optimizer.beta2, optimizer.epsilon, optimizer.weightDecay, optimizer.decay,
-                optimizer.decaySteps > 0 ? optimizer.decaySteps : generations);
+        return optimizer.decaySteps() > 0 ? optimizer : optimizer.withDecaySteps(generations);
     }
 
     public SnnConfig networkConfig(int inputs, int classes) {
@@ -232,7 +203,9 @@ public final class TrainConfig {
         if (!(data.windowMs > 0)) {
             throw new IllegalArgumentException("data.windowMs must be > 0, got " + data.windowMs);
         }
-        esConfig();
+        if (es == null || optimizer == null) {
+            throw new IllegalArgumentException((es == null ? "es" : "optimizer") + " must be an object, got null");
+        }
         optimizerConfig();
         networkConfig(1, 2);
     }
@@ -277,10 +250,22 @@ public final class TrainConfig {
      */
     public static TrainConfig fromJson(String json, String source) {
         try {
-            com.fasterxml.jackson.databind.JsonNode tree = mapper().readTree(json);
+            ObjectMapper om = mapper();
+            JsonNode tree = om.readTree(json);
             String task = tree != null && tree.path("task").isTextual() ? tree.path("task").asText() : "nmnist";
             TrainConfig base = task.equals("synthetic") || task.equals("nmnist") ? defaults(task) : new TrainConfig();
-            return mapper().readerForUpdating(base).readValue(json);
+            if (!(tree instanceof ObjectNode root)) {
+                return om.readerForUpdating(base).readValue(json); // fails, naming what is there instead
+            }
+            // A nested object replaces the preset's whole group, its absent fields taking the class
+            // defaults (as for network, synthetic and data, which Jackson fills in place).
+            TrainConfig classDefaults = new TrainConfig();
+            withDefaults(om, root, "es", classDefaults.es);
+            withDefaults(om, root, "optimizer", classDefaults.optimizer);
+            return om.readerForUpdating(base).readValue(root);
+        } catch (ValueInstantiationException e) {
+            Throwable why = e.getCause() != null ? e.getCause() : e;
+            throw new ConfigException(source + ": " + (why == e ? firstLine(e.getOriginalMessage()) : why.getMessage()));
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(source + ": unknown field '" + path(e) + "'");
         } catch (InvalidFormatException e) {
@@ -290,8 +275,24 @@ public final class TrainConfig {
             throw new ConfigException(source + ": field '" + path(e) + "' expects " + typeName(e.getTargetType())
                     + ": " + firstLine(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
+            if (e.getLocation() == null) {
+                throw new ConfigException(source + ": " + firstLine(e.getOriginalMessage()));
+            }
             throw new ConfigException(source + ": not valid JSON at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ": " + firstLine(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new ConfigException(source + ": " + e.getMessage());
+        }
+    }
+
+    /** Adds the fields of {@code defaults} that {@code root}'s object {@code field} leaves out. */
+    private static void withDefaults(ObjectMapper om, ObjectNode root, String field, Object defaults) {
+        if (root.get(field) instanceof ObjectNode given) {
+            om.valueToTree(defaults).properties().forEach(e -> {
+                if (!given.has(e.getKey())) {
+                    given.set(e.getKey(), e.getValue());
+                }
+            });
         }
     }
 

@@ -1,12 +1,12 @@
 package io.eggroll.train;
 
-import io.eggroll.es.Generation;
+import io.eggroll.train.schedule.ScheduleRecord;
 
 /** Hooks into the training loop (progress display, seed schedule, distributed replicas). */
 public interface TrainListener {
 
-    /** After generation g's update: the shaped fitness and the population it was normalised by. */
-    default void onUpdate(Generation g, float[] shapedFitness, int effectivePopulation) {}
+    /** After a generation's update: the record that reproduces it (the seed schedule's entry). */
+    default void onUpdate(ScheduleRecord record) {}
 
     /** After the metrics of a generation are known. */
     default void onStats(GenerationStats stats, int totalGenerations) {}

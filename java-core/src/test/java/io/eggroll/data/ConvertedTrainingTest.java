@@ -36,8 +36,8 @@ class ConvertedTrainingTest {
         c.evalEvery = 1000;
         c.evalSamples = 0;
         c.network.hidden = new int[] {32};
-        c.es.population = 64;
-        c.optimizer.learningRate = 0.01f;
+        c.es = c.es.withPopulation(64);
+        c.optimizer = c.optimizer.withLearningRate(0.01f);
         SnnConfig net = c.networkConfig(train.inputs(), train.classes());
         try (CpuBackend b = new CpuBackend(2)) {
             ModelState st = ModelState.fresh(Params.init(net, c.seed, c.network.initGain), c.optimizerConfig());

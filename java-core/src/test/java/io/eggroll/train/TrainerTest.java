@@ -10,6 +10,7 @@ import io.eggroll.es.Generation;
 import io.eggroll.snn.Params;
 import io.eggroll.snn.SnnConfig;
 import io.eggroll.snn.SpikeBatch;
+import io.eggroll.train.schedule.ScheduleRecord;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,7 @@ class TrainerTest {
         c.synthetic.inputs = 48;
         c.synthetic.timesteps = 16;
         c.network.hidden = new int[] {24};
-        c.es.population = 32;
+        c.es = c.es.withPopulation(32);
         c.batch = 32;
         c.generations = 5;
         c.evalEvery = 1000;
@@ -62,8 +63,8 @@ class TrainerTest {
         TrainConfig c = small();
         c.generations = 10;
         c.checkpointEvery = 4;
-        c.es.mode = EsMode.EGGROLL;
-        c.es.rank = 2;
+        c.es = c.es.withMode(EsMode.EGGROLL);
+        c.es = c.es.withRank(2);
         String straight = train(c, 2, RunDirectory.create(tmp.resolve("a"), c, false)).state().params().sha256();
 
         // "Crash" after generation 8: a run of 8 generations leaves latest.ckpt at generation 7.
@@ -87,9 +88,9 @@ class TrainerTest {
         c.synthetic.inputs = 64;
         c.synthetic.trainSamples = 1000;
         c.network.hidden = new int[] {32};
-        c.es.population = 64;
-        c.es.mode = EsMode.valueOf(mode);
-        c.es.rank = rank;
+        c.es = c.es.withPopulation(64);
+        c.es = c.es.withMode(EsMode.valueOf(mode));
+        c.es = c.es.withRank(rank);
         c.generations = 200;
         Trainer.Result r = train(c, 2, null);
         assertThat(r.heldoutAccuracy()).as("held-out accuracy").isGreaterThanOrEqualTo(0.95);
@@ -112,8 +113,9 @@ class TrainerTest {
                 }
 
                 @Override
-                public void onUpdate(Generation g, float[] shaped, int n) {
-                    effective.add(n);
+                public void onUpdate(ScheduleRecord r) {
+                    float[] shaped = r.shapedFitness();
+                    effective.add(r.effectivePopulation());
                     assertThat(shaped[4]).isZero();
                     assertThat(shaped[5]).isZero();
                 }
@@ -138,7 +140,7 @@ class TrainerTest {
         @Override public void load(ModelState s) { inner.load(s); }
         @Override public ModelState state() { return inner.state(); }
         @Override public float[] infer(SpikeBatch b) { return inner.infer(b); }
-        @Override public void update(Generation g, float[] f, int n) { inner.update(g, f, n); }
+        @Override public void update(Generation g, float[] f, int n, float lr) { inner.update(g, f, n, lr); }
         @Override public void close() {}
 
         @Override

@@ -148,7 +148,7 @@ public class UpdateBench {
     /** The engine's update as training runs it (one thread): regenerate factors, product, SGD step. */
     @Benchmark
     public CpuBackend engineUpdate() {
-        backend.update(new Generation(9, 0, es), shaped, population);
+        backend.update(new Generation(9, 0, es), shaped, population, state.optimizer().learningRate());
         return backend;
     }
 }

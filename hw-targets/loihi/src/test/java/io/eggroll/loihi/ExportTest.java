@@ -3,8 +3,8 @@ package io.eggroll.loihi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eggroll.cli.Main;
-import io.eggroll.es.schedule.ScheduleReplay;
-import io.eggroll.es.schedule.SeedSchedule;
+import io.eggroll.train.schedule.ScheduleReplay;
+import io.eggroll.train.schedule.SeedSchedule;
 import io.eggroll.loihi.bridge.Hdf5File;
 import io.eggroll.loihi.bridge.Hdf5File.Type;
 import io.eggroll.loihi.export.NetxExport;

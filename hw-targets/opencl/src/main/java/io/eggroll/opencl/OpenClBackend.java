@@ -433,7 +433,7 @@ public final class OpenClBackend implements Backend {
     // ---------------------------------------------------------------- update
 
     @Override
-    public void update(Generation g, float[] shapedFitness, int effectivePopulation) {
+    public void update(Generation g, float[] shapedFitness, int effectivePopulation, float learningRate) {
         requireLoaded();
         EsConfig es = g.es();
         if (shapedFitness.length != es.population()) {
@@ -452,7 +452,7 @@ public final class OpenClBackend implements Backend {
         float[] c = optimizer.kind() == OptimizerKind.ADAM ? Optimizer.adamCorrections(optimizer, t) : new float[] {1f, 1f};
         ClKernel k = prog.optimizer;
         k.arg(0, params).arg(1, grad).arg(2, moment1).arg(3, moment2).arg(7, optimizer.kind() == OptimizerKind.ADAM ? 1 : 0)
-                .arg(8, optimizer.learningRateAt(t)).arg(9, optimizer.weightDecay()).arg(10, optimizer.momentum())
+                .arg(8, learningRate).arg(9, optimizer.weightDecay()).arg(10, optimizer.momentum())
                 .arg(11, optimizer.beta1()).arg(12, optimizer.beta2()).arg(13, optimizer.epsilon()).arg(14, c[0])
                 .arg(15, c[1]);
         for (int i = 0; i < tensorOffset.length; i++) {

@@ -54,12 +54,12 @@ class FactorModeTest {
             float[] shaped = c.randomShapedFitness();
             cpu.load(c.state());
             float[] want = cpu.evaluate(c.batch(), c.generation());
-            cpu.update(c.generation(), shaped, shaped.length);
+            cpu.update(c.generation(), shaped, shaped.length, 0.01f);
             String wantParams = cpu.state().params().sha256();
             for (OpenClBackend b : new OpenClBackend[] {materialised, regenerated, gpuShaped}) {
                 b.load(c.state());
                 assertThat(b.evaluate(c.batch(), c.generation())).as("%s, %s", b.device(), c).containsExactly(want);
-                b.update(c.generation(), shaped, shaped.length);
+                b.update(c.generation(), shaped, shaped.length, 0.01f);
                 assertThat(b.state().params().sha256()).as("updated parameters, %s, %s", b.device(), c)
                         .isEqualTo(wantParams);
             }
@@ -74,12 +74,12 @@ class FactorModeTest {
                 float[] shaped = c.randomShapedFitness();
                 regenerated.load(c.state());
                 float[] want = regenerated.evaluate(c.batch(), c.generation());
-                regenerated.update(c.generation(), shaped, shaped.length);
+                regenerated.update(c.generation(), shaped, shaped.length, 0.01f);
                 chunked.load(c.state());
                 long pairBytes = chunked.factorBytesPerPair(c.generation().es());
                 chunked.factorBudget((1 + variant % 2) * pairBytes); // chunks of 1 or 2 pairs
                 assertThat(chunked.evaluate(c.batch(), c.generation())).as("%s", c).containsExactly(want);
-                chunked.update(c.generation(), shaped, shaped.length);
+                chunked.update(c.generation(), shaped, shaped.length, 0.01f);
                 assertThat(chunked.state().params().sha256()).as("%s", c)
                         .isEqualTo(regenerated.state().params().sha256());
             }
@@ -94,8 +94,8 @@ class FactorModeTest {
         regenerated.load(c.state());
         materialised.evaluate(c.batch(), new Generation(c.generation().seed() + 1, c.generation().index(),
                 c.generation().es()));
-        materialised.update(c.generation(), shaped, shaped.length);
-        regenerated.update(c.generation(), shaped, shaped.length);
+        materialised.update(c.generation(), shaped, shaped.length, 0.01f);
+        regenerated.update(c.generation(), shaped, shaped.length, 0.01f);
         assertThat(materialised.state().params().sha256()).isEqualTo(regenerated.state().params().sha256());
     }
 

@@ -322,7 +322,7 @@ public final class GpuCheck {
             shaped[i] = (float) ((i * 0.618) % 1.0 - 0.5);
         }
         float[] readouts = b.evaluate(batch, new Generation(3, 0, es));
-        b.update(new Generation(3, 0, es), shaped, es.population());
+        b.update(new Generation(3, 0, es), shaped, es.population(), st.optimizer().learningRate());
         double[] ev = new double[3];
         double[] up = new double[3];
         int reps = 0;
@@ -331,7 +331,7 @@ public final class GpuCheck {
             long t0 = System.nanoTime();
             b.evaluate(batch, g);
             long t1 = System.nanoTime();
-            b.update(g, shaped, es.population());
+            b.update(g, shaped, es.population(), st.optimizer().learningRate());
             long t2 = System.nanoTime();
             ev[reps] = (t1 - t0) / 1e9;
             up[reps] = (t2 - t1) / 1e9;

@@ -52,8 +52,9 @@ class OpenClBackendTest {
                     .containsExactly(fromSource.evaluate(c.batch(), c.generation()));
             assertThat(fromBinary.infer(c.batch())).containsExactly(fromSource.infer(c.batch()));
             float[] shaped = c.randomShapedFitness();
-            fromSource.update(c.generation(), shaped, shaped.length);
-            fromBinary.update(c.generation(), shaped, shaped.length);
+            float lr = c.state().optimizer().learningRateAt(c.state().optimizerState().step() + 1);
+            fromSource.update(c.generation(), shaped, shaped.length, lr);
+            fromBinary.update(c.generation(), shaped, shaped.length, lr);
             assertThat(fromBinary.state().params().sha256()).isEqualTo(fromSource.state().params().sha256());
         }
     }

@@ -305,7 +305,7 @@ public final class TornadoBackend implements Backend {
     // ---------------------------------------------------------------- update
 
     @Override
-    public void update(Generation g, float[] shapedFitness, int effectivePopulation) {
+    public void update(Generation g, float[] shapedFitness, int effectivePopulation, float learningRate) {
         requireLoaded();
         EsConfig es = g.es();
         if (shapedFitness.length != es.population()) {
@@ -337,7 +337,7 @@ public final class TornadoBackend implements Backend {
         FloatArray f = p.ufctl;
         f.set(EggrollKernels.G_W_SCALE, Eggroll.gradientScale(es, effectivePopulation, lowRank));
         f.set(EggrollKernels.G_B_SCALE, Eggroll.gradientScale(es, effectivePopulation, false));
-        f.set(EggrollKernels.G_LR, optimizer.learningRateAt(t));
+        f.set(EggrollKernels.G_LR, learningRate);
         f.set(EggrollKernels.G_WD, optimizer.weightDecay());
         f.set(EggrollKernels.G_MU, optimizer.momentum());
         f.set(EggrollKernels.G_B1, optimizer.beta1());

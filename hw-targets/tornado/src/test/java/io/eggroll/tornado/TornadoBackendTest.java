@@ -63,8 +63,9 @@ class TornadoBackendTest {
         try (TornadoBackend tornado = new TornadoBackend(device, 0); Backend cpu = new CpuBackend(2)) {
             tornado.load(c.state());
             cpu.load(c.state());
-            tornado.update(c.generation(), shaped, shaped.length);
-            cpu.update(c.generation(), shaped, shaped.length);
+            float lr = c.state().optimizer().learningRateAt(c.state().optimizerState().step() + 1);
+            tornado.update(c.generation(), shaped, shaped.length, lr);
+            cpu.update(c.generation(), shaped, shaped.length, lr);
             String before = tornado.state().params().sha256();
             Conformance.ReadoutResult r = Conformance.compare(cpu.evaluate(big, c.generation()),
                     tornado.evaluate(big, c.generation()), c.generation().es().population(), big,
@@ -86,7 +87,7 @@ class TornadoBackendTest {
             SpikeBatch wrong = ConformanceCase.randomBatch(new SplittableRandom(1), 2, 3,
                     c.state().network().inputs() + 1, 2, 0.1);
             assertThatThrownBy(() -> b.infer(wrong)).hasMessageContaining("batch has " + wrong.inputs() + " inputs");
-            assertThatThrownBy(() -> b.update(c.generation(), new float[3], 3))
+            assertThatThrownBy(() -> b.update(c.generation(), new float[3], 3, 0.01f))
                     .hasMessageContaining("shaped fitness has 3 entries");
             EsConfig es = c.generation().es();
             assertThatThrownBy(() -> b.evaluate(c.batch(), new Generation(1, 0, es), es.pairs(), 1))

@@ -378,7 +378,7 @@ public final class CpuBackend implements Backend {
     // ---------------------------------------------------------------- update
 
     @Override
-    public void update(Generation g, float[] shapedFitness, int effectivePopulation) {
+    public void update(Generation g, float[] shapedFitness, int effectivePopulation, float learningRate) {
         ModelState st = requireState();
         SnnConfig cfg = st.network();
         EsConfig es = g.es();
@@ -409,7 +409,7 @@ public final class CpuBackend implements Backend {
             }
             grads[2 * l + 1] = gb;
         }
-        applyOptimizer(st, tensors, grads, es.biasNoise());
+        applyOptimizer(st, tensors, grads, es.biasNoise(), learningRate);
     }
 
     private void scale(float[] x, float s) {
@@ -501,7 +501,8 @@ public final class CpuBackend implements Backend {
         return sum;
     }
 
-    private void applyOptimizer(ModelState st, float[][] tensors, float[][] grads, boolean trainBias) {
+    private void applyOptimizer(ModelState st, float[][] tensors, float[][] grads, boolean trainBias,
+                                float learningRate) {
         OptimizerConfig oc = st.optimizer();
         long t = st.optimizerState().step() + 1;
         st.optimizerState().setStep(t);
@@ -515,7 +516,7 @@ public final class CpuBackend implements Backend {
             float[] gi = grads[i];
             float[] mi = m[i];
             float[] vi = v[i];
-            parallel.forRanges(theta.length, 1 << 15, (w, from, to) -> Optimizer.apply(oc, t, theta, gi, mi, vi, from, to));
+            parallel.forRanges(theta.length, 1 << 15, (w, from, to) -> Optimizer.apply(oc, learningRate, t, theta, gi, mi, vi, from, to));
         }
     }
 

@@ -214,8 +214,8 @@ public final class LoihiSimBackend implements Backend {
     }
 
     @Override
-    public void update(Generation g, float[] shapedFitness, int effectivePopulation) {
-        shadow.update(g, shapedFitness, effectivePopulation);
+    public void update(Generation g, float[] shapedFitness, int effectivePopulation, float learningRate) {
+        shadow.update(g, shapedFitness, effectivePopulation, learningRate);
     }
 
     @Override

@@ -193,10 +193,10 @@ public abstract class BackendConformanceTest {
         cfg.batch = 16;
         cfg.evalEvery = 80;
         cfg.network.hidden = new int[] {24};
-        cfg.es.population = 32;
-        cfg.es.rank = 2;
-        cfg.es.sigma = 0.1f;
-        cfg.optimizer.learningRate = 0.2f;
+        cfg.es = cfg.es.withPopulation(32);
+        cfg.es = cfg.es.withRank(2);
+        cfg.es = cfg.es.withSigma(0.1f);
+        cfg.optimizer = cfg.optimizer.withLearningRate(0.2f);
         cfg.synthetic.classes = 4;
         cfg.synthetic.inputs = 32;
         cfg.synthetic.timesteps = 8;

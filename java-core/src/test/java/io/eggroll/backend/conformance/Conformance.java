@@ -221,8 +221,9 @@ public final class Conformance {
         effective = Math.max(2, effective);
         for (int u = 0; u < updates; u++) {
             Generation g = new Generation(g0.seed(), g0.index() + u, g0.es());
-            reference.update(g, shaped, effective);
-            candidate.update(g, shaped, effective);
+            float lr = c.state().optimizer().learningRateAt(c.state().optimizerState().step() + u + 1);
+            reference.update(g, shaped, effective, lr);
+            candidate.update(g, shaped, effective, lr);
         }
         ModelState want = reference.state();
         ModelState got = candidate.state();

@@ -84,10 +84,10 @@ public final class DefinitionBackend implements Backend {
     }
 
     @Override
-    public void update(Generation g, float[] shapedFitness, int effectivePopulation) {
+    public void update(Generation g, float[] shapedFitness, int effectivePopulation, float learningRate) {
         ModelState st = loaded();
         Definition.update(st.params(), st.optimizer(), st.optimizerState(), g, shapedFitness, effectivePopulation,
-                st.optimizer().learningRateAt(st.optimizerState().step() + 1));
+                learningRate);
     }
 
     @Override

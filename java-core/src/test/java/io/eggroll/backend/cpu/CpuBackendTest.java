@@ -84,7 +84,7 @@ class CpuBackendTest {
             cpu.load(start);
             for (int gen = 0; gen < 2; gen++) {
                 Generation g = new Generation(8, gen, es);
-                cpu.update(g, shaped, es.population() - 2);
+                cpu.update(g, shaped, es.population() - 2, oc.learningRateAt(gen + 1));
                 Definition.update(want.params(), oc, want.optimizerState(), g, shaped, es.population() - 2,
                         oc.learningRateAt(gen + 1));
             }
@@ -142,7 +142,7 @@ class CpuBackendTest {
             try (CpuBackend cpu = new CpuBackend(threads[t])) {
                 cpu.load(ModelState.fresh(Params.init(net, 3, 2f), OptimizerConfig.adam(0.01f)));
                 outs[t] = cpu.evaluate(batch, g);
-                cpu.update(g, shaped, 16);
+                cpu.update(g, shaped, 16, 0.01f);
                 hashes[t] = cpu.state().params().sha256();
             }
         }

@@ -95,8 +95,8 @@ class CpuFastPathTest {
                 assertThat(java.util.Arrays.copyOfRange(inferred, s * c, (s + 1) * c))
                         .isEqualTo(LifNetwork.forward(net, w, b, batch, s));
             }
-            ref.update(g, shaped, population);
-            got.update(g, shaped, population);
+            ref.update(g, shaped, population, 0.05f);
+            got.update(g, shaped, population, 0.05f);
             ModelState a = ref.state();
             ModelState z = got.state();
             for (int i = 0; i < a.params().tensors().length; i++) {

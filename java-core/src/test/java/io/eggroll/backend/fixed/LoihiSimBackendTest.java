@@ -99,11 +99,11 @@ class LoihiSimBackendTest {
             one.load(state(1));
             two.load(state(1));
             assertThat(two.evaluate(batch, g)).containsExactly(one.evaluate(batch, g));
-            two.update(g, fitness, 8);
+            float lr = state(1).optimizer().learningRateAt(1);
+            two.update(g, fitness, 8, lr);
             // The float shadow weights take the definition's update, bit for bit.
             ModelState want = state(1);
-            Definition.update(want.params(), want.optimizer(), want.optimizerState(), g, fitness, 8,
-                    want.optimizer().learningRateAt(1));
+            Definition.update(want.params(), want.optimizer(), want.optimizerState(), g, fitness, 8, lr);
             assertThat(two.state().params().sha256()).isEqualTo(want.params().sha256())
                     .isNotEqualTo(state(1).params().sha256());
             // infer runs the unperturbed quantised network.

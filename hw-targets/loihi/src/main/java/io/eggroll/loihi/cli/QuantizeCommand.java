@@ -7,9 +7,9 @@ import io.eggroll.loihi.export.TrainedRun;
 import io.eggroll.snn.fixed.FixedLayer;
 import io.eggroll.snn.fixed.FixedNetwork;
 import io.eggroll.snn.fixed.LoihiQuantizer;
+import io.eggroll.train.Evaluation;
 import io.eggroll.train.TaskData;
 import io.eggroll.train.Tasks;
-import io.eggroll.train.Trainer;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -58,15 +58,15 @@ final class QuantizeCommand implements Callable<Integer> {
         }
         double floatAcc;
         double fixedAcc;
-        Trainer.Evaluation fe;
+        Evaluation fe;
         try (Backend cpu = new CpuBackend(t)) {
             cpu.load(r.loihiPrecision() ? withParams(r) : r.checkpoint().state());
-            fe = Trainer.evaluate(cpu, task.heldout(), samples, 512);
+            fe = Evaluation.of(cpu, task.heldout(), samples, 512);
             floatAcc = fe.accuracy();
         }
         try (Backend sim = new LoihiSimBackend(t)) {
             sim.load(r.checkpoint().state());
-            fixedAcc = Trainer.evaluate(sim, task.heldout(), samples, 512).accuracy();
+            fixedAcc = Evaluation.of(sim, task.heldout(), samples, 512).accuracy();
         }
         System.out.printf(Locale.ROOT, "held-out accuracy on %s (%d samples):%n", task.heldout().name(), fe.samples());
         System.out.printf(Locale.ROOT, "  float (cpu, v >= theta)%s: %.2f%%%n",

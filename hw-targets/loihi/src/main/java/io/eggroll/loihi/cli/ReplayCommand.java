@@ -1,6 +1,6 @@
 package io.eggroll.loihi.cli;
 
-import io.eggroll.es.schedule.ScheduleReplay;
+import io.eggroll.train.schedule.ScheduleReplay;
 import io.eggroll.train.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;

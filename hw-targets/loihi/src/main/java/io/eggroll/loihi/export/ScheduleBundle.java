@@ -1,8 +1,8 @@
 package io.eggroll.loihi.export;
 
-import io.eggroll.es.schedule.SeedSchedule;
-import io.eggroll.es.schedule.SeedScheduleListener;
-import io.eggroll.es.schedule.SeedScheduleReader;
+import io.eggroll.train.schedule.SeedSchedule;
+import io.eggroll.train.schedule.SeedScheduleListener;
+import io.eggroll.train.schedule.SeedScheduleReader;
 import io.eggroll.loihi.bridge.Hdf5File;
 import io.eggroll.train.RunDirectory;
 import java.io.IOException;
@@ -47,7 +47,7 @@ public record ScheduleBundle(byte[] schedule, byte[] initialCheckpoint) {
         f.writeBytes(SCHEDULE, schedule);
         f.writeBytes(INITIAL, initialCheckpoint);
         f.writeLongs(GROUP + "/schedule_generations", new long[] {parsed.records().size()});
-        f.writeString(GROUP + "/schedule_format", "eggroll-snn seed schedule EGGSCHD1 (see java-core io.eggroll.es.schedule)");
+        f.writeString(GROUP + "/schedule_format", "eggroll-snn seed schedule EGGSCHD1 (see java-core io.eggroll.train.schedule)");
     }
 
     /** The bundle stored in an export, or null if it has none. */

@@ -1,0 +1,352 @@
+package io.eggroll.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.IExecutorService;
+import io.eggroll.backend.ModelState;
+import io.eggroll.train.TrainConfig;
+import io.eggroll.train.schedule.ScheduleRecord;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator's side of the cluster: a Hazelcast lite member (it stores nothing and runs no
+ * tasks) that admits workers to a run ({@link Admissions}), splits each generation's antithetic
+ * pairs across them in proportion to their measured speed, gathers per-member fitness, and re-runs
+ * the slice of any worker that leaves, hangs or errs on the others (dispatch, here). It keeps the
+ * run's seed schedule since the last rebase ({@link CatchUpLog}), so a worker that joins late
+ * replays it and must reach the coordinator's weights hash before it takes work.
+ */
+public final class Coordinator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    /**
+     * @param minWorkers   workers that must be admitted before the first generation
+     * @param joinTimeout  how long to wait for them (and for any worker when none is left)
+     * @param sliceTimeout a slice not answered within this is re-run elsewhere (a hung worker)
+     */
+    public record Options(int minWorkers, Duration joinTimeout, Duration sliceTimeout) {
+        public Options {
+            if (minWorkers < 1) {
+                throw new IllegalArgumentException("--min-workers must be >= 1, got " + minWorkers);
+            }
+            if (joinTimeout.isNegative() || joinTimeout.isZero()) {
+                throw new IllegalArgumentException("--join-timeout must be > 0, got " + joinTimeout);
+            }
+            if (sliceTimeout.isNegative() || sliceTimeout.isZero()) {
+                throw new IllegalArgumentException("--slice-timeout must be > 0, got " + sliceTimeout);
+            }
+        }
+    }
+
+    /** One worker's share of a generation. */
+    public record Slice(String worker, int firstPair, int pairCount, long applyNanos, long computeNanos) {}
+
+    /**
+     * A generation's gathered results: per-member fitness (member order), the number of correct
+     * (member, sample) predictions, the wall time from first dispatch to last answer, the slowest
+     * worker's own time (apply + evaluate), and how many slices had to be re-run.
+     */
+    public record Evaluation(float[] fitness, long correct, long wallNanos, long slowestWorkerNanos, int reruns,
+                             List<Slice> slices) {
+        /** Wall time not spent computing on the slowest worker: messaging, scheduling, waiting. */
+        public long overheadNanos() {
+            return Math.max(0, wallNanos - slowestWorkerNanos);
+        }
+    }
+
+    private record Dispatched(WorkerHandle worker, int firstPair, int pairCount, Future<SliceResult> result) {}
+
+    private final ClusterSettings settings;
+    private final Options options;
+    private final List<ClusterListener> listeners = new ArrayList<>();
+    private HazelcastInstance hz;
+    private IExecutorService exec;
+
+    private String runId;
+    private TrainConfig cfg;
+    private String fingerprint;
+    private Supplier<String> weightsHash;
+    private final CatchUpLog log = new CatchUpLog();
+
+    private final Map<UUID, WorkerHandle> active = new LinkedHashMap<>();
+    private final Admissions admissions;
+
+    public Coordinator(ClusterSettings settings, Options options) {
+        this.settings = settings;
+        this.options = options;
+        this.admissions = new Admissions(listeners, options.sliceTimeout());
+    }
+
+    public Coordinator listen(ClusterListener l) {
+        listeners.add(l);
+        return this;
+    }
+
+    /** Hazelcast logs warnings and errors only, unless the user configured its level. */
+    static void quietHazelcastLogs() {
+        System.setProperty("hazelcast.logging.type", "slf4j");
+        if (System.getProperty("org.slf4j.simpleLogger.log.com.hazelcast") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.com.hazelcast", "warn");
+            // Its start-up advice on --add-opens concerns Hazelcast's own data structures, which
+            // this cluster does not use (only scalars travel); see docs/CLUSTER.md for the flags.
+            System.setProperty("org.slf4j.simpleLogger.log.com.hazelcast.instance.impl.HazelcastInstanceFactory",
+                    "error");
+        }
+    }
+
+    /** Joins the cluster as a lite member. */
+    public void start() {
+        quietHazelcastLogs();
+        Map<String, String> attrs = Map.of(Wire.ATTR_ROLE, Wire.ROLE_COORDINATOR,
+                Wire.ATTR_PROTOCOL, Integer.toString(Wire.PROTOCOL_VERSION), Wire.ATTR_VERSION, Wire.softwareVersion());
+        hz = Hazelcast.newHazelcastInstance(settings.hazelcastConfig("eggroll-coordinator-"
+                + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet(), true, attrs, Map.of()));
+        exec = hz.getExecutorService(Wire.EXECUTOR);
+        int size = hz.getCluster().getMembers().size();
+        LOG.info("coordinator {} joined cluster '{}' ({} member{})", address(hz.getCluster().getLocalMember()),
+                settings.clusterName(), size, size == 1 ? "" : "s");
+    }
+
+    /**
+     * Starts a run: workers are admitted with {@code state} as the weights before generation
+     * {@code nextGeneration} plus the schedule records since. {@code weightsHash} gives the
+     * coordinator's current weights hash (what a joining worker must reach).
+     */
+    public void beginRun(String id, TrainConfig config, String datasetFingerprint, ModelState state,
+                         int nextGeneration, Supplier<String> currentWeightsHash) {
+        runId = id;
+        cfg = config;
+        fingerprint = datasetFingerprint;
+        weightsHash = currentWeightsHash;
+        active.clear();
+        admissions.clear();
+        log.reset(state, nextGeneration);
+    }
+
+    /**
+     * New joiners start from {@code state}, the weights before {@code nextGeneration} (called at
+     * checkpoints, so catch-up replays at most one checkpoint interval and old records are freed).
+     */
+    public void rebase(ModelState state, int nextGeneration) {
+        log.rebase(state, nextGeneration);
+        prune();
+    }
+
+    /** Adds a generation's schedule record: every replica applies it before its next evaluation. */
+    public void record(ScheduleRecord r) {
+        log.add(r);
+    }
+
+    /** Workers admitted and taking work. */
+    public int workers() {
+        return active.size();
+    }
+
+    /** Waits until at least {@code min} workers are admitted (or fails naming why none could be). */
+    public void awaitWorkers(int min, int generation) {
+        long deadline = System.nanoTime() + options.joinTimeout().toNanos();
+        while (true) {
+            pollAdmissions(generation);
+            if (active.size() >= min) {
+                return;
+            }
+            boolean hopeless = admissions.hopeless(workerMembers());
+            if (hopeless || System.nanoTime() > deadline) {
+                throw new ClusterException(admissions.whyTooFew(active.size(), min, hopeless, options.joinTimeout(),
+                        workerMembers(), settings));
+            }
+            sleep(20);
+        }
+    }
+
+    /** Evaluates every pair of generation {@code g} across the workers; re-runs failed slices. */
+    public Evaluation evaluate(int g) {
+        int pairs = cfg.es.population() / 2;
+        float[] fitness = new float[2 * pairs];
+        long correct = 0;
+        long slowest = 0;
+        int reruns = 0;
+        List<Slice> slices = new ArrayList<>();
+        Deque<int[]> todo = new ArrayDeque<>();
+        todo.add(new int[] {0, pairs});
+        long t0 = System.nanoTime();
+        while (!todo.isEmpty()) {
+            int[] range = todo.poll();
+            pollAdmissions(g);
+            if (active.isEmpty()) {
+                LOG.warn("generation {}: no worker left; waiting up to {} s for one to join", g,
+                        options.joinTimeout().toSeconds());
+                awaitWorkers(1, g);
+            }
+            List<Dispatched> sent = dispatch(g, range[0], range[1]);
+            long deadline = System.nanoTime() + options.sliceTimeout().toNanos();
+            for (Dispatched d : sent) {
+                Answer<SliceResult> a = Answer.await(d.result(), deadline, options.sliceTimeout());
+                SliceResult r = a.value();
+                if (r != null) {
+                    if (r.generation != g || r.firstPair != d.firstPair() || r.fitness.length != 2 * d.pairCount()) {
+                        throw new ClusterException(d.worker() + " answered generation " + r.generation + " pairs ["
+                                + r.firstPair + ", +" + r.fitness.length / 2 + ") for generation " + g + " pairs ["
+                                + d.firstPair() + ", +" + d.pairCount() + ")");
+                    }
+                    System.arraycopy(r.fitness, 0, fitness, 2 * d.firstPair(), 2 * d.pairCount());
+                    correct += r.correct;
+                    d.worker().nextRecord = g;
+                    d.worker().observe(d.pairCount(), r.computeNanos);
+                    slowest = Math.max(slowest, r.applyNanos + r.computeNanos);
+                    slices.add(new Slice(d.worker().address, d.firstPair(), d.pairCount(), r.applyNanos,
+                            r.computeNanos));
+                    continue;
+                }
+                String failure = a.failure();
+                reruns++;
+                drop(d.worker());
+                LOG.warn("generation {}: {} {} while evaluating pairs [{}, {}); re-running the slice on the other "
+                        + "workers", g, d.worker(), failure, d.firstPair(), d.firstPair() + d.pairCount());
+                for (ClusterListener l : listeners) {
+                    l.onRerun(g, d.worker().address, d.firstPair(), d.pairCount(), failure);
+                }
+                todo.add(new int[] {d.firstPair(), d.pairCount()});
+            }
+        }
+        prune();
+        return new Evaluation(fitness, correct, System.nanoTime() - t0, slowest, reruns, slices);
+    }
+
+    /**
+     * Brings every worker's replica to the weights before {@code nextGeneration} and checks its
+     * hash against {@code hash}; a worker that differs is dropped and refused for the rest of the
+     * run. Returns how many replicas match.
+     */
+    public int verify(int nextGeneration, String hash) {
+        List<Dispatched> sent = new ArrayList<>();
+        for (WorkerHandle w : new ArrayList<>(active.values())) {
+            EvaluateTask t = new EvaluateTask(runId, nextGeneration, 0, 0, true, recordsFor(w, nextGeneration));
+            sent.add(new Dispatched(w, 0, 0, exec.submitToMember(t, w.member)));
+        }
+        int ok = 0;
+        long deadline = System.nanoTime() + options.sliceTimeout().toNanos();
+        for (Dispatched d : sent) {
+            WorkerHandle w = d.worker();
+            Answer<SliceResult> a = Answer.await(d.result(), deadline, options.sliceTimeout());
+            if (a.value() == null) {
+                LOG.warn("{} could not be verified before generation {}: it {}", w, nextGeneration, a.failure());
+                drop(w);
+            } else if (hash.equals(a.value().weightsHash)) {
+                w.nextRecord = nextGeneration;
+                ok++;
+            } else {
+                String msg = w + " diverged: its replica has weights sha256 " + a.value().weightsHash
+                        + " before generation " + nextGeneration + ", the coordinator has " + hash;
+                LOG.error(msg);
+                drop(w);
+                admissions.refuse(w.member.getUuid(), msg);
+            }
+        }
+        prune();
+        LOG.info("before generation {}: {} worker replica{} match weights sha256 {}", nextGeneration, ok,
+                ok == 1 ? "" : "s", WorkerNode.shortHash(hash));
+        return ok;
+    }
+
+    @Override
+    public void close() {
+        if (hz != null) {
+            hz.shutdown();
+            hz = null;
+        }
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    private List<Dispatched> dispatch(int g, int firstPair, int pairCount) {
+        List<WorkerHandle> ws = new ArrayList<>(active.values());
+        ws.sort(Comparator.comparing(w -> w.address));
+        double[] speed = new double[ws.size()];
+        for (int i = 0; i < speed.length; i++) {
+            speed[i] = ws.get(i).pairsPerSecond;
+        }
+        int[] counts = SliceAllocator.split(pairCount, speed);
+        List<Dispatched> sent = new ArrayList<>();
+        int first = firstPair;
+        for (int i = 0; i < ws.size(); i++) {
+            if (counts[i] == 0) {
+                continue;
+            }
+            WorkerHandle w = ws.get(i);
+            EvaluateTask t = new EvaluateTask(runId, g, first, counts[i], false, recordsFor(w, g));
+            sent.add(new Dispatched(w, first, counts[i], exec.submitToMember(t, w.member)));
+            for (ClusterListener l : listeners) {
+                l.onDispatch(g, w.address, first, counts[i]);
+            }
+            first += counts[i];
+        }
+        return sent;
+    }
+
+    /** Records a worker still needs before it can evaluate generation {@code g}. */
+    private List<ScheduleRecord> recordsFor(WorkerHandle w, int g) {
+        return log.between(w.nextRecord, g);
+    }
+
+    /** Forgets records that neither a replica nor a future joiner needs. */
+    private void prune() {
+        log.prune(active.values().stream().mapToInt(w -> w.nextRecord).min().orElse(Integer.MAX_VALUE));
+    }
+
+    /** Admits new workers (asynchronously) and collects finished admissions. */
+    private void pollAdmissions(int nextGeneration) {
+        admissions.poll(workerMembers(), active, nextGeneration, () -> new PrepareTask(runId, cfg, fingerprint,
+                log.baseGeneration(), log.base(), log.sinceBase(nextGeneration), weightsHash.get()), exec);
+    }
+
+    private void drop(WorkerHandle w) {
+        active.remove(w.member.getUuid());
+    }
+
+    private List<Member> workerMembers() {
+        List<Member> out = new ArrayList<>();
+        for (Member m : hz.getCluster().getMembers()) {
+            if (!m.isLiteMember() && !m.localMember()) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    static String address(Member m) {
+        return m.getAddress().getHost() + ":" + m.getAddress().getPort();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException("interrupted while waiting for workers");
+        }
+    }
+
+    /** A cluster problem the run cannot continue through; the message says what and why. */
+    public static final class ClusterException extends RuntimeException {
+        public ClusterException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.eggroll.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import io.eggroll.backend.ModelState;
+import io.eggroll.train.schedule.ScheduleRecord;
+import io.eggroll.train.TrainConfig;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * Admits a worker to a run: the run's config and dataset fingerprint, a base state (the weights and
+ * optimizer buffers before generation {@code baseGeneration}), the schedule records since then, and
+ * the weights hash the replay must reach. The worker loads its own copy of the data, checks the
+ * fingerprint, replays the records, and answers with the hash it reached.
+ */
+final class PrepareTask implements Callable<PrepareReply>, IdentifiedDataSerializable, HazelcastInstanceAware {
+
+    int protocol = Wire.PROTOCOL_VERSION;
+    String version = Wire.softwareVersion();
+    String runId;
+    String configJson;
+    String fingerprint;
+    int baseGeneration;
+    ModelState base;
+    List<ScheduleRecord> records;
+    String expectedHash;
+    /** Set on the receiving side when the run's config cannot be read. */
+    private String unreadable;
+    private transient HazelcastInstance hz;
+
+    PrepareTask() {}
+
+    PrepareTask(String runId, TrainConfig cfg, String fingerprint, int baseGeneration, ModelState base,
+                List<ScheduleRecord> records, String expectedHash) {
+        this.runId = runId;
+        this.configJson = cfg.toJson();
+        this.fingerprint = fingerprint;
+        this.baseGeneration = baseGeneration;
+        this.base = base;
+        this.records = List.copyOf(records);
+        this.expectedHash = expectedHash;
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance hz) {
+        this.hz = hz;
+    }
+
+    @Override
+    public PrepareReply call() {
+        WorkerNode node = Wire.worker(hz);
+        if (unreadable != null) {
+            return PrepareReply.refused(node.describe() + ": " + unreadable);
+        }
+        return node.prepare(this);
+    }
+
+    TrainConfig config() {
+        return TrainConfig.fromJson(configJson, "run " + runId + " config");
+    }
+
+    @Override
+    public int getFactoryId() {
+        return Wire.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+        return Wire.PREPARE;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeInt(protocol);
+        out.writeString(version);
+        out.writeString(runId);
+        out.writeString(configJson);
+        out.writeString(fingerprint);
+        out.writeInt(baseGeneration);
+        Wire.writeState(out, base);
+        Wire.writeRecords(out, records);
+        out.writeString(expectedHash);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        protocol = in.readInt();
+        version = in.readString();
+        if (protocol != Wire.PROTOCOL_VERSION) {
+            return; // the rest may be laid out differently; WorkerNode.prepare refuses it by version
+        }
+        runId = in.readString();
+        configJson = in.readString();
+        fingerprint = in.readString();
+        baseGeneration = in.readInt();
+        TrainConfig cfg;
+        try {
+            cfg = config();
+        } catch (IllegalArgumentException e) {
+            unreadable = "cannot read the run's config: " + e.getMessage();
+            return;
+        }
+        base = Wire.readState(in, cfg);
+        records = Wire.readRecords(in);
+        expectedHash = in.readString();
+    }
+}

@@ -1,0 +1,196 @@
+package io.eggroll.cluster;
+
+import io.eggroll.backend.Backend;
+import io.eggroll.data.SpikeDataset;
+import io.eggroll.es.EsConfig;
+import io.eggroll.es.Generation;
+import io.eggroll.train.LocalEvaluator;
+import io.eggroll.train.PopulationEvaluator;
+import io.eggroll.train.TaskData;
+import io.eggroll.train.Tasks;
+import io.eggroll.train.TrainConfig;
+import io.eggroll.train.schedule.ScheduleRecord;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a worker process holds: one backend with a replica of the run's weights, and its own copy of
+ * the training data. It is admitted to a run by {@link #prepare} (data check, replay of the seed
+ * schedule up to the coordinator's weights hash) and then evaluates slices of the population,
+ * applying each generation's schedule record before the next evaluation: the seed schedule is the
+ * replication log.
+ *
+ * <p>Calls are serialised: one run at a time, one slice at a time.
+ */
+public final class WorkerNode {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerNode.class);
+
+    private final Backend backend;
+    private final Path dataDir;
+    private final Path workDir;
+    private volatile String address = "worker";
+
+    private String dataKey;
+    private TaskData data;
+
+    private String runId;
+    private TrainConfig cfg;
+    private EsConfig es;
+    private LocalEvaluator evaluator;
+    /** The generation whose record this replica applies next: its weights are those before it. */
+    private int nextGeneration;
+
+    /**
+     * @param backend the backend this worker hosts (owned: closed by the worker process)
+     * @param dataDir official N-MNIST root on this machine, or null to use the run's setting
+     * @param workDir converted-data and cache directory on this machine, or null to use the run's
+     */
+    public WorkerNode(Backend backend, Path dataDir, Path workDir) {
+        this.backend = backend;
+        this.dataDir = dataDir;
+        this.workDir = workDir;
+    }
+
+    void setAddress(String address) {
+        this.address = address;
+    }
+
+    String describe() {
+        return "worker " + address + " (" + backend.device() + ")";
+    }
+
+    Backend backend() {
+        return backend;
+    }
+
+    /** Admits this worker to the run described by the task, or says why it cannot take part. */
+    synchronized PrepareReply prepare(PrepareTask t) {
+        runId = null; // until the replay checks out, this worker holds no usable replica
+        if (t.protocol != Wire.PROTOCOL_VERSION) {
+            return refuse("the coordinator speaks cluster protocol " + t.protocol + ", this worker speaks "
+                    + Wire.PROTOCOL_VERSION + " (run the same eggroll build everywhere)");
+        }
+        if (!Wire.softwareVersion().equals(t.version)) {
+            return refuse("the coordinator runs eggroll " + t.version + ", this worker runs "
+                    + Wire.softwareVersion() + " (run the same eggroll build everywhere)");
+        }
+        TrainConfig c = t.config();
+        boolean loihi = c.precision.equals("loihi");
+        if (loihi != backend.name().equals("loihi-sim")) {
+            return refuse("the run uses precision '" + c.precision + "', which needs backend '"
+                    + c.resolvedBackend() + "', but this worker hosts '" + backend.name() + "'");
+        }
+        SpikeDataset train;
+        try {
+            train = data(c).train();
+        } catch (RuntimeException e) {
+            return refuse("cannot load the run's '" + c.task + "' data here: " + e.getMessage());
+        }
+        if (!train.fingerprint().equals(t.fingerprint)) {
+            return refuse("dataset fingerprint mismatch: the coordinator trains on data with fingerprint "
+                    + t.fingerprint + ", this worker loaded " + train.name() + " (" + train.size()
+                    + " samples) with fingerprint " + train.fingerprint()
+                    + "; give every worker the same data (--data, --work-dir)");
+        }
+        if (t.base.network().inputs() != train.inputs() || t.base.network().outputs() < train.classes()) {
+            return refuse("network " + t.base.network() + " does not fit this worker's " + train.name());
+        }
+        long t0 = System.nanoTime();
+        backend.load(t.base);
+        cfg = c;
+        es = c.esConfig();
+        nextGeneration = t.baseGeneration;
+        try {
+            apply(t.records);
+        } catch (IllegalStateException e) {
+            return refuse(e.getMessage());
+        }
+        String hash = backend.state().params().sha256();
+        long replay = System.nanoTime() - t0;
+        if (!hash.equals(t.expectedHash)) {
+            return refuse("replaying " + t.records.size() + " schedule records from generation " + t.baseGeneration
+                    + " reached weights sha256 " + hash + ", the coordinator has " + t.expectedHash
+                    + " (this worker's backend does not reproduce the update bit for bit)");
+        }
+        evaluator = new LocalEvaluator(backend, train, c.seed, c.batch);
+        runId = t.runId;
+        String msg = String.format(Locale.ROOT, "%s joined run %s at generation %d: replayed %d schedule record%s "
+                        + "in %.1f ms, weights sha256 %s", describe(), t.runId, nextGeneration, t.records.size(),
+                t.records.size() == 1 ? "" : "s", replay / 1e6, shortHash(hash));
+        LOG.info(msg);
+        return PrepareReply.accepted(hash, nextGeneration, replay, msg);
+    }
+
+    /** Applies pending records, then evaluates the slice (if any). */
+    synchronized SliceResult evaluate(EvaluateTask t) {
+        if (runId == null || !runId.equals(t.runId)) {
+            throw new IllegalStateException(describe() + " is not prepared for run " + t.runId
+                    + (runId == null ? "" : " (it holds run " + runId + ")"));
+        }
+        long t0 = System.nanoTime();
+        apply(t.records);
+        if (nextGeneration != t.generation) {
+            runId = null;
+            throw new IllegalStateException(describe() + ": replica holds the weights before generation "
+                    + nextGeneration + ", the coordinator asks for generation " + t.generation);
+        }
+        long t1 = System.nanoTime();
+        float[] fitness = new float[2 * t.pairCount];
+        long correct = 0;
+        if (t.pairCount > 0) {
+            PopulationEvaluator.Fitnesses f = evaluator.evaluate(new Generation(cfg.seed, t.generation, es),
+                    t.firstPair, t.pairCount);
+            fitness = f.fitness();
+            correct = f.correct();
+        }
+        long t2 = System.nanoTime();
+        String hash = t.wantHash ? backend.state().params().sha256() : null;
+        return new SliceResult(t.generation, t.firstPair, t.pairCount, fitness, correct, t1 - t0, t2 - t1, hash);
+    }
+
+    /** Applies schedule records in order; each must be the next generation this replica needs. */
+    private void apply(List<ScheduleRecord> records) {
+        for (ScheduleRecord r : records) {
+            if (r.generation() != nextGeneration) {
+                runId = null;
+                throw new IllegalStateException(describe() + ": schedule record for generation " + r.generation()
+                        + " arrived where generation " + nextGeneration + " was expected");
+            }
+            backend.update(r.toGeneration(cfg.seed, es), r.shapedFitness(), r.effectivePopulation(), r.learningRate());
+            nextGeneration++;
+        }
+    }
+
+    /** The run's data as this machine has it; loaded once per distinct data setting. */
+    private TaskData data(TrainConfig c) {
+        TrainConfig local = c.copy();
+        if (dataDir != null) {
+            local.data.dir = dataDir.toString();
+        }
+        if (workDir != null) {
+            local.data.workDir = workDir.toString();
+        }
+        String key = local.task + "|" + (local.task.equals("synthetic") ? local.seed + "|"
+                + TrainConfig.mapper().valueToTree(local.synthetic) : TrainConfig.mapper().valueToTree(local.data));
+        if (!key.equals(dataKey)) {
+            LOG.info("{}: loading task '{}'", describe(), local.task);
+            data = Tasks.load(local, null);
+            dataKey = key;
+        }
+        return data;
+    }
+
+    private PrepareReply refuse(String why) {
+        String msg = describe() + " refused the run: " + why;
+        LOG.warn(msg);
+        return PrepareReply.refused(msg);
+    }
+
+    static String shortHash(String sha) {
+        return sha == null ? "-" : sha.substring(0, Math.min(12, sha.length()));
+    }
+}

@@ -1,0 +1,171 @@
+package io.eggroll.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.eggroll.backend.ModelState;
+import io.eggroll.backend.cpu.CpuBackend;
+import io.eggroll.es.EsConfig;
+import io.eggroll.es.Fitness;
+import io.eggroll.es.FitnessShaping;
+import io.eggroll.es.Generation;
+import io.eggroll.train.schedule.ScheduleRecord;
+import io.eggroll.snn.Params;
+import io.eggroll.snn.SnnConfig;
+import io.eggroll.snn.SpikeBatch;
+import io.eggroll.train.BatchSampler;
+import io.eggroll.train.TaskData;
+import io.eggroll.train.TrainConfig;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The worker's replica and slice evaluation, in process, against the cpu reference. */
+class WorkerNodeTest {
+
+    private TrainConfig cfg;
+    private TaskData data;
+    private ModelState initial;
+    private CpuBackend reference;
+    private WorkerNode worker;
+
+    @BeforeEach
+    void setUp() {
+        long seed = new SplittableRandom().nextLong(); // fresh random inputs every run
+        cfg = smallConfig(seed);
+        data = TaskData.synthetic(cfg);
+        SnnConfig net = cfg.networkConfig(data.train().inputs(), data.train().classes());
+        initial = ModelState.fresh(Params.init(net, cfg.seed, cfg.network.initGain), cfg.optimizerConfig());
+        reference = new CpuBackend(2);
+        reference.load(initial);
+        worker = new WorkerNode(new CpuBackend(1), null, null);
+    }
+
+    @AfterEach
+    void tearDown() {
+        reference.close();
+        worker.backend().close();
+    }
+
+    static TrainConfig smallConfig(long seed) {
+        TrainConfig c = new TrainConfig();
+        c.name = "cluster-test";
+        c.seed = seed;
+        c.generations = 6;
+        c.batch = 12;
+        c.threads = 1;
+        c.evalEvery = 3;
+        c.evalSamples = 60;
+        c.network.hidden = new int[] {12};
+        c.es = c.es.withPopulation(14);
+        c.es = c.es.withRank(2);
+        c.optimizer = c.optimizer.withKind(io.eggroll.es.OptimizerKind.ADAM);
+        c.optimizer = c.optimizer.withLearningRate(0.05f);
+        c.synthetic.inputs = 24;
+        c.synthetic.classes = 4;
+        c.synthetic.timesteps = 8;
+        c.synthetic.trainSamples = 120;
+        c.synthetic.testSamples = 60;
+        return c;
+    }
+
+    private PrepareTask prepare(int baseGeneration, ModelState base, List<ScheduleRecord> records, String hash) {
+        return new PrepareTask("run-1", cfg, data.train().fingerprint(), baseGeneration, base, records, hash);
+    }
+
+    /** Full-population fitness of generation g on the reference. */
+    private float[] referenceFitness(int g) {
+        EsConfig es = cfg.esConfig();
+        SpikeBatch batch = SpikeBatch.gather(data.train(), new BatchSampler(cfg.seed, data.train().size(), cfg.batch)
+                .indices(g));
+        float[] readouts = reference.evaluate(batch, new Generation(cfg.seed, g, es));
+        return Fitness.compute(es.fitness(), es.temperature(), readouts, es.population(), batch.samples(),
+                initial.network().outputs(), batch.labels());
+    }
+
+    /** Runs generation g on the reference (evaluate, shape, update) and returns its schedule record. */
+    private ScheduleRecord referenceStep(int g) {
+        EsConfig es = cfg.esConfig();
+        FitnessShaping.Shaped s = FitnessShaping.shape(es.shaping(), referenceFitness(g));
+        reference.update(new Generation(cfg.seed, g, es), s.weights(), s.effectivePopulation(), cfg.optimizer.learningRate());
+        return new ScheduleRecord(g, es.population(), es.rank(), es.sigma(), cfg.optimizer.learningRate(), g + 1,
+                s.effectivePopulation(), s.weights());
+    }
+
+    @Test
+    void slicesReproduceTheFullEvaluationAndRecordsKeepTheReplicaInStep() {
+        PrepareReply r = worker.prepare(prepare(0, initial, List.of(), initial.params().sha256()));
+        assertThat(r.accepted).as(r.message).isTrue();
+        int pairs = cfg.es.population() / 2;
+        List<ScheduleRecord> pending = new ArrayList<>();
+        for (int g = 0; g < 3; g++) {
+            float[] full = referenceFitness(g);
+            float[] gathered = new float[full.length];
+            int split = 1 + g; // a different slice layout every generation
+            SliceResult a = worker.evaluate(new EvaluateTask("run-1", g, 0, split, false, pending));
+            SliceResult b = worker.evaluate(new EvaluateTask("run-1", g, split, pairs - split, false, List.of()));
+            System.arraycopy(a.fitness, 0, gathered, 0, a.fitness.length);
+            System.arraycopy(b.fitness, 0, gathered, a.fitness.length, b.fitness.length);
+            assertThat(gathered).isEqualTo(full);
+            assertThat(a.correct + b.correct).isBetween(0L, (long) cfg.es.population() * cfg.batch);
+            pending = List.of(referenceStep(g));
+        }
+        SliceResult sync = worker.evaluate(new EvaluateTask("run-1", 3, 0, 0, true, pending));
+        assertThat(sync.fitness).isEmpty();
+        assertThat(sync.weightsHash).isEqualTo(reference.state().params().sha256());
+    }
+
+    @Test
+    void aLateJoinerReplaysTheScheduleToTheCoordinatorsHash() {
+        List<ScheduleRecord> records = new ArrayList<>();
+        for (int g = 0; g < 4; g++) {
+            records.add(referenceStep(g));
+        }
+        String hash = reference.state().params().sha256();
+        PrepareReply r = worker.prepare(prepare(0, initial, records, hash));
+        assertThat(r.accepted).as(r.message).isTrue();
+        assertThat(r.weightsHash).isEqualTo(hash);
+        assertThat(r.nextGeneration).isEqualTo(4);
+        assertThat(r.message).contains("replayed 4 schedule records");
+
+        // Dropping a record (a corrupted log) reaches other weights: refused, and no work is taken.
+        List<ScheduleRecord> gap = new ArrayList<>(records);
+        gap.remove(3);
+        PrepareReply bad = worker.prepare(prepare(0, initial, gap, hash));
+        assertThat(bad.accepted).isFalse();
+        assertThat(bad.message).contains("reached weights sha256").contains(hash);
+        assertThatThrownBy(() -> worker.evaluate(new EvaluateTask("run-1", 3, 0, 1, false, List.of())))
+                .hasMessageContaining("not prepared for run run-1");
+    }
+
+    @Test
+    void refusesOtherDataAndOtherProtocols() {
+        PrepareTask t = new PrepareTask("run-2", cfg, "0123abcd", 0, initial, List.of(), initial.params().sha256());
+        PrepareReply r = worker.prepare(t);
+        assertThat(r.accepted).isFalse();
+        assertThat(r.message).contains("dataset fingerprint mismatch").contains("0123abcd")
+                .contains(data.train().fingerprint());
+
+        PrepareTask old = prepare(0, initial, List.of(), initial.params().sha256());
+        old.protocol = Wire.PROTOCOL_VERSION + 1;
+        assertThat(worker.prepare(old).message).contains("protocol " + (Wire.PROTOCOL_VERSION + 1));
+
+        PrepareTask other = prepare(0, initial, List.of(), initial.params().sha256());
+        other.version = "0.0.1";
+        assertThat(worker.prepare(other).message).contains("eggroll 0.0.1");
+    }
+
+    @Test
+    void recordsMustArriveInOrder() {
+        assertThat(worker.prepare(prepare(0, initial, List.of(), initial.params().sha256())).accepted).isTrue();
+        ScheduleRecord r0 = referenceStep(0);
+        ScheduleRecord r1 = referenceStep(1);
+        assertThatThrownBy(() -> worker.evaluate(new EvaluateTask("run-1", 2, 0, 1, false, List.of(r1))))
+                .hasMessageContaining("generation 1 arrived where generation 0 was expected");
+        assertThat(Arrays.asList(r0.generation(), r1.generation())).containsExactly(0, 1);
+    }
+}
