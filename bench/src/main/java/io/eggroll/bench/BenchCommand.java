@@ -72,6 +72,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-full-rank", description = "Leave out the full-rank ES contender.")
     boolean noFullRank;
 
+    @Option(names = "--scalar-ranks", split = ",", paramLabel = "R",
+            description = "Throughput suite: also run EGGROLL at these ranks on the cpu backend's scalar definition "
+                    + "(--simd off), alternating with the fast path in the same run (default: none).")
+    List<Integer> scalarRanks;
+
     @Option(names = "--task", defaultValue = "nmnist", description = "Ranks suite task: nmnist or synthetic (default: ${DEFAULT-VALUE}).")
     String task;
 
@@ -149,6 +154,7 @@ public final class BenchCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         return new Settings(w, r, th, backend, wl, m, n, population, batch, timesteps, density, nmnistDensity, hidden,
                 rk, !noFullRank, task, data, budget, limitTrain, limitTest, evalSamples, seed,
+                scalarRanks == null ? List.of() : scalarRanks,
                 quiet ? line -> { } : line -> {
                     err.println("bench: " + line);
                     err.flush();

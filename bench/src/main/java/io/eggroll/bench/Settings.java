@@ -12,12 +12,14 @@ import java.util.function.Consumer;
  * @param hidden        hidden widths of the N-MNIST network (null: {@code TrainConfig.defaults("nmnist")}'s)
  * @param budgetSeconds wall time each contender of the ranks suite trains for
  * @param evalSamples   held-out samples scored after the budget (0 = all)
+ * @param scalarRanks   throughput suite: EGGROLL ranks also run on the cpu backend's scalar definition
+ *                      ({@code --simd off}), to measure the vector fast path's gain in the same run
  */
 public record Settings(int warmup, int reps, int threads, String backend, List<String> workloads, int layerInputs,
                        int layerNeurons, int population, int batch, int timesteps, double density,
                        double nmnistDensity, int[] hidden, List<Integer> ranks, boolean fullRank, String task,
                        Path data, double budgetSeconds, int limitTrain, int limitTest, int evalSamples, long seed,
-                       Consumer<String> log) {
+                       List<Integer> scalarRanks, Consumer<String> log) {
 
     public Settings {
         if (threads < 1) {

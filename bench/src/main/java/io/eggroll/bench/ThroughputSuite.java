@@ -2,6 +2,8 @@ package io.eggroll.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eggroll.backend.Backend;
+import io.eggroll.backend.cpu.CpuBackend;
+import io.eggroll.simd.VectorizationProvider;
 import io.eggroll.backend.BackendOptions;
 import io.eggroll.backend.Backends;
 import io.eggroll.es.EsConfig;
@@ -35,7 +37,8 @@ public final class ThroughputSuite {
                 Machine.here(), HEADER);
         rep.chart("Seconds per generation (median, min–max whiskers)", "seconds per generation", true);
         try (Parallel pool = new Parallel(s.threads(), "bench-noise");
-             Backend backend = Backends.create(s.backend(), BackendOptions.defaults().withThreads(s.threads()))) {
+             Backend backend = Backends.create(s.backend(), BackendOptions.defaults().withThreads(s.threads()));
+             Backend scalar = new CpuBackend(s.threads(), VectorizationProvider.scalar())) {
             Roofline.Rate triad = Roofline.triad(pool, TRIAD_FLOATS, 5);
             ObjectNode peak = rep.extra().putObject("triad");
             peak.put("floats", TRIAD_FLOATS);
@@ -45,7 +48,7 @@ public final class ThroughputSuite {
                 s.log().accept("workload " + w.name() + ": " + w.shape() + ", N=" + w.population() + ", B=" + w.batch()
                         + ", T=" + w.timesteps() + ", input density " + w.density() + " (" + w.spikes().spikeCount()
                         + " input spikes)");
-                measure(rep, s, backend, pool, w);
+                measure(rep, s, backend, scalar, pool, w);
                 Roofline.Rate gather = Roofline.spikeGather(pool, w.state().params().weights(0),
                         w.state().params().bias(0), w.net().fanOut(0), w.spikes(), 5);
                 ObjectNode g = gathers.putObject(w.name());
@@ -67,7 +70,27 @@ public final class ThroughputSuite {
         return rep;
     }
 
-    private static void measure(Report rep, Settings s, Backend backend, Parallel pool, Workload w) {
+    /** The contender that runs rank r on the cpu backend's scalar definition. */
+    static String scalarName(int r) {
+        return "eggroll r=" + r + " (simd off)";
+    }
+
+    /** The scalar-definition ranks this workload can run (cpu backend only). */
+    private static List<Integer> scalarRanks(Settings s, Workload w) {
+        if (!s.backend().equals("cpu")) {
+            return List.of();
+        }
+        return s.scalarRanks().stream().filter(r -> {
+            try {
+                EsConfig.eggroll(w.population(), r, SIGMA).validateFor(w.net());
+                return true;
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }).toList();
+    }
+
+    private static void measure(Report rep, Settings s, Backend backend, Backend scalar, Parallel pool, Workload w) {
         List<Alternation.Contender> contenders = new ArrayList<>();
         Map<String, EsConfig> configs = new LinkedHashMap<>();
         SpikeBatch many = w.replicated(w.population());
@@ -98,11 +121,16 @@ public final class ThroughputSuite {
             GenerationTrial trial = new GenerationTrial(backend, w, e.getValue(), pool, false, s.seed());
             contenders.add(new Alternation.Contender(e.getKey(), () -> backend.load(w.state()), trial::run));
         }
+        for (int r : scalarRanks(s, w)) {
+            EsConfig es = EsConfig.eggroll(w.population(), r, SIGMA);
+            configs.put(scalarName(r), es);
+            GenerationTrial trial = new GenerationTrial(scalar, w, es, pool, false, s.seed());
+            contenders.add(new Alternation.Contender(scalarName(r), () -> scalar.load(w.state()), trial::run));
+        }
         List<Alternation.Measured> results = Alternation.run(contenders, s.warmup(), s.reps(),
                 line -> s.log().accept("[" + w.name() + "] " + line));
         double inferMedian = results.get(0).summary(GenerationTrial.EVALUATE).median();
-        double fullMedian = results.stream().filter(m -> m.name().equals("full rank")).findFirst()
-                .map(m -> m.summary(GenerationTrial.GENERATION).median()).orElse(Double.NaN);
+        double fullMedian = median(results, "full rank");
         for (Alternation.Measured m : results) {
             EsConfig es = configs.get(m.name());
             row(rep, w, m, es, inferMedian, fullMedian);
@@ -120,6 +148,18 @@ public final class ThroughputSuite {
             rep.row(cells, o);
         }
         targets(rep, w, results, inferMedian, fullMedian);
+        for (int r : scalarRanks(s, w)) {
+            double off = median(results, scalarName(r));
+            double on = median(results, "eggroll r=" + r);
+            rep.note(String.format(Locale.ROOT, "%s: r = %d, vector fast path vs --simd off (scalar definition), "
+                    + "same run: %.2f× per generation (%.3f s against %.3f s)", w.name(), r, off / on, on, off));
+        }
+    }
+
+    /** Median seconds per generation of a contender, NaN when it did not run. */
+    private static double median(List<Alternation.Measured> results, String name) {
+        return results.stream().filter(m -> m.name().equals(name)).findFirst()
+                .map(m -> m.summary(GenerationTrial.GENERATION).median()).orElse(Double.NaN);
     }
 
     private static void row(Report rep, Workload w, Alternation.Measured m, EsConfig es, double inferMedian,

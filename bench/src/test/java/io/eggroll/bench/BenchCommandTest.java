@@ -69,11 +69,13 @@ class BenchCommandTest {
     @Test
     void throughputSuiteWritesEveryContenderAndColumn() throws Exception {
         Outcome o = bench("--suite", "throughput", "--layer", "48x96", "--population", "4", "--batch", "2",
-                "--timesteps", "3", "--ranks", "1,4,40", "--hidden", "16", "--reps", "2", "--warmup", "1");
+                "--timesteps", "3", "--ranks", "1,4,40", "--hidden", "16", "--reps", "2", "--warmup", "1",
+                "--scalar-ranks", "4");
         JsonNode root = outputs("throughput", o);
         JsonNode rows = root.path("rows");
-        // two workloads x (inference, r=1, r=4, full rank) + r=40 skipped on both (exceeds min(m, n))
-        assertThat(rows).hasSize(10);
+        // two workloads x (inference, r=1, r=4, full rank, r=4 on the scalar definition) + r=40 skipped on
+        // both (exceeds min(m, n))
+        assertThat(rows).hasSize(12);
         List<String> contenders = new ArrayList<>();
         for (JsonNode r : rows) {
             contenders.add(r.path("workload").asText() + "/" + r.path("contender").asText());
@@ -93,7 +95,9 @@ class BenchCommandTest {
             }
         }
         assertThat(contenders).contains("large/inference", "large/eggroll r=1", "large/eggroll r=4", "large/full rank",
-                "nmnist/inference", "nmnist/eggroll r=4", "nmnist/full rank", "large/eggroll r=40");
+                "nmnist/inference", "nmnist/eggroll r=4", "nmnist/full rank", "large/eggroll r=40",
+                "large/eggroll r=4 (simd off)", "nmnist/eggroll r=4 (simd off)");
+        assertThat(o.out()).contains("large: r = 4, vector fast path vs --simd off");
         // in flight: r(m + n) + n bias values, 4 bytes each, for the 48 x 96 layer at r = 4
         for (JsonNode r : rows) {
             if (r.path("workload").asText().equals("large") && r.path("contender").asText().equals("eggroll r=4")) {
