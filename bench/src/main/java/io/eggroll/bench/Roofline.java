@@ -84,8 +84,10 @@ public final class Roofline {
     /**
      * The multiply-add rate of {@link VectorOps#gemmAccumulate} on every worker at once, each on its
      * own {@code 64 x 128} times {@code 128 x 192} block (in cache, so compute-bound): flops per
-     * second, a multiply and an add counted as 2. Calls are repeated until a round takes about
-     * {@code 50 ms}; best of {@code reps} rounds.
+     * second, a multiply and an add counted as 2. After at least 4096 calls on the calling thread,
+     * rounds run on the workers, doubling their calls, for at least {@code 0.5 s} and until a round
+     * takes {@code 50 ms} (so the kernel is compiled and a round is long enough to time); then
+     * {@code reps} rounds of that size are timed, best of them.
      */
     public static double multiplyAddRate(Parallel par, VectorOps ops, int reps) {
         int threads = par.threads();
@@ -100,28 +102,43 @@ public final class Roofline {
                 b[w][i] = ((i * 5) & 31) / 256f + 0.125f;
             }
         }
-        double flopsPerCall = 2.0 * FMA_ROWS * FMA_INNER * FMA_COLS;
+        // Compile the kernel first on this thread: run in the pool's workers from the start, the
+        // Vector API code was seen to stay interpreted (boxed, ~500x slower) for seconds.
+        long warmStart = System.nanoTime();
+        for (int k = 0; k < 4096 || Alternation.since(warmStart) < 0.3; k++) {
+            ops.gemmAccumulate(a[0], b[0], c[0], FMA_INNER, FMA_COLS, 0, FMA_ROWS, 0, FMA_COLS);
+        }
         int calls = 1;
-        double best = Double.POSITIVE_INFINITY;
-        for (int r = 0; r < reps; ) {
-            int n = calls;
-            long t0 = System.nanoTime();
-            par.forEach(threads, (worker, w) -> {
-                for (int k = 0; k < n; k++) {
-                    ops.gemmAccumulate(a[w], b[w], c[w], FMA_INNER, FMA_COLS, 0, FMA_ROWS, 0, FMA_COLS);
-                }
-            });
-            double t = Alternation.since(t0);
-            if (t < 0.05 && calls < 1 << 24) {
-                calls *= 2;     // still calibrating: this round is too short to time
-                continue;
+        double warm = 0;
+        while (true) {
+            double t = multiplyAddRound(par, ops, a, b, c, calls);
+            warm += t;
+            if (warm >= 0.5 && t >= 0.05) {
+                break;
             }
-            best = Math.min(best, t / calls);
-            r++;
+            if (t < 0.05 && calls < 1 << 24) {
+                calls *= 2;
+            }
+        }
+        double best = Double.POSITIVE_INFINITY;
+        for (int r = 0; r < reps; r++) {
+            best = Math.min(best, multiplyAddRound(par, ops, a, b, c, calls));
         }
         if (!(c[0][0] > 0)) {
             throw new IllegalStateException("the multiply-add block produced a wrong result");
         }
-        return threads * flopsPerCall / best;
+        return threads * 2.0 * FMA_ROWS * FMA_INNER * FMA_COLS * calls / best;
+    }
+
+    /** Seconds for every worker to run {@code calls} products on its own block. */
+    private static double multiplyAddRound(Parallel par, VectorOps ops, float[][] a, float[][] b, float[][] c,
+                                           int calls) {
+        long t0 = System.nanoTime();
+        par.forEach(a.length, (worker, w) -> {
+            for (int k = 0; k < calls; k++) {
+                ops.gemmAccumulate(a[w], b[w], c[w], FMA_INNER, FMA_COLS, 0, FMA_ROWS, 0, FMA_COLS);
+            }
+        });
+        return Alternation.since(t0);
     }
 }
