@@ -22,8 +22,10 @@ import java.util.Arrays;
  * {@code W + s sigma E} (E the full-rank noise stream, {@link Eggroll#fullNoise}, the same as the
  * cpu backend's FULL_RANK mode) and runs a dense product, layer by layer over every frame of the
  * batch: the binary input frames as a dense 0/1 matrix ({@code B T x m}) times the {@code m x n}
- * perturbed matrix in one {@link VectorOps#gemmAccumulate} onto the bias, then the LIF over time
- * gives the next layer's dense 0/1 input. Readouts follow the cpu backend's conventions; they
+ * perturbed matrix with {@link VectorOps#gemmAccumulate} onto the bias, then the LIF over time
+ * gives the next layer's dense 0/1 input. The perturbed matrix is materialised one contiguous
+ * column panel at a time, just before the product uses it, and the LIF of the panel's neurons
+ * follows at once (neurons are independent), so both find their data in cache. Readouts follow the cpu backend's conventions; they
  * agree with it up to float rounding (the sums run in another order), not bit for bit.
  *
  * <p>The update is the existing full-rank update: {@link CpuBackend} in FULL_RANK mode, to which
@@ -31,8 +33,14 @@ import java.util.Arrays;
  */
 public final class DenseFullRank implements Backend {
 
-    /** Frames per {@code gemmAccumulate} call: this block of the 0/1 input matrix stays in L2 across B's panels. */
-    static final int FRAME_BLOCK = 64;
+    /**
+     * Columns of W + s sigma E materialised at a time, contiguous (the usual packing of a matrix
+     * product): the product then reads this panel from cache instead of rows n floats apart.
+     */
+    static final int PANEL = 192;
+
+    /** Frames per {@code gemmAccumulate} call: this block of the 0/1 input matrix stays in cache across the panel. */
+    static final int FRAME_BLOCK = 128;
 
     /** Scratch arrays are this much longer than their data (the vector ops' masked tails stay in the array). */
     static final int PAD = 64;
@@ -146,33 +154,35 @@ public final class DenseFullRank implements Backend {
         return x;
     }
 
-    /** Per-worker buffers: a pair's E of every layer, one perturbed matrix, one layer's currents and spikes. */
+    /** Per-worker buffers: a pair's E of every layer, one column panel of W + s sigma E and of the currents. */
     private static final class Scratch {
-        final float[][] e;        // E_l, m x n
+        final float[][] e;         // E_l, m x n
         final float[][] biasNoise; // e_l, n
-        final float[] perturbed;  // W_l + s sigma E_l, m x n
-        final float[] current;    // frames x n
-        final float[] hidden;     // a hidden layer's spikes as a dense frames x n 0/1 matrix
-        final float[] v;
+        final float[] panel;       // columns [j0, j0 + w) of W_l + s sigma E_l, m x w
+        final float[] current;     // the same columns of every frame's current, frames x w
+        final float[][] hidden;    // a hidden layer's spikes as a dense frames x n 0/1 matrix; two, alternating
+        final float[] e0;          // columns [j0, j0 + w) of e_l
+        final float[] v;           // the panel's neurons of one member and sample
         final int[] spikes;
 
         Scratch(SnnConfig cfg, int frames) {
             int layers = cfg.layers();
             e = new float[layers][];
             biasNoise = new float[layers][];
-            int maxMn = 0;
+            int maxM = 0;
             for (int l = 0; l < layers; l++) {
-                int mn = Math.multiplyExact(cfg.fanIn(l), cfg.fanOut(l));
-                maxMn = Math.max(maxMn, mn);
-                e[l] = new float[mn + PAD];
+                e[l] = new float[Math.addExact(Math.multiplyExact(cfg.fanIn(l), cfg.fanOut(l)), PAD)];
                 biasNoise[l] = new float[cfg.fanOut(l) + PAD];
+                maxM = Math.max(maxM, cfg.fanIn(l));
             }
             int width = cfg.maxWidth();
-            perturbed = new float[maxMn + PAD];
-            current = new float[Math.multiplyExact(frames, width) + PAD];
-            hidden = new float[Math.multiplyExact(frames, width) + PAD];
-            v = new float[width + PAD];
-            spikes = new int[width];
+            panel = new float[Math.multiplyExact(maxM, PANEL) + PAD];
+            current = new float[Math.multiplyExact(frames, PANEL) + PAD];
+            hidden = new float[][] {new float[Math.multiplyExact(frames, width) + PAD],
+                    new float[Math.multiplyExact(frames, width) + PAD]};
+            e0 = new float[PANEL + PAD];
+            v = new float[PANEL + PAD];
+            spikes = new int[PANEL];
         }
     }
 
@@ -195,54 +205,67 @@ public final class DenseFullRank implements Backend {
         float theta = cfg.threshold();
         for (int half = 0; half < 2; half++) {
             int member = 2 * pair + half;
-            float sg = Generation.sign(member);
-            float ss = sg * es.sigma();    // the weight term's scale and the bias term's: s sigma
+            float ss = Generation.sign(member) * es.sigma();  // the weight term's scale and the bias term's: s sigma
             int outBase = (member - memberOffset) * samples * classes;
             float[] x = x0;
             for (int l = 0; l < layers; l++) {
                 int m = cfg.fanIn(l);
                 int n = cfg.fanOut(l);
-                int mn = m * n;
-                // W + s sigma E, dense.
-                System.arraycopy(p.weights(l), 0, sc.perturbed, 0, mn);
-                ops.axpy(ss, sc.e[l], 0, sc.perturbed, 0, mn);
-                // Every frame's current: bias, plus the dense product of its 0/1 row with W + s sigma E.
-                float[] cur = sc.current;
-                for (int f = 0; f < frames; f++) {
-                    System.arraycopy(p.bias(l), 0, cur, f * n, n);
-                }
-                for (int f0 = 0; f0 < frames; f0 += FRAME_BLOCK) {
-                    ops.gemmAccumulate(x, sc.perturbed, cur, m, n, f0, Math.min(frames, f0 + FRAME_BLOCK), 0, n);
-                }
-                float[] e = es.biasNoise() ? sc.biasNoise[l] : null;
                 boolean last = l == layers - 1;
+                float[] next = sc.hidden[l & 1];
                 if (!last) {
-                    Arrays.fill(sc.hidden, 0, frames * n, 0f);
+                    Arrays.fill(next, 0, frames * n, 0f);
                 }
-                for (int s = 0; s < samples; s++) {
-                    Arrays.fill(sc.v, 0, n, 0f);
-                    int scoreOff = outBase + s * classes;
-                    for (int t = 0; t < steps; t++) {
-                        int row = (s * steps + t) * n;
-                        if (!last) {
-                            int c = ops.lifStep(cur, row, null, 0, 0f, e, ss, sc.v, n, decay, theta, sc.spikes);
-                            for (int k = 0; k < c; k++) {
-                                sc.hidden[row + sc.spikes[k]] = 1f;
+                float[] w = p.weights(l);
+                float[] el = sc.e[l];
+                float[] cur = sc.current;
+                for (int j0 = 0; j0 < n; j0 += PANEL) {
+                    int pw = Math.min(PANEL, n - j0);
+                    // Columns [j0, j0 + pw) of W + s sigma E, contiguous.
+                    for (int k = 0; k < m; k++) {
+                        System.arraycopy(w, k * n + j0, sc.panel, k * pw, pw);
+                        ops.axpy(ss, el, k * n + j0, sc.panel, k * pw, pw);
+                    }
+                    // Their current in every frame: bias, plus the frame's dense 0/1 row times the panel.
+                    for (int f = 0; f < frames; f++) {
+                        System.arraycopy(p.bias(l), j0, cur, f * pw, pw);
+                    }
+                    for (int f0 = 0; f0 < frames; f0 += FRAME_BLOCK) {
+                        ops.gemmAccumulate(x, sc.panel, cur, m, pw, f0, Math.min(frames, f0 + FRAME_BLOCK), 0, pw);
+                    }
+                    float[] e = null;
+                    if (es.biasNoise()) {
+                        System.arraycopy(sc.biasNoise[l], j0, sc.e0, 0, pw);
+                        e = sc.e0;
+                    }
+                    // The LIF of these neurons over time (neurons are independent).
+                    for (int s = 0; s < samples; s++) {
+                        Arrays.fill(sc.v, 0, pw, 0f);
+                        int scoreOff = outBase + s * classes + j0;
+                        for (int t = 0; t < steps; t++) {
+                            int f = s * steps + t;
+                            if (!last) {
+                                int c = ops.lifStep(cur, f * pw, null, 0, 0f, e, ss, sc.v, pw, decay, theta,
+                                        sc.spikes);
+                                for (int k = 0; k < c; k++) {
+                                    next[f * n + j0 + sc.spikes[k]] = 1f;
+                                }
+                            } else if (membrane) {
+                                ops.integrate(cur, f * pw, null, 0, 0f, e, ss, sc.v, pw, decay, out, scoreOff);
+                            } else {
+                                ops.lifStepCount(cur, f * pw, null, 0, 0f, e, ss, sc.v, pw, decay, theta, out,
+                                        scoreOff);
                             }
-                        } else if (membrane) {
-                            ops.integrate(cur, row, null, 0, 0f, e, ss, sc.v, n, decay, out, scoreOff);
-                        } else {
-                            ops.lifStepCount(cur, row, null, 0, 0f, e, ss, sc.v, n, decay, theta, out, scoreOff);
                         }
-                    }
-                    if (last) {
-                        for (int j = 0; j < classes; j++) {
-                            out[scoreOff + j] = membrane ? out[scoreOff + j] / steps
-                                    : out[scoreOff + j] + sc.v[j] / theta;
+                        if (last) {
+                            for (int j = 0; j < pw; j++) {
+                                out[scoreOff + j] = membrane ? out[scoreOff + j] / steps
+                                        : out[scoreOff + j] + sc.v[j] / theta;
+                            }
                         }
                     }
                 }
-                x = sc.hidden;
+                x = next;
             }
         }
     }

@@ -25,9 +25,12 @@ class DenseFullRankTest {
 
     private static final float SIGMA = 0.3f;
 
-    /** Readout sizes chosen so the vector kernels' full blocks, single vectors and scalar tails all run. */
+    /**
+     * Sizes chosen so the vector kernels' full blocks, single vectors and scalar tails all run, and
+     * the hidden layer spans several column panels, the last one partial.
+     */
     private static SnnConfig spikeCountNet() {
-        return SnnConfig.of(40, 64, 10);
+        return SnnConfig.of(40, 2 * DenseFullRank.PANEL + 36, 10);
     }
 
     private static SnnConfig membraneNet() {
