@@ -175,11 +175,14 @@ public final class DenseFullRank implements Backend {
                 biasNoise[l] = new float[cfg.fanOut(l) + PAD];
                 maxM = Math.max(maxM, cfg.fanIn(l));
             }
-            int width = cfg.maxWidth();
+            int hiddenWidth = 0;
+            for (int l = 0; l < layers - 1; l++) {
+                hiddenWidth = Math.max(hiddenWidth, cfg.fanOut(l));
+            }
             panel = new float[Math.multiplyExact(maxM, PANEL) + PAD];
             current = new float[Math.multiplyExact(frames, PANEL) + PAD];
-            hidden = new float[][] {new float[Math.multiplyExact(frames, width) + PAD],
-                    new float[Math.multiplyExact(frames, width) + PAD]};
+            hidden = new float[][] {new float[Math.multiplyExact(frames, hiddenWidth) + PAD],
+                    new float[Math.multiplyExact(frames, hiddenWidth) + PAD]};
             e0 = new float[PANEL + PAD];
             v = new float[PANEL + PAD];
             spikes = new int[PANEL];
