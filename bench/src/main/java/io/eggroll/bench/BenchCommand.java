@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Side-by-side macro benchmark: contenders run alternating in one process after warm-up;",
                 "prints a markdown table (median and min–max over repetitions) and writes <out>/<suite>.md, .json and .png.",
-                "Suites: throughput (inference vs EGGROLL r=1,5,10,20 vs full-rank ES, large layer and N-MNIST net),",
+                "Suites: throughput (inference vs EGGROLL r=1,5,10,20 vs full-rank ES, sparse-aware and the paper's dense,",
+                "large layer and N-MNIST net),",
                 "ranks (held-out accuracy after a wall-time budget), backends (one generation on every backend found)."})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -69,13 +70,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--ranks", split = ",", description = "EGGROLL ranks (default: 1,5,10,20; backends: 10).")
     List<Integer> ranks;
 
-    @Option(names = "--no-full-rank", description = "Leave out the full-rank ES contender.")
+    @Option(names = "--no-full-rank", description = "Leave out the (sparse-aware) full-rank ES contender.")
     boolean noFullRank;
 
     @Option(names = "--scalar-ranks", split = ",", paramLabel = "R",
             description = "Throughput suite: also run EGGROLL at these ranks on the cpu backend's scalar definition "
                     + "(--simd off), alternating with the fast path in the same run (default: none).")
     List<Integer> scalarRanks;
+
+    @Option(names = "--no-dense-full-rank", description = "Throughput suite: leave out the paper's dense full-rank ES "
+            + "contender (W + sigma E per member, a dense product).")
+    boolean noDenseFullRank;
 
     @Option(names = "--task", defaultValue = "nmnist", description = "Ranks suite task: nmnist or synthetic (default: ${DEFAULT-VALUE}).")
     String task;
@@ -153,7 +158,7 @@ public final class BenchCommand implements Callable<Integer> {
         int th = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         var err = spec.commandLine().getErr();
         return new Settings(w, r, th, backend, wl, m, n, population, batch, timesteps, density, nmnistDensity, hidden,
-                rk, !noFullRank, task, data, budget, limitTrain, limitTest, evalSamples, seed,
+                rk, !noFullRank, !noDenseFullRank, task, data, budget, limitTrain, limitTest, evalSamples, seed,
                 scalarRanks == null ? List.of() : scalarRanks,
                 quiet ? line -> { } : line -> {
                     err.println("bench: " + line);

@@ -35,6 +35,7 @@ public final class GenerationTrial {
     private final long seed;
     private int next;
     private float[] lastReadouts;
+    private int lastLivePairs;
 
     /**
      * @param noisePool       workers for the noise-only timing, or null to skip it
@@ -66,6 +67,7 @@ public final class GenerationTrial {
         backend.update(g, shaped.weights(), shaped.effectivePopulation(), work.state().optimizer().learningRate());
         double update = Alternation.since(t2);
         lastReadouts = readouts;
+        lastLivePairs = livePairs(shaped.weights());
         Map<String, Double> t = new LinkedHashMap<>();
         t.put(GENERATION, eval + host + update);
         t.put(EVALUATE, eval);
@@ -80,6 +82,19 @@ public final class GenerationTrial {
     /** The rank of the configuration this trial runs. */
     public int rank() {
         return es.rank();
+    }
+
+    /** Antithetic pairs of the latest call whose weight {@code f_2k - f_2k+1} is not 0: the pairs the update sums. */
+    public int lastLivePairs() {
+        return lastLivePairs;
+    }
+
+    static int livePairs(float[] shaped) {
+        int live = 0;
+        for (float d : Eggroll.pairWeights(shaped)) {
+            live += d != 0f ? 1 : 0;
+        }
+        return live;
     }
 
     /** The readouts of the latest call ({@code N x B x C}). */

@@ -1,13 +1,15 @@
 package io.eggroll.bench;
 
 import io.eggroll.es.Eggroll;
+import io.eggroll.simd.VectorOps;
 import io.eggroll.snn.SpikeBatch;
 import io.eggroll.util.Parallel;
 
 /**
  * The machine's reference speeds, measured in the same run as the engine: a STREAM-style triad
  * for memory bandwidth, and the cpu backend's spike-driven layer-1 current (bias plus the rows of
- * W the spikes select, {@link Eggroll#gatherRows}) in the same bytes-moved terms.
+ * W the spikes select, {@link Eggroll#gatherRows}) in the same bytes-moved terms; and the SIMD
+ * multiply-add rate of the vector operations' register-blocked product on an in-cache block.
  */
 public final class Roofline {
 
@@ -72,5 +74,71 @@ public final class Roofline {
         double adds = (double) batch.spikeCount() * n;
         double bytes = 4.0 * adds + 4.0 * samples * steps * n;
         return new Rate(bytes / best, adds / best);
+    }
+
+    /** Rows, inner dimension and columns of {@link #multiplyAddRate}'s block: about 180 KiB in all, in L2. */
+    static final int FMA_ROWS = 64;
+    static final int FMA_INNER = 128;
+    static final int FMA_COLS = 192;
+
+    /**
+     * The multiply-add rate of {@link VectorOps#gemmAccumulate} on every worker at once, each on its
+     * own {@code 64 x 128} times {@code 128 x 192} block (in cache, so compute-bound): flops per
+     * second, a multiply and an add counted as 2. After at least 4096 calls on the calling thread,
+     * rounds run on the workers, doubling their calls, for at least {@code 0.5 s} and until a round
+     * takes {@code 50 ms} (so the kernel is compiled and a round is long enough to time); then
+     * {@code reps} rounds of that size are timed, best of them.
+     */
+    public static double multiplyAddRate(Parallel par, VectorOps ops, int reps) {
+        int threads = par.threads();
+        float[][] a = new float[threads][FMA_ROWS * FMA_INNER];
+        float[][] b = new float[threads][FMA_INNER * FMA_COLS];
+        float[][] c = new float[threads][FMA_ROWS * FMA_COLS + 64];
+        for (int w = 0; w < threads; w++) {
+            for (int i = 0; i < a[w].length; i++) {
+                a[w][i] = ((i * 7) & 15) / 64f + 0.25f;
+            }
+            for (int i = 0; i < b[w].length; i++) {
+                b[w][i] = ((i * 5) & 31) / 256f + 0.125f;
+            }
+        }
+        // Compile the kernel first on this thread: run in the pool's workers from the start, the
+        // Vector API code was seen to stay interpreted (boxed, ~500x slower) for seconds.
+        long warmStart = System.nanoTime();
+        for (int k = 0; k < 4096 || Alternation.since(warmStart) < 0.3; k++) {
+            ops.gemmAccumulate(a[0], b[0], c[0], FMA_INNER, FMA_COLS, 0, FMA_ROWS, 0, FMA_COLS);
+        }
+        int calls = 1;
+        double warm = 0;
+        while (true) {
+            double t = multiplyAddRound(par, ops, a, b, c, calls);
+            warm += t;
+            if (warm >= 0.5 && t >= 0.05) {
+                break;
+            }
+            if (t < 0.05 && calls < 1 << 24) {
+                calls *= 2;
+            }
+        }
+        double best = Double.POSITIVE_INFINITY;
+        for (int r = 0; r < reps; r++) {
+            best = Math.min(best, multiplyAddRound(par, ops, a, b, c, calls));
+        }
+        if (!(c[0][0] > 0)) {
+            throw new IllegalStateException("the multiply-add block produced a wrong result");
+        }
+        return threads * 2.0 * FMA_ROWS * FMA_INNER * FMA_COLS * calls / best;
+    }
+
+    /** Seconds for every worker to run {@code calls} products on its own block. */
+    private static double multiplyAddRound(Parallel par, VectorOps ops, float[][] a, float[][] b, float[][] c,
+                                           int calls) {
+        long t0 = System.nanoTime();
+        par.forEach(a.length, (worker, w) -> {
+            for (int k = 0; k < calls; k++) {
+                ops.gemmAccumulate(a[w], b[w], c[w], FMA_INNER, FMA_COLS, 0, FMA_ROWS, 0, FMA_COLS);
+            }
+        });
+        return Alternation.since(t0);
     }
 }

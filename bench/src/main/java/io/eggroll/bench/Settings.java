@@ -12,12 +12,15 @@ import java.util.function.Consumer;
  * @param hidden        hidden widths of the N-MNIST network (null: {@code TrainConfig.defaults("nmnist")}'s)
  * @param budgetSeconds wall time each contender of the ranks suite trains for
  * @param evalSamples   held-out samples scored after the budget (0 = all)
+ * @param fullRank      whether the suites run the backend's (sparse-aware) full-rank ES contender
+ * @param denseFullRank whether the throughput suite runs the paper's dense full-rank ES ({@link DenseFullRank})
  * @param scalarRanks   throughput suite: EGGROLL ranks also run on the cpu backend's scalar definition
  *                      ({@code --simd off}), to measure the vector fast path's gain in the same run
  */
 public record Settings(int warmup, int reps, int threads, String backend, List<String> workloads, int layerInputs,
                        int layerNeurons, int population, int batch, int timesteps, double density,
-                       double nmnistDensity, int[] hidden, List<Integer> ranks, boolean fullRank, String task,
+                       double nmnistDensity, int[] hidden, List<Integer> ranks, boolean fullRank, boolean denseFullRank,
+                       String task,
                        Path data, double budgetSeconds, int limitTrain, int limitTest, int evalSamples, long seed,
                        List<Integer> scalarRanks, Consumer<String> log) {
 

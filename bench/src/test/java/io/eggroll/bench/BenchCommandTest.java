@@ -73,9 +73,9 @@ class BenchCommandTest {
                 "--scalar-ranks", "4");
         JsonNode root = outputs("throughput", o);
         JsonNode rows = root.path("rows");
-        // two workloads x (inference, r=1, r=4, full rank, r=4 on the scalar definition) + r=40 skipped on
-        // both (exceeds min(m, n))
-        assertThat(rows).hasSize(12);
+        // two workloads x (inference, r=1, r=4, full rank, dense full rank, r=4 on the scalar definition)
+        // + r=40 skipped on both (exceeds min(m, n))
+        assertThat(rows).hasSize(14);
         List<String> contenders = new ArrayList<>();
         for (JsonNode r : rows) {
             contenders.add(r.path("workload").asText() + "/" + r.path("contender").asText());
@@ -92,12 +92,23 @@ class BenchCommandTest {
                 assertThat(r.path("perturbation_bytes_at_rest_per_member").asLong()).isEqualTo(16);
                 assertThat(r.path("noise_share").isNumber()).isTrue();
                 assertThat(r.path("update_share").isNumber()).isTrue();
+                assertThat(r.path("update_share_of_simd_rate").asDouble()).isPositive();
+                assertThat(r.path("live_pairs").asInt()).isBetween(1, 2);
+                assertThat(r.path("speedup_vs_dense_full_rank").asDouble()).isPositive();
             }
         }
         assertThat(contenders).contains("large/inference", "large/eggroll r=1", "large/eggroll r=4", "large/full rank",
-                "nmnist/inference", "nmnist/eggroll r=4", "nmnist/full rank", "large/eggroll r=40",
-                "large/eggroll r=4 (simd off)", "nmnist/eggroll r=4 (simd off)");
+                "large/full rank (dense, paper)", "nmnist/inference", "nmnist/eggroll r=4", "nmnist/full rank",
+                "nmnist/full rank (dense, paper)", "large/eggroll r=40", "large/eggroll r=4 (simd off)",
+                "nmnist/eggroll r=4 (simd off)");
         assertThat(o.out()).contains("large: r = 4, vector fast path vs --simd off");
+        for (JsonNode r : rows) {
+            if (r.path("contender").asText().equals("full rank (dense, paper)")) {
+                assertThat(r.path("mode").asText()).isEqualTo("full_rank_dense");
+                assertThat(r.path("evaluate_share_of_simd_rate").asDouble()).isPositive();
+                assertThat(r.path("speedup_vs_dense_full_rank").asDouble()).isEqualTo(1.0);
+            }
+        }
         // in flight: r(m + n) + n bias values, 4 bytes each, for the 48 x 96 layer at r = 4
         for (JsonNode r : rows) {
             if (r.path("workload").asText().equals("large") && r.path("contender").asText().equals("eggroll r=4")) {
@@ -106,7 +117,22 @@ class BenchCommandTest {
         }
         assertThat(root.path("triad").path("bytes_per_second").asDouble()).isPositive();
         assertThat(root.path("spike_gather").path("large").path("fraction_of_triad").isNumber()).isTrue();
-        assertThat(o.out()).contains("speed-up vs full rank", "eval throughput vs inference", "of the triad");
+        assertThat(root.path("simd_multiply_add").path("flops_per_second").asDouble()).isPositive();
+        assertThat(o.out()).contains("speed-up vs full rank", "speed-up vs dense full rank",
+                "eval throughput vs inference", "of the triad", "SIMD multiply-add rate",
+                "full rank (dense, paper) evaluate (dense products)");
+    }
+
+    @Test
+    void noDenseFullRankLeavesTheDenseContenderOut() throws Exception {
+        Outcome o = bench("--suite", "throughput", "--workloads", "large", "--layer", "24x32", "--population", "4",
+                "--batch", "2", "--timesteps", "2", "--ranks", "2", "--reps", "1", "--warmup", "0",
+                "--no-dense-full-rank");
+        List<String> contenders = new ArrayList<>();
+        for (JsonNode r : outputs("throughput", o).path("rows")) {
+            contenders.add(r.path("contender").asText());
+        }
+        assertThat(contenders).containsExactly("inference", "eggroll r=2", "full rank");
     }
 
     @Test
