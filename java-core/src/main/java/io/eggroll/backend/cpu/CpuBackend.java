@@ -45,6 +45,13 @@ public final class CpuBackend implements Backend {
      */
     static final int PAD = 64;
 
+    /**
+     * Layers above the first with at most this many outputs plus rank are evaluated from a per-pair
+     * copy of {@code [W | A]}, so one pass over the spiking rows gives both {@code x W} and
+     * {@code x A} (a copy of W per pair is cheap only for narrow layers).
+     */
+    static final int WIDE_ROW = 64;
+
     /** Row tasks of the update product are multiples of this (the micro-kernel's row block). */
     static final int UPDATE_ROW_ALIGN = 8;
 
@@ -210,6 +217,7 @@ public final class CpuBackend implements Backend {
         final float[][] biasNoise; // n
         final float[] p0;          // (x A0) B0^T (or x E0) of every step of the current sample: shared by the pair
         final float[] u0;          // x A0 of every step of the current sample
+        final float[][] wa;        // narrow layers above the first: [W | A] (m x (n + r)), or null
         final float[][][] v;       // [member of the pair][layer][neuron]
         final float[] cur;         // input current of a layer above the first
         final float[] proj;
@@ -245,6 +253,13 @@ public final class CpuBackend implements Backend {
             proj = new float[width + PAD];
             u = new float[Math.max(1, es.rank())];
             bTmp = new float[maxN * Math.max(1, es.rank())];
+            wa = new float[layers][];
+            for (int l = 1; l < layers; l++) {
+                int n = cfg.fanOut(l);
+                if (es.mode() == EsMode.EGGROLL && n + es.rank() <= WIDE_ROW) {
+                    wa[l] = new float[cfg.fanIn(l) * (n + es.rank()) + PAD];
+                }
+            }
             in = new int[][] {new int[width + PAD], new int[width + PAD]};
         }
     }
@@ -273,6 +288,14 @@ public final class CpuBackend implements Backend {
             }
             if (es.biasNoise()) {
                 Eggroll.biasNoise(g.seed(), pair, g.index(), l, noise, n, sc.biasNoise[l]);
+            }
+            float[] wa = sc.wa[l];
+            if (wa != null) {
+                float[] w = p.weights(l);
+                for (int i = 0; i < m; i++) {
+                    System.arraycopy(w, i * n, wa, i * (n + r), n);
+                    System.arraycopy(sc.factorA[l], i * r, wa, i * (n + r) + n, r);
+                }
             }
         }
         int samples = batch.samples();
@@ -324,8 +347,16 @@ public final class CpuBackend implements Backend {
                         int pertOff = t * n0;
                         if (l > 0) {
                             System.arraycopy(p.bias(l), 0, cur, 0, n);
-                            ops.addRows(p.weights(l), n, in, 0, c, cur, 0);
-                            perturbation(sc, lowRank, l, r, n, in, 0, c, sc.proj, 0);
+                            if (sc.wa[l] != null) {
+                                // x [W | A] in one pass: the same sums as x W and x A, each from its start
+                                java.util.Arrays.fill(cur, n, n + r, 0f);
+                                ops.addRows(sc.wa[l], n + r, in, 0, c, cur, 0);
+                                System.arraycopy(cur, n, sc.u, 0, r);
+                                ops.expand(sc.u, sc.factorBt[l], r, n, sc.proj, 0);
+                            } else {
+                                ops.addRows(p.weights(l), n, in, 0, c, cur, 0);
+                                perturbation(sc, lowRank, l, r, n, in, 0, c, sc.proj, 0);
+                            }
                             base = cur;
                             baseOff = 0;
                             pert = sc.proj;
