@@ -218,12 +218,87 @@ final class PanamaOps implements VectorOps {
             FloatVector.fromArray(S, counts, countOff + j).add(zero.blend(1f, fire)).intoArray(counts, countOff + j);
         }
         if (j < n) {
+            countTail(base, baseOff, p, pOff, ss, e, sb, v, j, n, decay, threshold, counts, countOff, tailMask(n - j));
+        }
+    }
+
+    /** The masked last vector of {@link #lifStepCount}: neurons {@code [j, n)}. */
+    private static void countTail(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
+                                  float[] v, int j, int n, float decay, float threshold, float[] counts, int countOff,
+                                  VectorMask<Float> m) {
+        FloatVector u = membrane(base, baseOff, p, pOff, ss, e, sb, v, j, decay, m);
+        VectorMask<Float> fire = u.compare(VectorOperators.GE, threshold);
+        u.blend(0f, fire).intoArray(v, j, m);
+        FloatVector.fromArray(S, counts, countOff + j, m).add(FloatVector.zero(S).blend(1f, fire))
+                .intoArray(counts, countOff + j, m);
+    }
+
+    @Override
+    public void lifStepPair(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
+                            float[] vPlus, float[] vMinus, int n, float decay, float threshold, int[] spikesPlus,
+                            int[] spikesMinus, int[] counts) {
+        // base + (-ss) p is exactly base - (ss p), and likewise for the bias noise: the shared
+        // inputs are loaded and scaled once for both members.
+        int cp = 0;
+        int cm = 0;
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector b = FloatVector.fromArray(S, base, baseOff + j);
+            FloatVector q = FloatVector.fromArray(S, p, pOff + j).mul(ss);
+            FloatVector plus = b.add(q);
+            FloatVector minus = b.sub(q);
+            if (e != null) {
+                FloatVector eq = FloatVector.fromArray(S, e, j).mul(sb);
+                plus = plus.add(eq);
+                minus = minus.sub(eq);
+            }
+            FloatVector up = FloatVector.fromArray(S, vPlus, j).mul(decay).add(plus);
+            FloatVector um = FloatVector.fromArray(S, vMinus, j).mul(decay).add(minus);
+            VectorMask<Float> fp = up.compare(VectorOperators.GE, threshold);
+            VectorMask<Float> fm = um.compare(VectorOperators.GE, threshold);
+            up.blend(0f, fp).intoArray(vPlus, j);
+            um.blend(0f, fm).intoArray(vMinus, j);
+            cp = appendSpikes(fp.toLong(), j, spikesPlus, cp);
+            cm = appendSpikes(fm.toLong(), j, spikesMinus, cm);
+        }
+        if (j < n) {
+            cp = lifStepTail(base, baseOff, p, pOff, ss, e, sb, vPlus, j, n, decay, threshold, spikesPlus, cp);
+            cm = lifStepTail(base, baseOff, p, pOff, -ss, e, -sb, vMinus, j, n, decay, threshold, spikesMinus, cm);
+        }
+        counts[0] = cp;
+        counts[1] = cm;
+    }
+
+    @Override
+    public void lifStepCountPair(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
+                                 float[] vPlus, float[] vMinus, int n, float decay, float threshold,
+                                 float[] countsPlus, int offPlus, float[] countsMinus, int offMinus) {
+        FloatVector zero = FloatVector.zero(S);
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector b = FloatVector.fromArray(S, base, baseOff + j);
+            FloatVector q = FloatVector.fromArray(S, p, pOff + j).mul(ss);
+            FloatVector plus = b.add(q);
+            FloatVector minus = b.sub(q);
+            if (e != null) {
+                FloatVector eq = FloatVector.fromArray(S, e, j).mul(sb);
+                plus = plus.add(eq);
+                minus = minus.sub(eq);
+            }
+            FloatVector up = FloatVector.fromArray(S, vPlus, j).mul(decay).add(plus);
+            FloatVector um = FloatVector.fromArray(S, vMinus, j).mul(decay).add(minus);
+            VectorMask<Float> fp = up.compare(VectorOperators.GE, threshold);
+            VectorMask<Float> fm = um.compare(VectorOperators.GE, threshold);
+            up.blend(0f, fp).intoArray(vPlus, j);
+            um.blend(0f, fm).intoArray(vMinus, j);
+            FloatVector.fromArray(S, countsPlus, offPlus + j).add(zero.blend(1f, fp)).intoArray(countsPlus, offPlus + j);
+            FloatVector.fromArray(S, countsMinus, offMinus + j).add(zero.blend(1f, fm))
+                    .intoArray(countsMinus, offMinus + j);
+        }
+        if (j < n) {
             VectorMask<Float> m = tailMask(n - j);
-            FloatVector u = membrane(base, baseOff, p, pOff, ss, e, sb, v, j, decay, m);
-            VectorMask<Float> fire = u.compare(VectorOperators.GE, threshold);
-            u.blend(0f, fire).intoArray(v, j, m);
-            FloatVector.fromArray(S, counts, countOff + j, m).add(zero.blend(1f, fire))
-                    .intoArray(counts, countOff + j, m);
+            countTail(base, baseOff, p, pOff, ss, e, sb, vPlus, j, n, decay, threshold, countsPlus, offPlus, m);
+            countTail(base, baseOff, p, pOff, -ss, e, -sb, vMinus, j, n, decay, threshold, countsMinus, offMinus, m);
         }
     }
 
@@ -239,13 +314,19 @@ final class PanamaOps implements VectorOps {
             count = appendSpikes(fire.toLong(), j, spikes, count);
         }
         if (j < n) {
-            VectorMask<Float> m = tailMask(n - j);
-            FloatVector u = membrane(base, baseOff, p, pOff, ss, e, sb, v, j, decay, m);
-            VectorMask<Float> fire = u.compare(VectorOperators.GE, threshold);
-            u.blend(0f, fire).intoArray(v, j, m);
-            count = appendSpikes(fire.toLong() & ((1L << (n - j)) - 1), j, spikes, count); // lanes past n are not neurons
+            count = lifStepTail(base, baseOff, p, pOff, ss, e, sb, v, j, n, decay, threshold, spikes, count);
         }
         return count;
+    }
+
+    /** The masked last vector of {@link #lifStep}: neurons {@code [j, n)}; returns the new spike count. */
+    private static int lifStepTail(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
+                                   float[] v, int j, int n, float decay, float threshold, int[] spikes, int count) {
+        VectorMask<Float> m = tailMask(n - j);
+        FloatVector u = membrane(base, baseOff, p, pOff, ss, e, sb, v, j, decay, m);
+        VectorMask<Float> fire = u.compare(VectorOperators.GE, threshold);
+        u.blend(0f, fire).intoArray(v, j, m);
+        return appendSpikes(fire.toLong() & ((1L << (n - j)) - 1), j, spikes, count); // lanes past n are not neurons
     }
 
     /** {@code decay v_j + (base_j + ss p_j [+ sb e_j])} for one whole vector of neurons from j. */

@@ -117,6 +117,22 @@ public final class ScalarOps implements VectorOps {
     }
 
     @Override
+    public void lifStepPair(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
+                            float[] vPlus, float[] vMinus, int n, float decay, float threshold, int[] spikesPlus,
+                            int[] spikesMinus, int[] counts) {
+        counts[0] = lifStep(base, baseOff, p, pOff, ss, e, sb, vPlus, n, decay, threshold, spikesPlus);
+        counts[1] = lifStep(base, baseOff, p, pOff, -ss, e, -sb, vMinus, n, decay, threshold, spikesMinus);
+    }
+
+    @Override
+    public void lifStepCountPair(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
+                                 float[] vPlus, float[] vMinus, int n, float decay, float threshold,
+                                 float[] countsPlus, int offPlus, float[] countsMinus, int offMinus) {
+        lifStepCount(base, baseOff, p, pOff, ss, e, sb, vPlus, n, decay, threshold, countsPlus, offPlus);
+        lifStepCount(base, baseOff, p, pOff, -ss, e, -sb, vMinus, n, decay, threshold, countsMinus, offMinus);
+    }
+
+    @Override
     public void integrate(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb, float[] v,
                           int n, float decay, float[] acc, int accOff) {
         integrate(base, baseOff, p, pOff, ss, e, sb, v, 0, n, decay, acc, accOff);

@@ -54,6 +54,21 @@ public interface VectorOps {
                 float decay, float threshold, int[] spikes);
 
     /**
+     * {@link #lifStep} for the two members of an antithetic pair, which see the same base current,
+     * perturbation and bias noise with opposite signs: the first with {@code (ss, sb)}, the second
+     * with {@code (-ss, -sb)}. Writes each member's spike count to {@code counts[0]} and
+     * {@code counts[1]}. A fast path loads the shared inputs once for both.
+     */
+    void lifStepPair(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb, float[] vPlus,
+                     float[] vMinus, int n, float decay, float threshold, int[] spikesPlus, int[] spikesMinus,
+                     int[] counts);
+
+    /** {@link #lifStepCount} for both members of a pair, as {@link #lifStepPair} does for {@link #lifStep}. */
+    void lifStepCountPair(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
+                          float[] vPlus, float[] vMinus, int n, float decay, float threshold, float[] countsPlus,
+                          int offPlus, float[] countsMinus, int offMinus);
+
+    /**
      * The non-spiking readout's step: the same current as {@link #lifStep}, {@code v_j = decay v_j + I_j},
      * then {@code acc[accOff + j] += v_j}.
      */

@@ -123,6 +123,51 @@ class VectorOpsTest {
         assertThat(v1).isEqualTo(v0).isEqualTo(v2);
     }
 
+    @Property(tries = 60)
+    void pairStepsMatchTwoSingleSteps(@ForAll @IntRange(min = 1, max = 300) int n, @ForAll boolean biasNoise,
+                                      @ForAll long seed) {
+        assumeThat(fast).isNotNull();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] base = gaussian(rnd, n + 3, 0.8);
+        float[] p = gaussian(rnd, n + 2, 2);
+        float[] e = biasNoise ? gaussian(rnd, n, 1) : null;
+        float ss = (float) rnd.nextGaussian() * 0.2f;
+        float[] vp = gaussian(rnd, n, 0.7);
+        float[] vm = gaussian(rnd, n, 0.7);
+        // the definition: one member at a time, signs (ss, sb) and (-ss, -sb)
+        float[] rp = vp.clone();
+        float[] rm = vm.clone();
+        int[] sp = new int[n + 64];
+        int[] sm = new int[n + 64];
+        int cp = REF.lifStep(base, 3, p, 2, ss, e, 0.02f, rp, n, 0.9f, 1f, sp);
+        int cm = REF.lifStep(base, 3, p, 2, -ss, e, -0.02f, rm, n, 0.9f, 1f, sm);
+        for (VectorOps ops : new VectorOps[] {REF, fast}) {
+            float[] ap = vp.clone();
+            float[] am = vm.clone();
+            int[] xp = new int[n + 64];
+            int[] xm = new int[n + 64];
+            int[] counts = new int[2];
+            ops.lifStepPair(base, 3, p, 2, ss, e, 0.02f, ap, am, n, 0.9f, 1f, xp, xm, counts);
+            assertThat(counts).containsExactly(cp, cm);
+            assertThat(java.util.Arrays.copyOf(xp, cp)).isEqualTo(java.util.Arrays.copyOf(sp, cp));
+            assertThat(java.util.Arrays.copyOf(xm, cm)).isEqualTo(java.util.Arrays.copyOf(sm, cm));
+            assertThat(ap).isEqualTo(rp);
+            assertThat(am).isEqualTo(rm);
+            float[] kp = vp.clone();
+            float[] km = vm.clone();
+            float[] c0 = new float[2 * n + 1];
+            float[] c1 = new float[2 * n + 1];
+            REF.lifStepCount(base, 3, p, 2, ss, e, 0.02f, kp, n, 0.9f, 1f, c0, 1);
+            REF.lifStepCount(base, 3, p, 2, -ss, e, -0.02f, km, n, 0.9f, 1f, c0, 1 + n);
+            float[] lp = vp.clone();
+            float[] lm = vm.clone();
+            ops.lifStepCountPair(base, 3, p, 2, ss, e, 0.02f, lp, lm, n, 0.9f, 1f, c1, 1, c1, 1 + n);
+            assertThat(c1).isEqualTo(c0);
+            assertThat(lp).isEqualTo(kp);
+            assertThat(lm).isEqualTo(km);
+        }
+    }
+
     @Property(tries = 80)
     void lifStepAndIntegrateMatch(@ForAll @IntRange(min = 1, max = 300) int n, @ForAll boolean biasNoise,
                                   @ForAll long seed) {

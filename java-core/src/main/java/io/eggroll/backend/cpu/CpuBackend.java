@@ -218,6 +218,7 @@ public final class CpuBackend implements Backend {
         final float[] p0;          // (x A0) B0^T (or x E0) of every step of the current sample: shared by the pair
         final float[] u0;          // x A0 of every step of the current sample
         final float[][] wa;        // narrow layers above the first: [W | A] (m x (n + r)), or null
+        final int[] count0 = new int[2]; // layer 1's spike count of each member at the current step
         final float[][][] v;       // [member of the pair][layer][neuron]
         final float[] cur;         // input current of a layer above the first
         final float[] proj;
@@ -328,8 +329,23 @@ public final class CpuBackend implements Backend {
                     perturbation(sc, false, 0, r, n0, idx, batch.start(s, t), batch.end(s, t), sc.p0, t * n0);
                 }
             }
+            float[] e0 = es.biasNoise() ? sc.biasNoise[0] : null;
+            int plusOff = ((2 * pair - memberOffset) * samples + s) * classes;
+            int minusOff = ((2 * pair + 1 - memberOffset) * samples + s) * classes;
             for (int t = 0; t < steps; t++) {
                 int off = (s * steps + t) * n0;
+                // Layer 1 for both members in one pass (member 2k has sign +1, 2k+1 sign -1), unless it
+                // is a membrane readout.
+                int first = 0;
+                if (layers > 1) {
+                    ops.lifStepPair(base0, off, sc.p0, t * n0, scaleR, e0, sigma, sc.v[0][0], sc.v[1][0], n0, decay,
+                            theta, sc.in[0], sc.in[1], sc.count0);
+                    first = 1;
+                } else if (!membrane) {
+                    ops.lifStepCountPair(base0, off, sc.p0, t * n0, scaleR, e0, sigma, sc.v[0][0], sc.v[1][0], n0,
+                            decay, theta, out, plusOff, out, minusOff);
+                    continue;
+                }
                 for (int m = 0; m < 2; m++) {
                     int member = 2 * pair + m;
                     float sg = Generation.sign(member);
@@ -338,8 +354,8 @@ public final class CpuBackend implements Backend {
                     int scoreOff = ((member - memberOffset) * samples + s) * classes;
                     float[] cur = sc.cur;
                     int[] in = sc.in[m];
-                    int c = 0;
-                    for (int l = 0; l < layers; l++) {
+                    int c = first == 1 ? sc.count0[m] : 0;
+                    for (int l = first; l < layers; l++) {
                         int n = cfg.fanOut(l);
                         float[] base = base0;
                         int baseOff = off;
