@@ -303,6 +303,54 @@ final class PanamaOps implements VectorOps {
     }
 
     @Override
+    public void lifStepCountPairFrames(float[] base, int baseOff, int baseStride, float[] p, int pOff, int pStride,
+                                       int frames, float ss, float[] e, float sb, float[] vPlus, float[] vMinus,
+                                       int n, float decay, float threshold, float[] countsPlus, int offPlus,
+                                       float[] countsMinus, int offMinus) {
+        FloatVector zero = FloatVector.zero(S);
+        int j = 0;
+        // One vector of neurons at a time through all steps: membranes and counts stay in registers.
+        for (; j + L <= n; j += L) {
+            FloatVector vp = FloatVector.fromArray(S, vPlus, j);
+            FloatVector vm = FloatVector.fromArray(S, vMinus, j);
+            FloatVector cp = FloatVector.fromArray(S, countsPlus, offPlus + j);
+            FloatVector cm = FloatVector.fromArray(S, countsMinus, offMinus + j);
+            FloatVector eq = e == null ? null : FloatVector.fromArray(S, e, j).mul(sb);
+            for (int t = 0; t < frames; t++) {
+                FloatVector b = FloatVector.fromArray(S, base, baseOff + t * baseStride + j);
+                FloatVector q = FloatVector.fromArray(S, p, pOff + t * pStride + j).mul(ss);
+                FloatVector plus = b.add(q);
+                FloatVector minus = b.sub(q);
+                if (eq != null) {
+                    plus = plus.add(eq);
+                    minus = minus.sub(eq);
+                }
+                FloatVector up = vp.mul(decay).add(plus);
+                FloatVector um = vm.mul(decay).add(minus);
+                VectorMask<Float> fp = up.compare(VectorOperators.GE, threshold);
+                VectorMask<Float> fm = um.compare(VectorOperators.GE, threshold);
+                vp = up.blend(0f, fp);
+                vm = um.blend(0f, fm);
+                cp = cp.add(zero.blend(1f, fp));
+                cm = cm.add(zero.blend(1f, fm));
+            }
+            vp.intoArray(vPlus, j);
+            vm.intoArray(vMinus, j);
+            cp.intoArray(countsPlus, offPlus + j);
+            cm.intoArray(countsMinus, offMinus + j);
+        }
+        if (j < n) {
+            VectorMask<Float> m = tailMask(n - j);
+            for (int t = 0; t < frames; t++) {
+                int bo = baseOff + t * baseStride;
+                int po = pOff + t * pStride;
+                countTail(base, bo, p, po, ss, e, sb, vPlus, j, n, decay, threshold, countsPlus, offPlus, m);
+                countTail(base, bo, p, po, -ss, e, -sb, vMinus, j, n, decay, threshold, countsMinus, offMinus, m);
+            }
+        }
+    }
+
+    @Override
     public int lifStep(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb, float[] v,
                        int n, float decay, float threshold, int[] spikes) {
         int count = 0;

@@ -133,6 +133,17 @@ public final class ScalarOps implements VectorOps {
     }
 
     @Override
+    public void lifStepCountPairFrames(float[] base, int baseOff, int baseStride, float[] p, int pOff, int pStride,
+                                       int frames, float ss, float[] e, float sb, float[] vPlus, float[] vMinus,
+                                       int n, float decay, float threshold, float[] countsPlus, int offPlus,
+                                       float[] countsMinus, int offMinus) {
+        for (int t = 0; t < frames; t++) {
+            lifStepCountPair(base, baseOff + t * baseStride, p, pOff + t * pStride, ss, e, sb, vPlus, vMinus, n,
+                    decay, threshold, countsPlus, offPlus, countsMinus, offMinus);
+        }
+    }
+
+    @Override
     public void integrate(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb, float[] v,
                           int n, float decay, float[] acc, int accOff) {
         integrate(base, baseOff, p, pOff, ss, e, sb, v, 0, n, decay, acc, accOff);

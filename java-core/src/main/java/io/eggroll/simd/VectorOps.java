@@ -69,6 +69,17 @@ public interface VectorOps {
                           int offPlus, float[] countsMinus, int offMinus);
 
     /**
+     * {@link #lifStepCountPair} over {@code frames} consecutive steps: step t reads
+     * {@code base[baseOff + t baseStride ..]} and {@code p[pOff + t pStride ..]}. The same per-element
+     * operations in the same order as one call per step; a fast path keeps each neuron's membrane
+     * and counts in registers across the steps.
+     */
+    void lifStepCountPairFrames(float[] base, int baseOff, int baseStride, float[] p, int pOff, int pStride,
+                                int frames, float ss, float[] e, float sb, float[] vPlus, float[] vMinus, int n,
+                                float decay, float threshold, float[] countsPlus, int offPlus, float[] countsMinus,
+                                int offMinus);
+
+    /**
      * The non-spiking readout's step: the same current as {@link #lifStep}, {@code v_j = decay v_j + I_j},
      * then {@code acc[accOff + j] += v_j}.
      */

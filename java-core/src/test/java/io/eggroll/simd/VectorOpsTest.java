@@ -168,6 +168,36 @@ class VectorOpsTest {
         }
     }
 
+    @Property(tries = 40)
+    void pairFramesMatchOneCallPerStep(@ForAll @IntRange(min = 1, max = 200) int n,
+                                       @ForAll @IntRange(min = 1, max = 9) int frames, @ForAll boolean biasNoise,
+                                       @ForAll long seed) {
+        assumeThat(fast).isNotNull();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] base = gaussian(rnd, frames * (n + 1) + 2, 0.8);
+        float[] p = gaussian(rnd, frames * n + 1, 2);
+        float[] e = biasNoise ? gaussian(rnd, n, 1) : null;
+        float[] vp = gaussian(rnd, n, 0.7);
+        float[] vm = gaussian(rnd, n, 0.7);
+        float[] want = new float[2 * n];
+        float[] wp = vp.clone();
+        float[] wm = vm.clone();
+        for (int t = 0; t < frames; t++) {
+            REF.lifStepCountPair(base, 2 + t * (n + 1), p, 1 + t * n, 0.3f, e, 0.02f, wp, wm, n, 0.9f, 1f, want, 0,
+                    want, n);
+        }
+        for (VectorOps ops : new VectorOps[] {REF, fast}) {
+            float[] got = new float[2 * n];
+            float[] gp = vp.clone();
+            float[] gm = vm.clone();
+            ops.lifStepCountPairFrames(base, 2, n + 1, p, 1, n, frames, 0.3f, e, 0.02f, gp, gm, n, 0.9f, 1f, got, 0,
+                    got, n);
+            assertThat(got).isEqualTo(want);
+            assertThat(gp).isEqualTo(wp);
+            assertThat(gm).isEqualTo(wm);
+        }
+    }
+
     @Property(tries = 80)
     void lifStepAndIntegrateMatch(@ForAll @IntRange(min = 1, max = 300) int n, @ForAll boolean biasNoise,
                                   @ForAll long seed) {

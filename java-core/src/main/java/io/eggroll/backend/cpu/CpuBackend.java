@@ -332,7 +332,13 @@ public final class CpuBackend implements Backend {
             float[] e0 = es.biasNoise() ? sc.biasNoise[0] : null;
             int plusOff = ((2 * pair - memberOffset) * samples + s) * classes;
             int minusOff = ((2 * pair + 1 - memberOffset) * samples + s) * classes;
-            for (int t = 0; t < steps; t++) {
+            boolean allSteps = layers == 1 && !membrane;
+            if (allSteps) {
+                // A single spike-count layer: all steps of both members in one call.
+                ops.lifStepCountPairFrames(base0, s * steps * n0, n0, sc.p0, 0, n0, steps, scaleR, e0, sigma,
+                        sc.v[0][0], sc.v[1][0], n0, decay, theta, out, plusOff, out, minusOff);
+            }
+            for (int t = 0; t < steps && !allSteps; t++) {
                 int off = (s * steps + t) * n0;
                 // Layer 1 for both members in one pass (member 2k has sign +1, 2k+1 sign -1), unless it
                 // is a membrane readout.
@@ -341,10 +347,6 @@ public final class CpuBackend implements Backend {
                     ops.lifStepPair(base0, off, sc.p0, t * n0, scaleR, e0, sigma, sc.v[0][0], sc.v[1][0], n0, decay,
                             theta, sc.in[0], sc.in[1], sc.count0);
                     first = 1;
-                } else if (!membrane) {
-                    ops.lifStepCountPair(base0, off, sc.p0, t * n0, scaleR, e0, sigma, sc.v[0][0], sc.v[1][0], n0,
-                            decay, theta, out, plusOff, out, minusOff);
-                    continue;
                 }
                 for (int m = 0; m < 2; m++) {
                     int member = 2 * pair + m;
