@@ -503,8 +503,9 @@ public final class CpuBackend implements Backend {
             });
             // Row tasks: each owns its rows of the sum, and runs the register-blocked kernel over
             // column panels of B_cat that stay in cache across its rows.
+            // Two row tasks per thread: long enough to reuse each cached panel of B_cat over many rows.
             int rowsPerTask = Math.max(UPDATE_ROW_ALIGN,
-                    (m / (4 * parallel.threads())) / UPDATE_ROW_ALIGN * UPDATE_ROW_ALIGN);
+                    Math.ceilDiv(Math.ceilDiv(m, 2 * parallel.threads()), UPDATE_ROW_ALIGN) * UPDATE_ROW_ALIGN);
             parallel.forRanges(m, rowsPerTask, (w, from, to) -> {
                 for (int j0 = 0; j0 < n; j0 += COLUMN_TILE) {
                     ops.gemmAccumulate(aCat, bCat, sum, q, n, from, to, j0, Math.min(n, j0 + COLUMN_TILE));
