@@ -238,7 +238,7 @@ public final class CpuBackend implements Backend {
                 int n = cfg.fanOut(l);
                 maxN = Math.max(maxN, n);
                 if (es.mode() == EsMode.EGGROLL) {
-                    factorA[l] = new float[m * es.rank()];
+                    factorA[l] = new float[m * es.rank() + PAD];
                     factorBt[l] = new float[n * es.rank() + PAD];
                 } else {
                     factorA[l] = new float[Math.addExact(Math.multiplyExact(m, n), PAD)];
@@ -252,7 +252,7 @@ public final class CpuBackend implements Backend {
             int width = cfg.maxWidth();
             cur = new float[width + PAD];
             proj = new float[width + PAD];
-            u = new float[Math.max(1, es.rank())];
+            u = new float[Math.max(1, es.rank()) + PAD];
             bTmp = new float[maxN * Math.max(1, es.rank())];
             wa = new float[layers][];
             for (int l = 1; l < layers; l++) {
@@ -320,7 +320,7 @@ public final class CpuBackend implements Backend {
             // several steps.
             if (lowRank) {
                 for (int t = 0; t < steps; t++) {
-                    Eggroll.project(sc.factorA[0], r, idx, batch.start(s, t), batch.end(s, t), sc.u);
+                    project(sc.factorA[0], r, idx, batch.start(s, t), batch.end(s, t), sc.u);
                     System.arraycopy(sc.u, 0, sc.u0, t * r, r);
                 }
                 ops.expandFrames(sc.u0, r, steps, sc.factorBt[0], r, n0, sc.p0, 0, n0);
@@ -405,11 +405,24 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    /**
+     * {@code u = x A} (the sums of {@link Eggroll#project}, from 0 in active-input order): for
+     * r >= 4 one masked vector row per active input, below that the scalar loop.
+     */
+    private void project(float[] a, int r, int[] active, int from, int to, float[] u) {
+        if (r < 4) {
+            Eggroll.project(a, r, active, from, to, u);
+            return;
+        }
+        java.util.Arrays.fill(u, 0, r, 0f);
+        ops.addRows(a, r, active, from, to, u, 0);
+    }
+
     /** The unscaled perturbation of a layer's current: {@code (x A) B^T} or {@code x E}. */
     private void perturbation(PairScratch sc, boolean lowRank, int l, int r, int n, int[] active, int from,
                               int to, float[] dst, int off) {
         if (lowRank) {
-            Eggroll.project(sc.factorA[l], r, active, from, to, sc.u);
+            project(sc.factorA[l], r, active, from, to, sc.u);
             ops.expand(sc.u, sc.factorBt[l], r, n, dst, off);
         } else {
             java.util.Arrays.fill(dst, off, off + n, 0f);
