@@ -1,5 +1,7 @@
 package io.eggroll.snn.fixed;
 
+import io.eggroll.simd.FixedOps;
+import io.eggroll.simd.FixedOpsProvider;
 import io.eggroll.snn.SpikeBatch;
 import java.util.Arrays;
 import java.util.List;
@@ -79,44 +81,86 @@ public record FixedNetwork(List<FixedLayer> layers, boolean denseDelay) {
     }
 
     /**
+     * One thread's buffers for running networks of one shape again and again (a population's
+     * members): state, spike lists and currents, allocated once.
+     */
+    public static final class Scratch {
+        private final int[] in;
+        private final int[] out;
+        private final int[] a;
+        private final int[] pending;
+        private final int[] u;
+        private final int[] v;
+        private final int[] counts;
+
+        /** Buffers for networks whose {@link #sizes()} are {@code sizes}. */
+        public Scratch(int[] sizes) {
+            int width = Arrays.stream(sizes).max().orElseThrow();
+            int neurons = Arrays.stream(sizes).sum() - sizes[0];
+            in = new int[width];
+            out = new int[width];
+            a = new int[width];
+            pending = new int[neurons];
+            u = new int[neurons];
+            v = new int[neurons];
+            counts = new int[sizes[sizes.length - 1]];
+        }
+    }
+
+    /**
      * Runs one sample: step t (< stepsIn) has the input spikes
      * {@code indices[offsets[base + t] .. offsets[base + t + 1])}.
      */
     public Trace trace(int[] offsets, int base, int[] indices, int stepsIn, int stepsTotal) {
         int neurons = neurons();
         byte[] raster = new byte[stepsTotal * neurons];
-        int[] u = new int[neurons];
-        int[] v = new int[neurons];
-        simulate(offsets, base, indices, stepsIn, stepsTotal, u, v, raster, null);
-        return new Trace(stepsTotal, neurons, raster, u, v);
+        Scratch sc = new Scratch(sizes());
+        simulate(FixedOpsProvider.scalar(), sc, offsets, base, indices, stepsIn, stepsTotal, raster);
+        return new Trace(stepsTotal, neurons, raster, sc.u.clone(), sc.v.clone());
     }
 
     /** The readout of one batch sample: spike counts of the last layer over {@link #steps(int)} steps. */
     public float[] spikeCounts(SpikeBatch batch, int sample) {
-        int neurons = neurons();
-        int[] counts = new int[outputs()];
-        int t = batch.timesteps();
-        int[] v = new int[neurons];
-        simulate(batch.offsets(), sample * t, batch.indices(), t, steps(t), new int[neurons], v, null, counts);
-        // As the float readout: count + v_T / threshold. The residue (below 1) only orders outputs
-        // with equal counts, and keeps a silent output's drive visible to ES.
-        int off = neurons - counts.length;
-        double effVth = (double) layers.get(layers.size() - 1).vth() * 64;
-        float[] out = new float[counts.length];
-        for (int j = 0; j < counts.length; j++) {
-            out[j] = (float) (counts[j] + v[off + j] / effVth);
-        }
+        float[] out = new float[outputs()];
+        spikeCounts(batch, sample, FixedOpsProvider.scalar(), new Scratch(sizes()), out, 0);
         return out;
     }
 
-    private void simulate(int[] offsets, int base, int[] indices, int stepsIn, int stepsTotal, int[] u, int[] v,
-                          byte[] raster, int[] lastCounts) {
-        int width = Arrays.stream(sizes()).max().orElseThrow();
-        int neurons = u.length;
-        int[] in = new int[width];
-        int[] out = new int[width];
-        int[] a = new int[width];
-        int[] pending = new int[neurons];
+    /**
+     * {@link #spikeCounts(SpikeBatch, int)} with the integer kernels {@code ops} and the buffers
+     * {@code sc} (made for this network's shape), written to {@code out[off .. off + outputs())}.
+     */
+    public void spikeCounts(SpikeBatch batch, int sample, FixedOps ops, Scratch sc, float[] out, int off) {
+        int t = batch.timesteps();
+        simulate(ops, sc, batch.offsets(), sample * t, batch.indices(), t, steps(t), null);
+        // As the float readout: count + v_T / threshold. The residue (below 1) only orders outputs
+        // with equal counts, and keeps a silent output's drive visible to ES.
+        int[] counts = sc.counts;
+        int vOff = sc.v.length - counts.length;
+        double effVth = (double) layers.get(layers.size() - 1).vth() * 64;
+        for (int j = 0; j < counts.length; j++) {
+            out[off + j] = (float) (counts[j] + sc.v[vOff + j] / effVth);
+        }
+    }
+
+    /** Runs from rest; leaves the final state in {@code sc.u}, {@code sc.v} and the last layer's counts in {@code sc.counts}. */
+    private void simulate(FixedOps ops, Scratch sc, int[] offsets, int base, int[] indices, int stepsIn,
+                          int stepsTotal, byte[] raster) {
+        int neurons = sc.u.length;
+        if (neurons != neurons() || sc.counts.length != outputs() || sc.in.length < inputs()) {
+            throw new IllegalArgumentException("scratch made for another network shape");
+        }
+        int[] u = sc.u;
+        int[] v = sc.v;
+        int[] a = sc.a;
+        int[] pending = sc.pending;
+        int[] lastCounts = sc.counts;
+        Arrays.fill(u, 0);
+        Arrays.fill(v, 0);
+        Arrays.fill(pending, 0);
+        Arrays.fill(lastCounts, 0);
+        int[] in = sc.in;
+        int[] out = sc.out;
         int last = layers.size() - 1;
         for (int t = 0; t < stepsTotal; t++) {
             int count = 0;
@@ -131,18 +175,18 @@ public record FixedNetwork(List<FixedLayer> layers, boolean denseDelay) {
                 int n = layer.fanOut();
                 if (denseDelay) {
                     System.arraycopy(pending, off, a, 0, n);
-                    FixedLif.dense(layer.weights(), n, in, count, layer.weightExp(), pending, off);
+                    ops.dense(layer.weights(), n, in, count, layer.weightExp(), pending, off);
                 } else {
-                    FixedLif.dense(layer.weights(), n, in, count, layer.weightExp(), a, 0);
+                    ops.dense(layer.weights(), n, in, count, layer.weightExp(), a, 0);
                 }
-                count = FixedLif.step(n, u, v, off, a, layer.du(), layer.dv(), layer.vth(), layer.biasMant(),
+                count = ops.lifStep(n, u, v, off, a, layer.du(), layer.dv(), layer.vth(), layer.biasMant(),
                         layer.biasExp(), out);
                 if (raster != null) {
                     for (int k = 0; k < count; k++) {
                         raster[t * neurons + off + out[k]] = 1;
                     }
                 }
-                if (l == last && lastCounts != null) {
+                if (l == last) {
                     for (int k = 0; k < count; k++) {
                         lastCounts[out[k]]++;
                     }
