@@ -18,9 +18,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <li>Dense: the rows are summed in 32-bit lanes. The definition sums in 64 bits and keeps the low
  *     32 bits of {@code acc 2^wexp}; for {@code 0 <= wexp < 32} those bits depend only on the low
  *     32 bits of acc, which wrapping 32-bit sums give exactly. Other exponents take the definition.</li>
- * <li>LIF: 64-bit lanes (ints widened on load, narrowed on store with the definition's cast), so
- *     every product, the one wrap into 24 bits, the saturation and the spike test are the
- *     definition's, without range preconditions.</li>
+ * <li>LIF: 32-bit lanes where a vector's inputs are in the range that makes every intermediate
+ *     exact in 32 bits (the states a network produces, the quantiser's weights and biases; checked
+ *     per vector), else 64-bit lanes (ints widened on load, narrowed on store with the definition's
+ *     cast), where every product, the one wrap into 24 bits, the saturation and the spike test are
+ *     the definition's for any input.</li>
  * <li>Quantisation: {@code w + s x} lanewise (multiply, then add), times {@code 2^(p-1)} in float
  *     (exact for {@code 0 <= p <= 16}, or, when it under- or overflows, on the same side of the
  *     rounding and saturation as the definition's double), clamped to ±200 (the definition
@@ -28,7 +30,9 @@ import jdk.incubator.vector.VectorSpecies;
  *     subtracting 1.5 2^23, then doubled and clamped to [-256, 254]; a NaN becomes 0 as the
  *     definition's cast makes it.</li>
  * </ul>
- * Tails shorter than a vector take the definition. Loaded by reflection only when the
+ * A tail shorter than a vector is a window that ends at n and overlaps what is done: Dense and
+ * quantisation write those elements again with the same values, the LIF stores only the new lanes
+ * (a masked store). Rows shorter than half a vector take the definition. Loaded by reflection only when the
  * {@code jdk.incubator.vector} module is present.
  */
 final class PanamaFixedOps implements FixedOps {
@@ -43,6 +47,13 @@ final class PanamaFixedOps implements FixedOps {
     /** Ints, as many as {@link #LS} has longs. */
     private static final VectorSpecies<Integer> HS =
             VectorSpecies.of(int.class, VectorShape.forBitSize(LS.vectorBitSize() / 2));
+
+    private static final int HL = HS.length();
+    private static final long WRAP = 2L * FixedLif.MAX_UV;
+    private static final long SAT = FixedLif.MAX_UV - 1;
+    /** Floats and ints of half the preferred width, for rows shorter than a vector. */
+    private static final VectorSpecies<Float> HFS = VectorSpecies.of(float.class, HS.vectorShape());
+    private static final int HFL = HFS.length();
 
     private static final float ROUND = 12582912f; // 1.5 2^23
     private static final float RANGE = 200f;
@@ -77,19 +88,40 @@ final class PanamaFixedOps implements FixedOps {
             o3.lanewise(VectorOperators.LSHL, wexp).intoArray(a, aOff + j + 3 * L);
         }
         for (; j + L <= n; j += L) {
-            IntVector o = IntVector.zero(IS);
-            for (int k = 0; k < count; k++) {
-                o = o.add(IntVector.fromArray(IS, w, active[k] * n + j));
-            }
-            o.lanewise(VectorOperators.LSHL, wexp).intoArray(a, aOff + j);
+            denseWindow(w, n, active, count, wexp, a, aOff, j);
         }
-        for (; j < n; j++) {
-            int acc = 0;
-            for (int k = 0; k < count; k++) {
-                acc += w[active[k] * n + j];
+        // The tail: windows that end at n and overlap columns already done (which get the same value again).
+        if (j < n && n >= L) {
+            denseWindow(w, n, active, count, wexp, a, aOff, n - L);
+        } else if (j < n && n >= HL) {
+            for (; j + HL <= n; j += HL) {
+                denseHalfWindow(w, n, active, count, wexp, a, aOff, j);
             }
-            a[aOff + j] = acc << wexp;
+            denseHalfWindow(w, n, active, count, wexp, a, aOff, n - HL);
+        } else if (j < n) {
+            FixedLif.dense(w, n, active, count, wexp, a, aOff);
         }
+    }
+
+    // The window methods come in one copy per species: the Vector API compiles to vector instructions
+    // only where the species is a constant, and a species passed as an argument is not one.
+
+    /** Columns {@code [j, j + L)} of {@link #dense}. */
+    private static void denseWindow(int[] w, int n, int[] active, int count, int wexp, int[] a, int aOff, int j) {
+        IntVector o = IntVector.zero(IS);
+        for (int k = 0; k < count; k++) {
+            o = o.add(IntVector.fromArray(IS, w, active[k] * n + j));
+        }
+        o.lanewise(VectorOperators.LSHL, wexp).intoArray(a, aOff + j);
+    }
+
+    /** Columns {@code [j, j + HL)} of {@link #dense}. */
+    private static void denseHalfWindow(int[] w, int n, int[] active, int count, int wexp, int[] a, int aOff, int j) {
+        IntVector o = IntVector.zero(HS);
+        for (int k = 0; k < count; k++) {
+            o = o.add(IntVector.fromArray(HS, w, active[k] * n + j));
+        }
+        o.lanewise(VectorOperators.LSHL, wexp).intoArray(a, aOff + j);
     }
 
     @Override
@@ -98,32 +130,121 @@ final class PanamaFixedOps implements FixedOps {
         int keepU = FixedLif.DECAY_UNITY - (du + FixedLif.DS_OFFSET);
         int keepV = FixedLif.DECAY_UNITY - (dv + FixedLif.DM_OFFSET);
         long effVth = (long) vth << FixedLif.VTH_SHIFT;
-        long wrap = 2L * FixedLif.MAX_UV;
-        long sat = FixedLif.MAX_UV - 1;
         int count = 0;
         int j = 0;
-        for (; j + LL <= n; j += LL) {
-            LongVector uu = decay(widen(u, off + j), keepU)
-                    .add(widen(a, j).lanewise(VectorOperators.LSHL, FixedLif.ACT_SHIFT));
-            uu = uu.sub(wrap, uu.compare(VectorOperators.GT, FixedLif.MAX_UV))
-                    .add(wrap, uu.compare(VectorOperators.LE, -FixedLif.MAX_UV));
-            LongVector vv = decay(widen(v, off + j), keepV).add(uu);
-            if (biasMant != null) {
-                LongVector b = widen(biasMant, j);
-                // FixedLif.shift: a left shift as a multiplication by 1L << e, a flooring right shift by -e
-                // (both counts taken mod 64, as Java's and the Vector API's shifts take them).
-                vv = vv.add(biasExp >= 0 ? b.mul(1L << biasExp) : b.lanewise(VectorOperators.ASHR, -biasExp));
-            }
-            vv = vv.max(-sat).min(sat);
-            VectorMask<Long> spike = vv.compare(VectorOperators.GT, effVth);
-            vv = vv.blend(0L, spike);
-            narrow(uu, u, off + j);
-            narrow(vv, v, off + j);
-            for (long bits = spike.toLong(); bits != 0; bits &= bits - 1) {
-                spikes[count++] = j + Long.numberOfTrailingZeros(bits);
+        boolean narrow = keepU >= 0 && keepU <= FixedLif.DECAY_UNITY && keepV >= 0 && keepV <= FixedLif.DECAY_UNITY
+                && effVth == (int) effVth && (biasMant == null || (biasExp >= -31 && biasExp <= 17));
+        for (; narrow && j + L <= n; j += L) {
+            int c = lifIntWindow(u, v, off, a, keepU, keepV, (int) effVth, biasMant, biasExp, spikes, count, j);
+            if (c >= 0) {
+                count = c;
+            } else { // some lane outside the 32-bit path's range: this window in 64 bits
+                count = lifWindow(u, v, off, a, keepU, keepV, effVth, biasMant, biasExp, spikes, count, j, 0);
+                count = lifWindow(u, v, off, a, keepU, keepV, effVth, biasMant, biasExp, spikes, count, j + LL, 0);
             }
         }
-        return FixedLif.step(j, n, u, v, off, a, du, dv, vth, biasMant, biasExp, spikes, count);
+        for (; j + LL <= n; j += LL) {
+            count = lifWindow(u, v, off, a, keepU, keepV, effVth, biasMant, biasExp, spikes, count, j, 0);
+        }
+        if (j == n) {
+            return count;
+        }
+        if (n < LL) {
+            return FixedLif.step(j, n, u, v, off, a, du, dv, vth, biasMant, biasExp, spikes, count);
+        }
+        // The tail: the window that ends at n, storing only the lanes not done yet.
+        return lifWindow(u, v, off, a, keepU, keepV, effVth, biasMant, biasExp, spikes, count, n - LL, j - (n - LL));
+    }
+
+    /**
+     * {@link #lifStep} for the neurons {@code [j, j + L)} in 32-bit lanes, or -1 (and nothing
+     * written) when a lane is outside the range where 32 bits are exact: {@code u, v} in
+     * {@code [-2^23, 2^23)}, {@code a} in {@code [-2^22, 2^22)}, a bias mantissa in
+     * {@code [-2^12, 2^12)} (the caller has checked the decays are in {@code [0, 4096]}, the
+     * threshold fits an int and {@code -31 <= biasExp <= 17}). Then every intermediate stays below
+     * 2^31 in magnitude: {@code |a << 6| <= 2^28}, the decayed terms are below 2^23, the bias below
+     * 2^30, and the decay {@code (|x| keep) >> 12} is formed as {@code h keep + ((l keep) >> 12)}
+     * with {@code |x| = 4096 h + l}, which is the same floor.
+     */
+    private static int lifIntWindow(int[] u, int[] v, int off, int[] a, int keepU, int keepV, int effVth,
+                                    int[] biasMant, int biasExp, int[] spikes, int count, int j) {
+        IntVector u0 = IntVector.fromArray(IS, u, off + j);
+        IntVector v0 = IntVector.fromArray(IS, v, off + j);
+        IntVector a0 = IntVector.fromArray(IS, a, j);
+        IntVector out = u0.add(FixedLif.MAX_UV).or(v0.add(FixedLif.MAX_UV)).lanewise(VectorOperators.LSHR, 24)
+                .or(a0.add(1 << 22).lanewise(VectorOperators.LSHR, 23));
+        IntVector bias = null;
+        if (biasMant != null) {
+            IntVector b = IntVector.fromArray(IS, biasMant, j);
+            out = out.or(b.add(1 << 12).lanewise(VectorOperators.LSHR, 13));
+            bias = biasExp >= 0 ? b.lanewise(VectorOperators.LSHL, biasExp) : b.lanewise(VectorOperators.ASHR, -biasExp);
+        }
+        if (out.compare(VectorOperators.NE, 0).anyTrue()) {
+            return -1;
+        }
+        IntVector uu = decay(u0, keepU).add(a0.lanewise(VectorOperators.LSHL, FixedLif.ACT_SHIFT));
+        uu = uu.sub((int) WRAP, uu.compare(VectorOperators.GT, FixedLif.MAX_UV))
+                .add((int) WRAP, uu.compare(VectorOperators.LE, -FixedLif.MAX_UV));
+        IntVector vv = decay(v0, keepV).add(uu);
+        if (bias != null) {
+            vv = vv.add(bias);
+        }
+        vv = vv.max((int) -SAT).min((int) SAT);
+        VectorMask<Integer> spike = vv.compare(VectorOperators.GT, effVth);
+        uu.intoArray(u, off + j);
+        vv.blend(0, spike).intoArray(v, off + j);
+        for (long bits = spike.toLong(); bits != 0; bits &= bits - 1) {
+            spikes[count++] = j + Long.numberOfTrailingZeros(bits);
+        }
+        return count;
+    }
+
+    /** {@link FixedLif#decay} in 32-bit lanes for {@code |x| <= 2^23}, {@code 0 <= keep <= 4096}. */
+    private static IntVector decay(IntVector x, int keep) {
+        if (keep == 0) {
+            return IntVector.zero(IS);
+        }
+        IntVector ax = x.lanewise(VectorOperators.ABS);
+        IntVector m = ax.lanewise(VectorOperators.ASHR, FixedLif.DECAY_SHIFT).mul(keep)
+                .add(ax.and(FixedLif.DECAY_UNITY - 1).mul(keep).lanewise(VectorOperators.ASHR, FixedLif.DECAY_SHIFT));
+        return m.blend(m.neg(), x.compare(VectorOperators.LT, 0));
+    }
+
+    /**
+     * {@link #lifStep} for the neurons {@code [j + done, j + LL)}: all lanes of the window are
+     * computed, the first {@code done} are neither stored nor listed.
+     */
+    private static int lifWindow(int[] u, int[] v, int off, int[] a, int keepU, int keepV, long effVth, int[] biasMant,
+                                 int biasExp, int[] spikes, int count, int j, int done) {
+        LongVector uu = decay(widen(u, off + j), keepU)
+                .add(widen(a, j).lanewise(VectorOperators.LSHL, FixedLif.ACT_SHIFT));
+        uu = uu.sub(WRAP, uu.compare(VectorOperators.GT, FixedLif.MAX_UV))
+                .add(WRAP, uu.compare(VectorOperators.LE, -FixedLif.MAX_UV));
+        LongVector vv = decay(widen(v, off + j), keepV).add(uu);
+        if (biasMant != null) {
+            LongVector b = widen(biasMant, j);
+            // FixedLif.shift: x (1L << e) for e >= 0, which is x << e (both take e mod 64, as the Vector
+            // API's shifts do), a flooring right shift by -e otherwise.
+            vv = vv.add(biasExp >= 0 ? b.lanewise(VectorOperators.LSHL, biasExp)
+                    : b.lanewise(VectorOperators.ASHR, -biasExp));
+        }
+        vv = vv.max(-SAT).min(SAT);
+        VectorMask<Long> spike = vv.compare(VectorOperators.GT, effVth);
+        vv = vv.blend(0L, spike);
+        long bits = spike.toLong();
+        if (done == 0) {
+            narrow(uu, u, off + j);
+            narrow(vv, v, off + j);
+        } else {
+            VectorMask<Integer> keep = HS.indexInRange(-done, LL - done);
+            ((IntVector) uu.convertShape(VectorOperators.L2I, HS, 0)).intoArray(u, off + j, keep);
+            ((IntVector) vv.convertShape(VectorOperators.L2I, HS, 0)).intoArray(v, off + j, keep);
+            bits = bits >>> done << done;
+        }
+        for (; bits != 0; bits &= bits - 1) {
+            spikes[count++] = j + Long.numberOfTrailingZeros(bits);
+        }
+        return count;
     }
 
     private static LongVector widen(int[] x, int off) {
@@ -154,12 +275,38 @@ final class PanamaFixedOps implements FixedOps {
         float scale = Math.scalb(1f, p - 1);
         int j = 0;
         for (; j + FL <= n; j += FL) {
-            FloatVector y = FloatVector.fromArray(FS, w, wOff + j).add(FloatVector.fromArray(FS, x, xOff + j).mul(s))
-                    .mul(scale).max(-RANGE).min(RANGE).add(ROUND).sub(ROUND);
-            IntVector q = (IntVector) y.convert(VectorOperators.F2I, 0);
-            q.lanewise(VectorOperators.LSHL, 1).max(LoihiQuantizer.MIN_WEIGHT).min(LoihiQuantizer.MAX_WEIGHT)
-                    .blend(0, y.test(VectorOperators.IS_NAN).cast(FIS)).intoArray(out, outOff + j);
+            quantizeWindow(w, wOff, s, x, xOff, scale, out, outOff, j);
         }
-        ScalarFixedOps.quantizeRow(w, wOff, s, x, xOff, p, out, outOff, j, n);
+        // The tail: windows that end at n and overlap elements already done (which get the same value again).
+        if (j < n && n >= FL) {
+            quantizeWindow(w, wOff, s, x, xOff, scale, out, outOff, n - FL);
+        } else if (j < n && n >= HFL) {
+            for (; j + HFL <= n; j += HFL) {
+                quantizeHalfWindow(w, wOff, s, x, xOff, scale, out, outOff, j);
+            }
+            quantizeHalfWindow(w, wOff, s, x, xOff, scale, out, outOff, n - HFL);
+        } else {
+            ScalarFixedOps.quantizeRow(w, wOff, s, x, xOff, p, out, outOff, j, n);
+        }
+    }
+
+    /** Elements {@code [j, j + FL)} of {@link #quantizeRow}. */
+    private static void quantizeWindow(float[] w, int wOff, float s, float[] x, int xOff, float scale, int[] out,
+                                       int outOff, int j) {
+        FloatVector y = FloatVector.fromArray(FS, w, wOff + j).add(FloatVector.fromArray(FS, x, xOff + j).mul(s))
+                .mul(scale).max(-RANGE).min(RANGE).add(ROUND).sub(ROUND);
+        IntVector q = (IntVector) y.convert(VectorOperators.F2I, 0);
+        q.lanewise(VectorOperators.LSHL, 1).max(LoihiQuantizer.MIN_WEIGHT).min(LoihiQuantizer.MAX_WEIGHT)
+                .blend(0, y.test(VectorOperators.IS_NAN).cast(FIS)).intoArray(out, outOff + j);
+    }
+
+    /** Elements {@code [j, j + HFL)} of {@link #quantizeRow}. */
+    private static void quantizeHalfWindow(float[] w, int wOff, float s, float[] x, int xOff, float scale, int[] out,
+                                           int outOff, int j) {
+        FloatVector y = FloatVector.fromArray(HFS, w, wOff + j).add(FloatVector.fromArray(HFS, x, xOff + j).mul(s))
+                .mul(scale).max(-RANGE).min(RANGE).add(ROUND).sub(ROUND);
+        IntVector q = (IntVector) y.convert(VectorOperators.F2I, 0);
+        q.lanewise(VectorOperators.LSHL, 1).max(LoihiQuantizer.MIN_WEIGHT).min(LoihiQuantizer.MAX_WEIGHT)
+                .blend(0, y.test(VectorOperators.IS_NAN).cast(HS)).intoArray(out, outOff + j);
     }
 }
