@@ -18,6 +18,17 @@ public interface FixedOps {
     void dense(int[] w, int n, int[] active, int count, int wexp, int[] a, int aOff);
 
     /**
+     * Prepares {@link #denseHalves} for a layer of width n: {@code h[i] = w[i] / 2} for
+     * {@code i < w.length}, when every weight is even and in [-256, 254] (what the quantiser makes)
+     * and this implementation is faster on halves for width n. Returns false otherwise
+     * ({@code h} then unspecified): run {@link #dense} on {@code w}.
+     */
+    boolean halve(int[] w, int n, short[] h);
+
+    /** {@link #dense} over the weights {@code 2 h[i]}: the same sums, from half the memory. */
+    void denseHalves(short[] h, int n, int[] active, int count, int wexp, int[] a, int aOff);
+
+    /**
      * {@link io.eggroll.snn.fixed.FixedLif#step(int, int[], int[], int, int[], int, int, int, int[], int, int[])}:
      * one CUBA LIF step of n neurons; the spiking neurons' indices, increasing, go to {@code spikes}.
      */

@@ -5,6 +5,7 @@ import io.eggroll.snn.fixed.LoihiQuantizer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -55,6 +56,16 @@ final class PanamaFixedOps implements FixedOps {
     private static final VectorSpecies<Float> HFS = VectorSpecies.of(float.class, HS.vectorShape());
     private static final int HFL = HFS.length();
 
+    private static final VectorSpecies<Short> SS = ShortVector.SPECIES_PREFERRED;
+    private static final int SL = SS.length();
+    /** Shorts, as many as {@link #IS} has ints. */
+    private static final VectorSpecies<Short> HSS =
+            VectorSpecies.of(short.class, VectorShape.forBitSize(IS.vectorBitSize() / 2));
+    /** Rows of halves (each in [-128, 127]) a 16-bit lane sums without overflow: 255 128 < 2^15. */
+    private static final int SHORT_ROWS = 255;
+    /** Lanes 0, 1, ... of the LIF's int species, for the tail window's store mask. */
+    private static final IntVector IOTA_H = IntVector.zero(HS).addIndex(1);
+
     private static final float ROUND = 12582912f; // 1.5 2^23
     private static final float RANGE = 200f;
 
@@ -101,6 +112,95 @@ final class PanamaFixedOps implements FixedOps {
         } else if (j < n) {
             FixedLif.dense(w, n, active, count, wexp, a, aOff);
         }
+    }
+
+    @Override
+    public boolean halve(int[] w, int n, short[] h) {
+        if (n < SL) {
+            return false;
+        }
+        IntVector badLanes = IntVector.zero(IS);
+        int i = 0;
+        for (; i + L <= w.length; i += L) {
+            IntVector x = IntVector.fromArray(IS, w, i);
+            badLanes = badLanes.or(x.and(1)).or(x.sub(LoihiQuantizer.MIN_WEIGHT).and(~0x1FF));
+            ((ShortVector) x.lanewise(VectorOperators.ASHR, 1).convertShape(VectorOperators.I2S, HSS, 0))
+                    .intoArray(h, i);
+        }
+        int bad = badLanes.reduceLanes(VectorOperators.OR);
+        for (; i < w.length; i++) {
+            int x = w[i];
+            bad |= (x & 1) | (x - LoihiQuantizer.MIN_WEIGHT) & ~0x1FF; // odd, or outside [-256, 255]
+            h[i] = (short) (x >> 1);
+        }
+        return bad == 0;
+    }
+
+    /**
+     * Halves summed in 16-bit lanes, twice as many per vector as ints, in blocks of at most
+     * {@value #SHORT_ROWS} rows (exact), each block widened and added to 32-bit sums that wrap as
+     * {@link #dense}'s do; {@code 2 sum << wexp} is {@code sum << (wexp + 1)}.
+     */
+    @Override
+    public void denseHalves(short[] h, int n, int[] active, int count, int wexp, int[] a, int aOff) {
+        if (wexp < 0 || wexp >= Integer.SIZE - 1 || n < SL) {
+            ScalarFixedOps.INSTANCE.denseHalves(h, n, active, count, wexp, a, aOff);
+            return;
+        }
+        int j = 0;
+        for (; j + 2 * SL <= n; j += 2 * SL) {
+            IntVector s0 = IntVector.zero(IS);
+            IntVector s1 = s0;
+            IntVector s2 = s0;
+            IntVector s3 = s0;
+            for (int k0 = 0; k0 < count; k0 += SHORT_ROWS) {
+                int k1 = Math.min(count, k0 + SHORT_ROWS);
+                ShortVector o0 = ShortVector.zero(SS);
+                ShortVector o1 = o0;
+                for (int k = k0; k < k1; k++) {
+                    int row = active[k] * n + j;
+                    o0 = o0.add(ShortVector.fromArray(SS, h, row));
+                    o1 = o1.add(ShortVector.fromArray(SS, h, row + SL));
+                }
+                s0 = s0.add(widen(o0, 0));
+                s1 = s1.add(widen(o0, 1));
+                s2 = s2.add(widen(o1, 0));
+                s3 = s3.add(widen(o1, 1));
+            }
+            s0.lanewise(VectorOperators.LSHL, wexp + 1).intoArray(a, aOff + j);
+            s1.lanewise(VectorOperators.LSHL, wexp + 1).intoArray(a, aOff + j + L);
+            s2.lanewise(VectorOperators.LSHL, wexp + 1).intoArray(a, aOff + j + 2 * L);
+            s3.lanewise(VectorOperators.LSHL, wexp + 1).intoArray(a, aOff + j + 3 * L);
+        }
+        for (; j + SL <= n; j += SL) {
+            denseHalvesWindow(h, n, active, count, wexp, a, aOff, j);
+        }
+        if (j < n) { // the window that ends at n; overlapped columns get the same values again
+            denseHalvesWindow(h, n, active, count, wexp, a, aOff, n - SL);
+        }
+    }
+
+    /** Columns {@code [j, j + SL)} of {@link #denseHalves}. */
+    private static void denseHalvesWindow(short[] h, int n, int[] active, int count, int wexp, int[] a, int aOff,
+                                          int j) {
+        IntVector s0 = IntVector.zero(IS);
+        IntVector s1 = s0;
+        for (int k0 = 0; k0 < count; k0 += SHORT_ROWS) {
+            int k1 = Math.min(count, k0 + SHORT_ROWS);
+            ShortVector o = ShortVector.zero(SS);
+            for (int k = k0; k < k1; k++) {
+                o = o.add(ShortVector.fromArray(SS, h, active[k] * n + j));
+            }
+            s0 = s0.add(widen(o, 0));
+            s1 = s1.add(widen(o, 1));
+        }
+        s0.lanewise(VectorOperators.LSHL, wexp + 1).intoArray(a, aOff + j);
+        s1.lanewise(VectorOperators.LSHL, wexp + 1).intoArray(a, aOff + j + L);
+    }
+
+    /** Half {@code part} of a vector of shorts as ints. */
+    private static IntVector widen(ShortVector x, int part) {
+        return (IntVector) x.convertShape(VectorOperators.S2I, IS, part);
     }
 
     // The window methods come in one copy per species: the Vector API compiles to vector instructions
@@ -236,7 +336,7 @@ final class PanamaFixedOps implements FixedOps {
             narrow(uu, u, off + j);
             narrow(vv, v, off + j);
         } else {
-            VectorMask<Integer> keep = HS.indexInRange(-done, LL - done);
+            VectorMask<Integer> keep = IOTA_H.compare(VectorOperators.GE, done);
             ((IntVector) uu.convertShape(VectorOperators.L2I, HS, 0)).intoArray(u, off + j, keep);
             ((IntVector) vv.convertShape(VectorOperators.L2I, HS, 0)).intoArray(v, off + j, keep);
             bits = bits >>> done << done;

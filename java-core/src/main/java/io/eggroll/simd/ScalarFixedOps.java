@@ -20,6 +20,23 @@ public final class ScalarFixedOps implements FixedOps {
         FixedLif.dense(w, n, active, count, wexp, a, aOff);
     }
 
+    /** The definition runs Dense on the integer weights. */
+    @Override
+    public boolean halve(int[] w, int n, short[] h) {
+        return false;
+    }
+
+    @Override
+    public void denseHalves(short[] h, int n, int[] active, int count, int wexp, int[] a, int aOff) {
+        for (int j = 0; j < n; j++) {
+            long acc = 0;
+            for (int k = 0; k < count; k++) {
+                acc += 2 * h[active[k] * n + j];
+            }
+            a[aOff + j] = (int) FixedLif.shift(acc, wexp);
+        }
+    }
+
     @Override
     public int lifStep(int n, int[] u, int[] v, int off, int[] a, int du, int dv, int vth, int[] biasMant, int biasExp,
                        int[] spikes) {

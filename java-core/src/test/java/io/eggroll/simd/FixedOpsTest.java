@@ -75,6 +75,45 @@ class FixedOpsTest {
         assertThat(a1).isEqualTo(a0);
     }
 
+    @Property(tries = 120)
+    void denseHalvesMatchesDenseOnTheDoubledWeights(@ForAll @IntRange(min = 1, max = 200) int n,
+                                                    @ForAll @IntRange(min = 1, max = 600) int m,
+                                                    @ForAll @IntRange(min = -3, max = 70) int wexp,
+                                                    @ForAll long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        short[] h = new short[m * n];
+        int[] w = new int[m * n];
+        for (int i = 0; i < h.length; i++) {
+            // mostly the extremes, so that long sums reach the 16-bit lanes' limits
+            h[i] = (short) (rnd.nextBoolean() ? (rnd.nextBoolean() ? 127 : -128) : rnd.nextInt(-128, 128));
+            w[i] = 2 * h[i];
+        }
+        int[] active = new int[m];
+        int count = 0;
+        for (int i = 0; i < m; i++) {
+            if (rnd.nextInt(8) > 0) {
+                active[count++] = i;
+            }
+        }
+        int[] want = new int[n + 2];
+        REF.dense(w, n, active, count, wexp, want, 2);
+        int[] got = new int[n + 2];
+        REF.denseHalves(h, n, active, count, wexp, got, 2);
+        assertThat(got).as("scalar").isEqualTo(want);
+        if (FAST != null) {
+            int[] fast = new int[n + 2];
+            FAST.denseHalves(h, n, active, count, wexp, fast, 2);
+            assertThat(fast).as("panama").isEqualTo(want);
+            short[] h1 = new short[h.length];
+            if (FAST.halve(w, n, h1)) {
+                assertThat(h1).isEqualTo(h);
+            }
+            w[rnd.nextInt(w.length)] += rnd.nextBoolean() ? 1 : 512;
+            assertThat(FAST.halve(w, n, h1)).as("an odd or out-of-range weight").isFalse();
+        }
+        assertThat(REF.halve(w, n, new short[h.length])).isFalse();
+    }
+
     @Property(tries = 200)
     void lifStepMatches(@ForAll @IntRange(min = 1, max = 200) int n, @ForAll @IntRange(min = 0, max = 2) int regime,
                         @ForAll boolean bias, @ForAll long seed) {

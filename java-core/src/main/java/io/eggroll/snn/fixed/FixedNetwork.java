@@ -82,9 +82,12 @@ public record FixedNetwork(List<FixedLayer> layers, boolean denseDelay) {
 
     /**
      * One thread's buffers for running networks of one shape again and again (a population's
-     * members): state, spike lists and currents, allocated once.
+     * members): state, spike lists and currents, allocated once, and the current network's weights
+     * in the form the kernels prefer (made on its first run; a network's weights must not change
+     * while it is run with a scratch).
      */
     public static final class Scratch {
+        private final int[] sizes;
         private final int[] in;
         private final int[] out;
         private final int[] a;
@@ -92,9 +95,14 @@ public record FixedNetwork(List<FixedLayer> layers, boolean denseDelay) {
         private final int[] u;
         private final int[] v;
         private final int[] counts;
+        /** Each layer's weights halved ({@link FixedOps#halve}), for the network {@link #halvedFor}. */
+        private final short[][] halves;
+        private final boolean[] halved;
+        private FixedNetwork halvedFor;
 
         /** Buffers for networks whose {@link #sizes()} are {@code sizes}. */
         public Scratch(int[] sizes) {
+            this.sizes = sizes.clone();
             int width = Arrays.stream(sizes).max().orElseThrow();
             int neurons = Arrays.stream(sizes).sum() - sizes[0];
             in = new int[width];
@@ -104,6 +112,11 @@ public record FixedNetwork(List<FixedLayer> layers, boolean denseDelay) {
             u = new int[neurons];
             v = new int[neurons];
             counts = new int[sizes[sizes.length - 1]];
+            halves = new short[sizes.length - 1][];
+            halved = new boolean[sizes.length - 1];
+            for (int l = 0; l < halves.length; l++) {
+                halves[l] = new short[Math.multiplyExact(sizes[l], sizes[l + 1])];
+            }
         }
     }
 
@@ -147,7 +160,7 @@ public record FixedNetwork(List<FixedLayer> layers, boolean denseDelay) {
     private void simulate(FixedOps ops, Scratch sc, int[] offsets, int base, int[] indices, int stepsIn,
                           int stepsTotal, byte[] raster) {
         int neurons = sc.u.length;
-        if (neurons != neurons() || sc.counts.length != outputs() || sc.in.length < inputs()) {
+        if (!Arrays.equals(sc.sizes, sizes())) {
             throw new IllegalArgumentException("scratch made for another network shape");
         }
         int[] u = sc.u;
@@ -162,6 +175,12 @@ public record FixedNetwork(List<FixedLayer> layers, boolean denseDelay) {
         int[] in = sc.in;
         int[] out = sc.out;
         int last = layers.size() - 1;
+        if (sc.halvedFor != this) { // once per network: the samples of a member share it
+            for (int l = 0; l <= last; l++) {
+                sc.halved[l] = ops.halve(layers.get(l).weights(), layers.get(l).fanOut(), sc.halves[l]);
+            }
+            sc.halvedFor = this;
+        }
         for (int t = 0; t < stepsTotal; t++) {
             int count = 0;
             if (t < stepsIn) {
@@ -173,11 +192,17 @@ public record FixedNetwork(List<FixedLayer> layers, boolean denseDelay) {
             for (int l = 0; l <= last; l++) {
                 FixedLayer layer = layers.get(l);
                 int n = layer.fanOut();
+                int[] sum = a;
+                int sumOff = 0;
                 if (denseDelay) {
                     System.arraycopy(pending, off, a, 0, n);
-                    ops.dense(layer.weights(), n, in, count, layer.weightExp(), pending, off);
+                    sum = pending;
+                    sumOff = off;
+                }
+                if (sc.halved[l]) {
+                    ops.denseHalves(sc.halves[l], n, in, count, layer.weightExp(), sum, sumOff);
                 } else {
-                    ops.dense(layer.weights(), n, in, count, layer.weightExp(), a, 0);
+                    ops.dense(layer.weights(), n, in, count, layer.weightExp(), sum, sumOff);
                 }
                 count = ops.lifStep(n, u, v, off, a, layer.du(), layer.dv(), layer.vth(), layer.biasMant(),
                         layer.biasExp(), out);
