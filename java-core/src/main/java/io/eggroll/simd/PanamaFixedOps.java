@@ -26,10 +26,10 @@ import jdk.incubator.vector.VectorSpecies;
  *     the definition's for any input.</li>
  * <li>Quantisation: {@code w + s x} lanewise (multiply, then add), times {@code 2^(p-1)} in float
  *     (exact for {@code 0 <= p <= 16}, or, when it under- or overflows, on the same side of the
- *     rounding and saturation as the definition's double), clamped to ±200 (the definition
- *     saturates every such value to the same weight), rounded half to even by adding and
- *     subtracting 1.5 2^23, then doubled and clamped to [-256, 254]; a NaN becomes 0 as the
- *     definition's cast makes it.</li>
+ *     rounding and saturation as the definition's double), clamped to [-128, 127] (beyond, the
+ *     definition saturates to the same weight), rounded half to even by adding and subtracting
+ *     1.5 2^23, converted and doubled; a NaN stays NaN through the clamp and the rounding and
+ *     becomes 0, as the definition's cast makes it.</li>
  * </ul>
  * A tail shorter than a vector is a window that ends at n and overlaps what is done: Dense and
  * quantisation write those elements again with the same values, the LIF stores only the new lanes
@@ -42,7 +42,6 @@ final class PanamaFixedOps implements FixedOps {
     private static final int L = IS.length();
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
     private static final int FL = FS.length();
-    private static final VectorSpecies<Integer> FIS = VectorSpecies.of(int.class, FS.vectorShape());
     private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
     private static final int LL = LS.length();
     /** Ints, as many as {@link #LS} has longs. */
@@ -67,7 +66,9 @@ final class PanamaFixedOps implements FixedOps {
     private static final IntVector IOTA_H = IntVector.zero(HS).addIndex(1);
 
     private static final float ROUND = 12582912f; // 1.5 2^23
-    private static final float RANGE = 200f;
+    /** Half the weight range: {@code 2 rint(y)} for y clamped to it is the definition's saturated weight. */
+    private static final float LOW = LoihiQuantizer.MIN_WEIGHT / 2f;
+    private static final float HIGH = LoihiQuantizer.MAX_WEIGHT / 2f;
 
     @Override
     public String name() {
@@ -268,9 +269,10 @@ final class PanamaFixedOps implements FixedOps {
      */
     private static int lifIntWindow(int[] u, int[] v, int off, int[] a, int keepU, int keepV, int effVth,
                                     int[] biasMant, int biasExp, int[] spikes, int count, int j) {
-        IntVector u0 = IntVector.fromArray(IS, u, off + j);
         IntVector v0 = IntVector.fromArray(IS, v, off + j);
         IntVector a0 = IntVector.fromArray(IS, a, j);
+        // With keepU = 0 (the quantiser's du) the old current is multiplied by 0: not read, not checked.
+        IntVector u0 = keepU == 0 ? v0 : IntVector.fromArray(IS, u, off + j);
         IntVector out = u0.add(FixedLif.MAX_UV).or(v0.add(FixedLif.MAX_UV)).lanewise(VectorOperators.LSHR, 24)
                 .or(a0.add(1 << 22).lanewise(VectorOperators.LSHR, 23));
         IntVector bias = null;
@@ -394,19 +396,15 @@ final class PanamaFixedOps implements FixedOps {
     private static void quantizeWindow(float[] w, int wOff, float s, float[] x, int xOff, float scale, int[] out,
                                        int outOff, int j) {
         FloatVector y = FloatVector.fromArray(FS, w, wOff + j).add(FloatVector.fromArray(FS, x, xOff + j).mul(s))
-                .mul(scale).max(-RANGE).min(RANGE).add(ROUND).sub(ROUND);
-        IntVector q = (IntVector) y.convert(VectorOperators.F2I, 0);
-        q.lanewise(VectorOperators.LSHL, 1).max(LoihiQuantizer.MIN_WEIGHT).min(LoihiQuantizer.MAX_WEIGHT)
-                .blend(0, y.test(VectorOperators.IS_NAN).cast(FIS)).intoArray(out, outOff + j);
+                .mul(scale).max(LOW).min(HIGH).add(ROUND).sub(ROUND);
+        ((IntVector) y.convert(VectorOperators.F2I, 0)).lanewise(VectorOperators.LSHL, 1).intoArray(out, outOff + j);
     }
 
     /** Elements {@code [j, j + HFL)} of {@link #quantizeRow}. */
     private static void quantizeHalfWindow(float[] w, int wOff, float s, float[] x, int xOff, float scale, int[] out,
                                            int outOff, int j) {
         FloatVector y = FloatVector.fromArray(HFS, w, wOff + j).add(FloatVector.fromArray(HFS, x, xOff + j).mul(s))
-                .mul(scale).max(-RANGE).min(RANGE).add(ROUND).sub(ROUND);
-        IntVector q = (IntVector) y.convert(VectorOperators.F2I, 0);
-        q.lanewise(VectorOperators.LSHL, 1).max(LoihiQuantizer.MIN_WEIGHT).min(LoihiQuantizer.MAX_WEIGHT)
-                .blend(0, y.test(VectorOperators.IS_NAN).cast(HS)).intoArray(out, outOff + j);
+                .mul(scale).max(LOW).min(HIGH).add(ROUND).sub(ROUND);
+        ((IntVector) y.convert(VectorOperators.F2I, 0)).lanewise(VectorOperators.LSHL, 1).intoArray(out, outOff + j);
     }
 }
