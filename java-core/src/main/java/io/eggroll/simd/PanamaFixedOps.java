@@ -64,6 +64,8 @@ final class PanamaFixedOps implements FixedOps {
     private static final int SHORT_ROWS = 255;
     /** Lanes 0, 1, ... of the LIF's int species, for the tail window's store mask. */
     private static final IntVector IOTA_H = IntVector.zero(HS).addIndex(1);
+    /** Lanes 0, 1, ... of {@link #IS}. */
+    private static final IntVector IOTA = IntVector.zero(IS).addIndex(1);
 
     private static final float ROUND = 12582912f; // 1.5 2^23
     /** Half the weight range: {@code 2 rint(y)} for y clamped to it is the definition's saturated weight. */
@@ -236,12 +238,26 @@ final class PanamaFixedOps implements FixedOps {
         boolean narrow = keepU >= 0 && keepU <= FixedLif.DECAY_UNITY && keepV >= 0 && keepV <= FixedLif.DECAY_UNITY
                 && effVth == (int) effVth && (biasMant == null || (biasExp >= -31 && biasExp <= 17));
         for (; narrow && j + L <= n; j += L) {
-            int c = lifIntWindow(u, v, off, a, keepU, keepV, (int) effVth, biasMant, biasExp, spikes, count, j);
+            int c = lifIntWindow(u, v, off, a, keepU, keepV, (int) effVth, biasMant, biasExp, spikes, count, j, 0, L);
             if (c >= 0) {
                 count = c;
             } else { // some lane outside the 32-bit path's range: this window in 64 bits
                 count = lifWindow(u, v, off, a, keepU, keepV, effVth, biasMant, biasExp, spikes, count, j, 0);
                 count = lifWindow(u, v, off, a, keepU, keepV, effVth, biasMant, biasExp, spikes, count, j + LL, 0);
+            }
+        }
+        if (narrow && j < n) {
+            // The tail in one 32-bit window: the one that ends at n, or, for a layer narrower than a
+            // vector, the one that starts at 0 where the arrays have room for it (padded scratch).
+            int c = -1;
+            if (n >= L) {
+                c = lifIntWindow(u, v, off, a, keepU, keepV, (int) effVth, biasMant, biasExp, spikes, count, n - L,
+                        j - (n - L), L);
+            } else if (v.length >= off + L && u.length >= off + L && a.length >= L) {
+                c = lifIntWindow(u, v, off, a, keepU, keepV, (int) effVth, biasMant, biasExp, spikes, count, 0, 0, n);
+            }
+            if (c >= 0) {
+                return c;
             }
         }
         for (; j + LL <= n; j += LL) {
@@ -258,8 +274,9 @@ final class PanamaFixedOps implements FixedOps {
     }
 
     /**
-     * {@link #lifStep} for the neurons {@code [j, j + L)} in 32-bit lanes, or -1 (and nothing
-     * written) when a lane is outside the range where 32 bits are exact: {@code u, v} in
+     * {@link #lifStep} for the neurons {@code [j + lo, j + hi)} of the window {@code [j, j + L)}
+     * (whose u, v and a must lie inside their arrays; the other lanes are computed from whatever is
+     * there and dropped) in 32-bit lanes, or -1 (and nothing written) when a kept lane is outside the range where 32 bits are exact: {@code u, v} in
      * {@code [-2^23, 2^23)}, {@code a} in {@code [-2^22, 2^22)}, a bias mantissa in
      * {@code [-2^12, 2^12)} (the caller has checked the decays are in {@code [0, 4096]}, the
      * threshold fits an int and {@code -31 <= biasExp <= 17}). Then every intermediate stays below
@@ -268,7 +285,10 @@ final class PanamaFixedOps implements FixedOps {
      * with {@code |x| = 4096 h + l}, which is the same floor.
      */
     private static int lifIntWindow(int[] u, int[] v, int off, int[] a, int keepU, int keepV, int effVth,
-                                    int[] biasMant, int biasExp, int[] spikes, int count, int j) {
+                                    int[] biasMant, int biasExp, int[] spikes, int count, int j, int lo, int hi) {
+        boolean whole = lo == 0 && hi == L;
+        VectorMask<Integer> keep = whole ? null
+                : IOTA.compare(VectorOperators.GE, lo).and(IOTA.compare(VectorOperators.LT, hi));
         IntVector v0 = IntVector.fromArray(IS, v, off + j);
         IntVector a0 = IntVector.fromArray(IS, a, j);
         // With keepU = 0 (the quantiser's du) the old current is multiplied by 0: not read, not checked.
@@ -277,11 +297,13 @@ final class PanamaFixedOps implements FixedOps {
                 .or(a0.add(1 << 22).lanewise(VectorOperators.LSHR, 23));
         IntVector bias = null;
         if (biasMant != null) {
-            IntVector b = IntVector.fromArray(IS, biasMant, j);
+            IntVector b = biasMant.length >= j + L ? IntVector.fromArray(IS, biasMant, j)
+                    : IntVector.fromArray(IS, biasMant, j, keep);
             out = out.or(b.add(1 << 12).lanewise(VectorOperators.LSHR, 13));
             bias = biasExp >= 0 ? b.lanewise(VectorOperators.LSHL, biasExp) : b.lanewise(VectorOperators.ASHR, -biasExp);
         }
-        if (out.compare(VectorOperators.NE, 0).anyTrue()) {
+        VectorMask<Integer> bad = out.compare(VectorOperators.NE, 0);
+        if ((whole ? bad : bad.and(keep)).anyTrue()) { // lanes outside [lo, hi) are neither used nor checked
             return -1;
         }
         IntVector uu = decay(u0, keepU).add(a0.lanewise(VectorOperators.LSHL, FixedLif.ACT_SHIFT));
@@ -293,9 +315,17 @@ final class PanamaFixedOps implements FixedOps {
         }
         vv = vv.max((int) -SAT).min((int) SAT);
         VectorMask<Integer> spike = vv.compare(VectorOperators.GT, effVth);
-        uu.intoArray(u, off + j);
-        vv.blend(0, spike).intoArray(v, off + j);
-        for (long bits = spike.toLong(); bits != 0; bits &= bits - 1) {
+        vv = vv.blend(0, spike);
+        long bits = spike.toLong();
+        if (whole) {
+            uu.intoArray(u, off + j);
+            vv.intoArray(v, off + j);
+        } else {
+            uu.intoArray(u, off + j, keep);
+            vv.intoArray(v, off + j, keep);
+            bits &= keep.toLong();
+        }
+        for (; bits != 0; bits &= bits - 1) {
             spikes[count++] = j + Long.numberOfTrailingZeros(bits);
         }
         return count;

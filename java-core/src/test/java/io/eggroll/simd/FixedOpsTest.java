@@ -120,9 +120,10 @@ class FixedOpsTest {
         assumeThat(FAST).isNotNull();
         SplittableRandom rnd = new SplittableRandom(seed);
         int off = rnd.nextInt(4);
-        int[] u0 = ints(rnd, n + off, regime == 0 ? 1 : regime);
-        int[] v0 = ints(rnd, n + off, regime == 0 ? 1 : regime);
-        int[] a = ints(rnd, n, regime);
+        int pad = rnd.nextBoolean() ? 0 : rnd.nextInt(40); // slack past the layer, with values that must not change
+        int[] u0 = ints(rnd, n + off + pad, regime == 0 ? 1 : regime);
+        int[] v0 = ints(rnd, n + off + pad, regime == 0 ? 1 : regime);
+        int[] a = ints(rnd, n + pad, regime);
         for (int j = 0; j < n; j += 1 + rnd.nextInt(5)) { // u = a << 6 on the edges of the 24-bit wrap
             a[j] = (rnd.nextBoolean() ? 1 : -1) * ((1 << 17) + rnd.nextInt(-1, 2));
         }

@@ -87,6 +87,7 @@ public record FixedNetwork(List<FixedLayer> layers, boolean denseDelay) {
      * while it is run with a scratch).
      */
     public static final class Scratch {
+        private static final int PAD = 64;
         private final int[] sizes;
         private final int[] in;
         private final int[] out;
@@ -107,10 +108,12 @@ public record FixedNetwork(List<FixedLayer> layers, boolean denseDelay) {
             int neurons = Arrays.stream(sizes).sum() - sizes[0];
             in = new int[width];
             out = new int[width];
-            a = new int[width];
+            // Slack after the last layer, so that a vector kernel may read a whole vector from the start
+            // of a layer narrower than one (and store only its lanes).
+            a = new int[width + PAD];
             pending = new int[neurons];
-            u = new int[neurons];
-            v = new int[neurons];
+            u = new int[neurons + PAD];
+            v = new int[neurons + PAD];
             counts = new int[sizes[sizes.length - 1]];
             halves = new short[sizes.length - 1][];
             halved = new boolean[sizes.length - 1];
@@ -129,7 +132,7 @@ public record FixedNetwork(List<FixedLayer> layers, boolean denseDelay) {
         byte[] raster = new byte[stepsTotal * neurons];
         Scratch sc = new Scratch(sizes());
         simulate(FixedOpsProvider.scalar(), sc, offsets, base, indices, stepsIn, stepsTotal, raster);
-        return new Trace(stepsTotal, neurons, raster, sc.u.clone(), sc.v.clone());
+        return new Trace(stepsTotal, neurons, raster, Arrays.copyOf(sc.u, neurons), Arrays.copyOf(sc.v, neurons));
     }
 
     /** The readout of one batch sample: spike counts of the last layer over {@link #steps(int)} steps. */
@@ -149,7 +152,7 @@ public record FixedNetwork(List<FixedLayer> layers, boolean denseDelay) {
         // As the float readout: count + v_T / threshold. The residue (below 1) only orders outputs
         // with equal counts, and keeps a silent output's drive visible to ES.
         int[] counts = sc.counts;
-        int vOff = sc.v.length - counts.length;
+        int vOff = sc.pending.length - counts.length;
         double effVth = (double) layers.get(layers.size() - 1).vth() * 64;
         for (int j = 0; j < counts.length; j++) {
             out[off + j] = (float) (counts[j] + sc.v[vOff + j] / effVth);
@@ -159,7 +162,7 @@ public record FixedNetwork(List<FixedLayer> layers, boolean denseDelay) {
     /** Runs from rest; leaves the final state in {@code sc.u}, {@code sc.v} and the last layer's counts in {@code sc.counts}. */
     private void simulate(FixedOps ops, Scratch sc, int[] offsets, int base, int[] indices, int stepsIn,
                           int stepsTotal, byte[] raster) {
-        int neurons = sc.u.length;
+        int neurons = sc.pending.length;
         if (!Arrays.equals(sc.sizes, sizes())) {
             throw new IllegalArgumentException("scratch made for another network shape");
         }
