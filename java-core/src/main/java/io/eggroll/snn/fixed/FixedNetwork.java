@@ -87,16 +87,19 @@ public record FixedNetwork(List<FixedLayer> layers, boolean denseDelay) {
      * while it is run with a scratch).
      */
     public static final class Scratch {
+        /** Slack after the state, so that a vector kernel may read a whole vector from the start of a
+         *  layer narrower than one (and store only its lanes). */
         private static final int PAD = 64;
         private final int[] sizes;
         private final int[] in;
         private final int[] out;
-        private final int[] a;
-        private final int[] pending;
+        /** Each layer's Dense sums, two buffers that alternate by step (the Dense delay). */
+        private final int[][][] sums;
         private final int[] u;
         private final int[] v;
         private final int[] counts;
-        /** Each layer's weights halved ({@link FixedOps#halve}), for the network {@link #halvedFor}. */
+        /** The layers of {@link #halvedFor}, and their weights halved ({@link FixedOps#halve}). */
+        private final FixedLayer[] layers;
         private final short[][] halves;
         private final boolean[] halved;
         private FixedNetwork halvedFor;
@@ -106,18 +109,21 @@ public record FixedNetwork(List<FixedLayer> layers, boolean denseDelay) {
             this.sizes = sizes.clone();
             int width = Arrays.stream(sizes).max().orElseThrow();
             int neurons = Arrays.stream(sizes).sum() - sizes[0];
+            int count = sizes.length - 1;
             in = new int[width];
             out = new int[width];
-            // Slack after the last layer, so that a vector kernel may read a whole vector from the start
-            // of a layer narrower than one (and store only its lanes).
-            a = new int[width + PAD];
-            pending = new int[neurons];
+            sums = new int[2][count][];
+            for (int l = 0; l < count; l++) {
+                sums[0][l] = new int[sizes[l + 1] + PAD];
+                sums[1][l] = new int[sizes[l + 1] + PAD];
+            }
             u = new int[neurons + PAD];
             v = new int[neurons + PAD];
-            counts = new int[sizes[sizes.length - 1]];
-            halves = new short[sizes.length - 1][];
-            halved = new boolean[sizes.length - 1];
-            for (int l = 0; l < halves.length; l++) {
+            counts = new int[sizes[count]];
+            layers = new FixedLayer[count];
+            halves = new short[count][];
+            halved = new boolean[count];
+            for (int l = 0; l < count; l++) {
                 halves[l] = new short[Math.multiplyExact(sizes[l], sizes[l + 1])];
             }
         }
@@ -152,7 +158,7 @@ public record FixedNetwork(List<FixedLayer> layers, boolean denseDelay) {
         // As the float readout: count + v_T / threshold. The residue (below 1) only orders outputs
         // with equal counts, and keeps a silent output's drive visible to ES.
         int[] counts = sc.counts;
-        int vOff = sc.pending.length - counts.length;
+        int vOff = sc.u.length - Scratch.PAD - counts.length;
         double effVth = (double) layers.get(layers.size() - 1).vth() * 64;
         for (int j = 0; j < counts.length; j++) {
             out[off + j] = (float) (counts[j] + sc.v[vOff + j] / effVth);
@@ -162,27 +168,29 @@ public record FixedNetwork(List<FixedLayer> layers, boolean denseDelay) {
     /** Runs from rest; leaves the final state in {@code sc.u}, {@code sc.v} and the last layer's counts in {@code sc.counts}. */
     private void simulate(FixedOps ops, Scratch sc, int[] offsets, int base, int[] indices, int stepsIn,
                           int stepsTotal, byte[] raster) {
-        int neurons = sc.pending.length;
+        int neurons = sc.u.length - Scratch.PAD;
         if (!Arrays.equals(sc.sizes, sizes())) {
             throw new IllegalArgumentException("scratch made for another network shape");
         }
         int[] u = sc.u;
         int[] v = sc.v;
-        int[] a = sc.a;
-        int[] pending = sc.pending;
         int[] lastCounts = sc.counts;
         Arrays.fill(u, 0);
         Arrays.fill(v, 0);
-        Arrays.fill(pending, 0);
         Arrays.fill(lastCounts, 0);
         int[] in = sc.in;
         int[] out = sc.out;
         int last = layers.size() - 1;
+        FixedLayer[] ls = sc.layers;
         if (sc.halvedFor != this) { // once per network: the samples of a member share it
             for (int l = 0; l <= last; l++) {
-                sc.halved[l] = ops.halve(layers.get(l).weights(), layers.get(l).fanOut(), sc.halves[l]);
+                ls[l] = layers.get(l);
+                sc.halved[l] = ops.halve(ls[l].weights(), ls[l].fanOut(), sc.halves[l]);
             }
             sc.halvedFor = this;
+        }
+        for (int l = 0; l <= last; l++) {
+            Arrays.fill(sc.sums[0][l], 0);
         }
         for (int t = 0; t < stepsTotal; t++) {
             int count = 0;
@@ -191,21 +199,19 @@ public record FixedNetwork(List<FixedLayer> layers, boolean denseDelay) {
                 count = offsets[base + t + 1] - from;
                 System.arraycopy(indices, from, in, 0, count);
             }
+            // With the delay, layer l's LIF takes the sum its Dense formed at the previous step while
+            // the Dense writes this step's into the other buffer of the pair; without, it takes this step's.
+            int[][] sums = sc.sums[t & 1];
+            int[][] next = sc.sums[(t + 1) & 1];
             int off = 0;
             for (int l = 0; l <= last; l++) {
-                FixedLayer layer = layers.get(l);
+                FixedLayer layer = ls[l];
                 int n = layer.fanOut();
-                int[] sum = a;
-                int sumOff = 0;
-                if (denseDelay) {
-                    System.arraycopy(pending, off, a, 0, n);
-                    sum = pending;
-                    sumOff = off;
-                }
+                int[] a = denseDelay ? sums[l] : next[l];
                 if (sc.halved[l]) {
-                    ops.denseHalves(sc.halves[l], n, in, count, layer.weightExp(), sum, sumOff);
+                    ops.denseHalves(sc.halves[l], n, in, count, layer.weightExp(), next[l], 0);
                 } else {
-                    ops.dense(layer.weights(), n, in, count, layer.weightExp(), sum, sumOff);
+                    ops.dense(layer.weights(), n, in, count, layer.weightExp(), next[l], 0);
                 }
                 count = ops.lifStep(n, u, v, off, a, layer.du(), layer.dv(), layer.vth(), layer.biasMant(),
                         layer.biasExp(), out);
