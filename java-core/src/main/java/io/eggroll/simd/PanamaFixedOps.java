@@ -292,7 +292,8 @@ final class PanamaFixedOps implements FixedOps {
     }
 
     /**
-     * {@link #lifStep} for the neurons {@code [j + lo, j + hi)} of the window {@code [j, j + L)}
+     * {@link #lifStep} for the neurons {@code [j + lo, j + hi)} of the window {@code [j, j + L)},
+     * {@code lo = 0} or {@code hi = L}
      * (whose u, v and a must lie inside their arrays; the other lanes are computed from whatever is
      * there and dropped) in 32-bit lanes, or -1 (and nothing written) when a kept lane is outside the range where 32 bits are exact: {@code u, v} in
      * {@code [-2^23, 2^23)}, {@code a} in {@code [-2^22, 2^22)}, a bias mantissa in
@@ -305,8 +306,8 @@ final class PanamaFixedOps implements FixedOps {
     private static int lifIntWindow(int[] u, int[] v, int off, int[] a, int keepU, int keepV, int effVth,
                                     int[] biasMant, int biasExp, int[] spikes, int count, int j, int lo, int hi) {
         boolean whole = lo == 0 && hi == L;
-        VectorMask<Integer> keep = whole ? null
-                : IOTA.compare(VectorOperators.GE, lo).and(IOTA.compare(VectorOperators.LT, hi));
+        // Callers keep either the lanes from lo (hi = L) or those below hi (lo = 0): one comparison.
+        VectorMask<Integer> keep = lo > 0 ? IOTA.compare(VectorOperators.GE, lo) : IOTA.compare(VectorOperators.LT, hi);
         IntVector v0 = IntVector.fromArray(IS, v, off + j);
         IntVector a0 = IntVector.fromArray(IS, a, j);
         // With keepU = 0 (the quantiser's du) the old current is multiplied by 0: not read, not checked.
@@ -320,8 +321,8 @@ final class PanamaFixedOps implements FixedOps {
             out = out.or(b.add(1 << 12).lanewise(VectorOperators.LSHR, 13));
             bias = biasExp >= 0 ? b.lanewise(VectorOperators.LSHL, biasExp) : b.lanewise(VectorOperators.ASHR, -biasExp);
         }
-        VectorMask<Integer> bad = out.compare(VectorOperators.NE, 0);
-        if ((whole ? bad : bad.and(keep)).anyTrue()) { // lanes outside [lo, hi) are neither used nor checked
+        // Lanes outside [lo, hi) are neither used nor checked.
+        if ((whole ? out.compare(VectorOperators.NE, 0) : out.compare(VectorOperators.NE, 0, keep)).anyTrue()) {
             return -1;
         }
         IntVector uu = decay(u0, keepU).add(a0.lanewise(VectorOperators.LSHL, FixedLif.ACT_SHIFT));
