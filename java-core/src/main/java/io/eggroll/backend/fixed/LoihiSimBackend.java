@@ -32,7 +32,10 @@ import java.util.List;
  *
  * <p>Only the rows of layer 1 that some input of the batch activates are quantised; deeper
  * layers are quantised whole. Work is split by antithetic pair; each readout slot is written by
- * one task, so results do not depend on the thread count.
+ * one task, so results do not depend on the thread count. The quantisation, Dense and LIF run
+ * through {@link FixedOps} (the vector kernels where the float path has them, the scalar
+ * definition with {@code --simd off}; the same bits either way), each worker reusing its buffers
+ * for every member and sample.
  */
 public final class LoihiSimBackend implements Backend {
 
