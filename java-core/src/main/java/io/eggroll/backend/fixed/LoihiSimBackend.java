@@ -7,6 +7,10 @@ import io.eggroll.es.EsConfig;
 import io.eggroll.es.EsMode;
 import io.eggroll.es.Eggroll;
 import io.eggroll.es.Generation;
+import io.eggroll.simd.FixedOps;
+import io.eggroll.simd.FixedOpsProvider;
+import io.eggroll.simd.VectorOps;
+import io.eggroll.simd.VectorizationProvider;
 import io.eggroll.snn.Params;
 import io.eggroll.snn.SnnConfig;
 import io.eggroll.snn.SpikeBatch;
@@ -28,16 +32,32 @@ import java.util.List;
  *
  * <p>Only the rows of layer 1 that some input of the batch activates are quantised; deeper
  * layers are quantised whole. Work is split by antithetic pair; each readout slot is written by
- * one task, so results do not depend on the thread count.
+ * one task, so results do not depend on the thread count. The quantisation, Dense and LIF run
+ * through {@link FixedOps} (the vector kernels where the float path has them, the scalar
+ * definition with {@code --simd off}; the same bits either way), each worker reusing its buffers
+ * for every member and sample.
  */
 public final class LoihiSimBackend implements Backend {
 
     private final CpuBackend shadow;
     private final Parallel parallel;
+    private final VectorOps ops;
+    private final FixedOps fixed;
 
+    /** A backend with the vector operations {@link VectorizationProvider} chooses. */
     public LoihiSimBackend(int threads) {
-        this.shadow = new CpuBackend(threads);
+        this(threads, VectorizationProvider.ops());
+    }
+
+    /**
+     * A backend with the given float operations (for the shadow's update and the expand of the
+     * factors) and the integer operations that go with them ({@link FixedOpsProvider#forOps}).
+     */
+    public LoihiSimBackend(int threads, VectorOps ops) {
+        this.shadow = new CpuBackend(threads, ops);
         this.parallel = new Parallel(threads, "eggroll-loihi-sim");
+        this.ops = ops;
+        this.fixed = FixedOpsProvider.forOps(ops);
     }
 
     @Override
@@ -48,7 +68,7 @@ public final class LoihiSimBackend implements Backend {
     @Override
     public String device() {
         return "loihi-sim: bit-accurate Loihi 2 fixed point (Lava CUBA LIF + Dense) on " + parallel.threads()
-                + " cpu thread" + (parallel.threads() == 1 ? "" : "s");
+                + " cpu thread" + (parallel.threads() == 1 ? "" : "s") + ", " + fixed.name() + " integer ops";
     }
 
     @Override
@@ -73,7 +93,13 @@ public final class LoihiSimBackend implements Backend {
         checkBatch(net.inputs(), batch);
         int c = net.outputs();
         float[] out = new float[batch.samples() * c];
-        parallel.forEach(batch.samples(), (w, s) -> System.arraycopy(net.spikeCounts(batch, s), 0, out, s * c, c));
+        FixedNetwork.Scratch[] scratch = new FixedNetwork.Scratch[parallel.threads()];
+        parallel.forEach(batch.samples(), (w, s) -> {
+            if (scratch[w] == null) {
+                scratch[w] = new FixedNetwork.Scratch(net.sizes());
+            }
+            net.spikeCounts(batch, s, fixed, scratch[w], out, s * c);
+        });
         return out;
     }
 
@@ -105,7 +131,7 @@ public final class LoihiSimBackend implements Backend {
         parallel.forEach(pairCount, (worker, k) -> {
             Member m = scratch[worker];
             if (m == null) {
-                m = scratch[worker] = new Member(cfg, es);
+                m = scratch[worker] = new Member(cfg, es, ops, fixed);
             }
             int pair = firstPair + k;
             m.factors(g, pair);
@@ -113,27 +139,37 @@ public final class LoihiSimBackend implements Backend {
                 int member = 2 * pair + sign;
                 FixedNetwork net = m.quantize(cfg, p, es, Generation.sign(member), scale, used);
                 for (int s = 0; s < samples; s++) {
-                    float[] counts = net.spikeCounts(batch, s);
-                    System.arraycopy(counts, 0, out, ((member - 2 * firstPair) * samples + s) * classes, classes);
+                    net.spikeCounts(batch, s, m.fixed, m.run, out, ((member - 2 * firstPair) * samples + s) * classes);
                 }
             }
         });
         return out;
     }
 
-    /** One worker's buffers: the pair's factors and a member's quantised layers. */
+    /** One worker's buffers: the pair's factors, a member's quantised layers and the run's state. */
     private static final class Member {
+        /** Slack after a vector's worth of scratch, so the expand's masked tail stays on the intrinsic path. */
+        static final int PAD = 64;
+        final VectorOps ops;
+        final FixedOps fixed;
         final float[][] a;
         final float[][] b;
+        /** B transposed ({@code r x n}), the layout {@link VectorOps#expand} takes. */
+        final float[][] bt;
         final float[][] e;
         final int[][] w;
         final float[] row;
         final float[] u;
+        final FixedNetwork.Scratch run;
 
-        Member(SnnConfig cfg, EsConfig es) {
+        Member(SnnConfig cfg, EsConfig es, VectorOps ops, FixedOps fixed) {
+            this.ops = ops;
+            this.fixed = fixed;
+            run = new FixedNetwork.Scratch(cfg.sizes());
             int layers = cfg.layers();
             a = new float[layers][];
             b = new float[layers][];
+            bt = new float[layers][];
             e = new float[layers][];
             w = new int[layers][];
             int r = es.rank();
@@ -142,10 +178,11 @@ public final class LoihiSimBackend implements Backend {
                 int n = cfg.fanOut(l);
                 a[l] = new float[es.mode() == EsMode.EGGROLL ? m * r : Math.multiplyExact(m, n)];
                 b[l] = new float[n * r];
+                bt[l] = new float[n * r + PAD];
                 e[l] = new float[n];
                 w[l] = new int[m * n];
             }
-            row = new float[cfg.maxWidth()];
+            row = new float[cfg.maxWidth() + PAD];
             u = new float[r];
         }
 
@@ -157,6 +194,12 @@ public final class LoihiSimBackend implements Backend {
                 if (es.mode() == EsMode.EGGROLL) {
                     Eggroll.factorA(g.seed(), pair, g.index(), l, es.noise(), m, es.rank(), a[l]);
                     Eggroll.factorB(g.seed(), pair, g.index(), l, es.noise(), n, es.rank(), b[l]);
+                    int r = es.rank();
+                    for (int j = 0; j < n; j++) {
+                        for (int q = 0; q < r; q++) {
+                            bt[l][q * n + j] = b[l][j * r + q];
+                        }
+                    }
                 } else {
                     Eggroll.fullNoise(g.seed(), pair, g.index(), l, es.noise(), m, n, a[l]);
                 }
@@ -168,7 +211,8 @@ public final class LoihiSimBackend implements Backend {
 
         /**
          * The member's network: row i of layer l is {@code W[i] + (s sigma_r) (A[i] B^T)}, with
-         * {@code A[i] B^T} formed as {@link Eggroll#expand} forms it, quantised at the layer's scale.
+         * {@code A[i] B^T} formed as {@link Eggroll#expand} forms it ({@link VectorOps#expand} gives
+         * the same sums), quantised at the layer's scale.
          */
         FixedNetwork quantize(SnnConfig cfg, Params p, EsConfig es, float sign, int[] scale, boolean[] used0) {
             boolean lowRank = es.mode() == EsMode.EGGROLL;
@@ -187,12 +231,10 @@ public final class LoihiSimBackend implements Backend {
                     }
                     if (lowRank) {
                         System.arraycopy(a[l], i * r, u, 0, r);
-                        Eggroll.expand(u, b[l], r, n, row, 0);
+                        ops.expand(u, bt[l], r, n, row, 0);
+                        fixed.quantizeRow(wl, i * n, ss, row, 0, scale[l], q, i * n, n);
                     } else {
-                        System.arraycopy(a[l], i * n, row, 0, n);
-                    }
-                    for (int j = 0; j < n; j++) {
-                        q[i * n + j] = LoihiQuantizer.weight(wl[i * n + j] + ss * row[j], scale[l]);
+                        fixed.quantizeRow(wl, i * n, ss, a[l], i * n, scale[l], q, i * n, n);
                     }
                 }
                 float[] bias = p.bias(l).clone();

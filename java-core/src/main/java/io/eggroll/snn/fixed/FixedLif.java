@@ -63,9 +63,18 @@ public final class FixedLif {
      */
     public static int step(int n, int[] u, int[] v, int off, int[] a, int du, int dv, int vth, int[] biasMant,
                            int biasExp, int[] spikes) {
+        return step(0, n, u, v, off, a, du, dv, vth, biasMant, biasExp, spikes, 0);
+    }
+
+    /**
+     * {@link #step} for the neurons {@code [from, to)} only, appending their spikes to
+     * {@code spikes} after the {@code count} already there; returns the new count. Neurons are
+     * independent, so a step over {@code [0, n)} may be split into ranges in increasing order.
+     */
+    public static int step(int from, int to, int[] u, int[] v, int off, int[] a, int du, int dv, int vth,
+                           int[] biasMant, int biasExp, int[] spikes, int count) {
         long effVth = (long) vth << VTH_SHIFT;
-        int count = 0;
-        for (int j = 0; j < n; j++) {
+        for (int j = from; j < to; j++) {
             long uu = decay(u[off + j], DECAY_UNITY - (du + DS_OFFSET)) + ((long) a[j] << ACT_SHIFT);
             if (uu > MAX_UV) {
                 uu -= 2L * MAX_UV;

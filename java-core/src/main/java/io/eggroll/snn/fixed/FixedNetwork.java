@@ -1,5 +1,7 @@
 package io.eggroll.snn.fixed;
 
+import io.eggroll.simd.FixedOps;
+import io.eggroll.simd.FixedOpsProvider;
 import io.eggroll.snn.SpikeBatch;
 import java.util.Arrays;
 import java.util.List;
@@ -79,45 +81,117 @@ public record FixedNetwork(List<FixedLayer> layers, boolean denseDelay) {
     }
 
     /**
+     * One thread's buffers for running networks of one shape again and again (a population's
+     * members): state, spike lists and currents, allocated once, and the current network's weights
+     * in the form the kernels prefer (made on its first run; a network's weights must not change
+     * while it is run with a scratch).
+     */
+    public static final class Scratch {
+        /** Slack after the state, so that a vector kernel may read a whole vector from the start of a
+         *  layer narrower than one (and store only its lanes). */
+        private static final int PAD = 64;
+        private final int[] sizes;
+        private final int[] in;
+        private final int[] out;
+        /** Each layer's Dense sums, two buffers that alternate by step (the Dense delay). */
+        private final int[][][] sums;
+        private final int[] u;
+        private final int[] v;
+        private final int[] counts;
+        /** The layers of {@link #halvedFor}, and their weights halved ({@link FixedOps#halve}). */
+        private final FixedLayer[] layers;
+        private final short[][] halves;
+        private final boolean[] halved;
+        private FixedNetwork halvedFor;
+
+        /** Buffers for networks whose {@link #sizes()} are {@code sizes}. */
+        public Scratch(int[] sizes) {
+            this.sizes = sizes.clone();
+            int width = Arrays.stream(sizes).max().orElseThrow();
+            int neurons = Arrays.stream(sizes).sum() - sizes[0];
+            int count = sizes.length - 1;
+            in = new int[width];
+            out = new int[width];
+            sums = new int[2][count][];
+            for (int l = 0; l < count; l++) {
+                sums[0][l] = new int[sizes[l + 1] + PAD];
+                sums[1][l] = new int[sizes[l + 1] + PAD];
+            }
+            u = new int[neurons + PAD];
+            v = new int[neurons + PAD];
+            counts = new int[sizes[count]];
+            layers = new FixedLayer[count];
+            halves = new short[count][];
+            halved = new boolean[count];
+            for (int l = 0; l < count; l++) {
+                halves[l] = new short[Math.multiplyExact(sizes[l], sizes[l + 1])];
+            }
+        }
+    }
+
+    /**
      * Runs one sample: step t (< stepsIn) has the input spikes
      * {@code indices[offsets[base + t] .. offsets[base + t + 1])}.
      */
     public Trace trace(int[] offsets, int base, int[] indices, int stepsIn, int stepsTotal) {
         int neurons = neurons();
         byte[] raster = new byte[stepsTotal * neurons];
-        int[] u = new int[neurons];
-        int[] v = new int[neurons];
-        simulate(offsets, base, indices, stepsIn, stepsTotal, u, v, raster, null);
-        return new Trace(stepsTotal, neurons, raster, u, v);
+        Scratch sc = new Scratch(sizes());
+        simulate(FixedOpsProvider.scalar(), sc, offsets, base, indices, stepsIn, stepsTotal, raster);
+        return new Trace(stepsTotal, neurons, raster, Arrays.copyOf(sc.u, neurons), Arrays.copyOf(sc.v, neurons));
     }
 
     /** The readout of one batch sample: spike counts of the last layer over {@link #steps(int)} steps. */
     public float[] spikeCounts(SpikeBatch batch, int sample) {
-        int neurons = neurons();
-        int[] counts = new int[outputs()];
-        int t = batch.timesteps();
-        int[] v = new int[neurons];
-        simulate(batch.offsets(), sample * t, batch.indices(), t, steps(t), new int[neurons], v, null, counts);
-        // As the float readout: count + v_T / threshold. The residue (below 1) only orders outputs
-        // with equal counts, and keeps a silent output's drive visible to ES.
-        int off = neurons - counts.length;
-        double effVth = (double) layers.get(layers.size() - 1).vth() * 64;
-        float[] out = new float[counts.length];
-        for (int j = 0; j < counts.length; j++) {
-            out[j] = (float) (counts[j] + v[off + j] / effVth);
-        }
+        float[] out = new float[outputs()];
+        spikeCounts(batch, sample, FixedOpsProvider.scalar(), new Scratch(sizes()), out, 0);
         return out;
     }
 
-    private void simulate(int[] offsets, int base, int[] indices, int stepsIn, int stepsTotal, int[] u, int[] v,
-                          byte[] raster, int[] lastCounts) {
-        int width = Arrays.stream(sizes()).max().orElseThrow();
-        int neurons = u.length;
-        int[] in = new int[width];
-        int[] out = new int[width];
-        int[] a = new int[width];
-        int[] pending = new int[neurons];
+    /**
+     * {@link #spikeCounts(SpikeBatch, int)} with the integer kernels {@code ops} and the buffers
+     * {@code sc} (made for this network's shape), written to {@code out[off .. off + outputs())}.
+     */
+    public void spikeCounts(SpikeBatch batch, int sample, FixedOps ops, Scratch sc, float[] out, int off) {
+        int t = batch.timesteps();
+        simulate(ops, sc, batch.offsets(), sample * t, batch.indices(), t, steps(t), null);
+        // As the float readout: count + v_T / threshold. The residue (below 1) only orders outputs
+        // with equal counts, and keeps a silent output's drive visible to ES.
+        int[] counts = sc.counts;
+        int vOff = sc.u.length - Scratch.PAD - counts.length;
+        double effVth = (double) layers.get(layers.size() - 1).vth() * 64;
+        for (int j = 0; j < counts.length; j++) {
+            out[off + j] = (float) (counts[j] + sc.v[vOff + j] / effVth);
+        }
+    }
+
+    /** Runs from rest; leaves the final state in {@code sc.u}, {@code sc.v} and the last layer's counts in {@code sc.counts}. */
+    private void simulate(FixedOps ops, Scratch sc, int[] offsets, int base, int[] indices, int stepsIn,
+                          int stepsTotal, byte[] raster) {
+        int neurons = sc.u.length - Scratch.PAD;
+        if (!Arrays.equals(sc.sizes, sizes())) {
+            throw new IllegalArgumentException("scratch made for another network shape");
+        }
+        int[] u = sc.u;
+        int[] v = sc.v;
+        int[] lastCounts = sc.counts;
+        Arrays.fill(u, 0);
+        Arrays.fill(v, 0);
+        Arrays.fill(lastCounts, 0);
+        int[] in = sc.in;
+        int[] out = sc.out;
         int last = layers.size() - 1;
+        FixedLayer[] ls = sc.layers;
+        if (sc.halvedFor != this) { // once per network: the samples of a member share it
+            for (int l = 0; l <= last; l++) {
+                ls[l] = layers.get(l);
+                sc.halved[l] = ops.halve(ls[l].weights(), ls[l].fanOut(), sc.halves[l]);
+            }
+            sc.halvedFor = this;
+        }
+        for (int l = 0; l <= last; l++) {
+            Arrays.fill(sc.sums[0][l], 0);
+        }
         for (int t = 0; t < stepsTotal; t++) {
             int count = 0;
             if (t < stepsIn) {
@@ -125,24 +199,28 @@ public record FixedNetwork(List<FixedLayer> layers, boolean denseDelay) {
                 count = offsets[base + t + 1] - from;
                 System.arraycopy(indices, from, in, 0, count);
             }
+            // With the delay, layer l's LIF takes the sum its Dense formed at the previous step while
+            // the Dense writes this step's into the other buffer of the pair; without, it takes this step's.
+            int[][] sums = sc.sums[t & 1];
+            int[][] next = sc.sums[(t + 1) & 1];
             int off = 0;
             for (int l = 0; l <= last; l++) {
-                FixedLayer layer = layers.get(l);
+                FixedLayer layer = ls[l];
                 int n = layer.fanOut();
-                if (denseDelay) {
-                    System.arraycopy(pending, off, a, 0, n);
-                    FixedLif.dense(layer.weights(), n, in, count, layer.weightExp(), pending, off);
+                int[] a = denseDelay ? sums[l] : next[l];
+                if (sc.halved[l]) {
+                    ops.denseHalves(sc.halves[l], n, in, count, layer.weightExp(), next[l], 0);
                 } else {
-                    FixedLif.dense(layer.weights(), n, in, count, layer.weightExp(), a, 0);
+                    ops.dense(layer.weights(), n, in, count, layer.weightExp(), next[l], 0);
                 }
-                count = FixedLif.step(n, u, v, off, a, layer.du(), layer.dv(), layer.vth(), layer.biasMant(),
+                count = ops.lifStep(n, u, v, off, a, layer.du(), layer.dv(), layer.vth(), layer.biasMant(),
                         layer.biasExp(), out);
                 if (raster != null) {
                     for (int k = 0; k < count; k++) {
                         raster[t * neurons + off + out[k]] = 1;
                     }
                 }
-                if (l == last && lastCounts != null) {
+                if (l == last) {
                     for (int k = 0; k < count; k++) {
                         lastCounts[out[k]]++;
                     }

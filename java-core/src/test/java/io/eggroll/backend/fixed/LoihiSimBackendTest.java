@@ -7,6 +7,7 @@ import io.eggroll.es.Definition;
 import io.eggroll.es.EsConfig;
 import io.eggroll.es.Generation;
 import io.eggroll.es.OptimizerConfig;
+import io.eggroll.simd.VectorizationProvider;
 import io.eggroll.snn.Params;
 import io.eggroll.snn.SnnConfig;
 import io.eggroll.snn.SpikeBatch;
@@ -112,6 +113,40 @@ class LoihiSimBackendTest {
             for (int s = 0; s < batch.samples(); s++) {
                 assertThat(java.util.Arrays.copyOfRange(inf, s * 5, s * 5 + 5)).containsExactly(q.spikeCounts(batch, s));
             }
+        }
+    }
+
+    /**
+     * The vectorised integer kernels change nothing: evaluation (low rank with r = 1 and 3, full
+     * rank) and inference equal the scalar definition's, on layer widths with vector tails.
+     */
+    @Test
+    void theFastPathEqualsTheScalarDefinition() {
+        SnnConfig net = SnnConfig.of(37, 29, 11);
+        SplittableRandom rnd = new SplittableRandom(21);
+        SpikeBatch batch = Fixtures.randomBatch(rnd, 3, 6, net.inputs(), 0.3, net.outputs());
+        Params p = Params.init(net, 4, 2f);
+        for (int l = 0; l < net.layers(); l++) {
+            System.arraycopy(Fixtures.randomArray(rnd, net.fanOut(l), 0.2), 0, p.bias(l), 0, net.fanOut(l));
+        }
+        ModelState st = ModelState.fresh(p, OptimizerConfig.sgd(0.1f));
+        try (LoihiSimBackend fast = new LoihiSimBackend(2);
+             LoihiSimBackend scalar = new LoihiSimBackend(2, VectorizationProvider.scalar())) {
+            assertThat(scalar.device()).contains("scalar integer ops");
+            fast.load(st);
+            scalar.load(st);
+            for (EsConfig es : List.of(EsConfig.eggroll(6, 1, 0.05f), EsConfig.eggroll(6, 3, 0.05f),
+                    EsConfig.fullRank(6, 0.05f))) {
+                Generation g = new Generation(5, 2, es);
+                float[] want = scalar.evaluate(batch, g);
+                double total = 0;
+                for (float x : want) {
+                    total += Math.abs(x);
+                }
+                assertThat(total).as("the network must be active for the test to mean anything").isGreaterThan(0);
+                assertThat(fast.evaluate(batch, g)).as("%s", es.mode()).containsExactly(want);
+            }
+            assertThat(fast.infer(batch)).containsExactly(scalar.infer(batch));
         }
     }
 }
