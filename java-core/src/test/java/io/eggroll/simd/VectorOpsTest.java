@@ -7,7 +7,6 @@ import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,16 +16,17 @@ import org.junit.jupiter.api.Test;
 class VectorOpsTest {
 
     private static final VectorOps REF = VectorizationProvider.scalar();
-    private static VectorOps fast;
+    // A static initialiser, not @BeforeAll: jqwik's properties do not run JUnit's lifecycle methods.
+    private static final VectorOps fast = load();
 
-    @BeforeAll
-    static void load() {
+    private static VectorOps load() {
         String[] why = new String[1];
-        fast = VectorizationProvider.panama(why);
-        if (fast == null && "true".equals(System.getenv("CI"))) {
+        VectorOps ops = VectorizationProvider.panama(why);
+        if (ops == null && "true".equals(System.getenv("CI"))) {
             throw new AssertionError("CI=true but the Panama implementation is unavailable: " + why[0]);
         }
-        System.out.println("VectorOpsTest: fast path = " + (fast == null ? "none (" + why[0] + ")" : why[0]));
+        System.out.println("VectorOpsTest: fast path = " + (ops == null ? "none (" + why[0] + ")" : why[0]));
+        return ops;
     }
 
     private static float[] gaussian(SplittableRandom rnd, int n, double scale) {
