@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
 
 /** {@code eggroll worker}: a cluster member that hosts one backend and a replica of the run's weights. */
 @Command(name = "worker", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Join an eggroll cluster as a worker: host one backend and evaluate slices of the population",
-                "for coordinators started with 'eggroll train --cluster'. Runs until stopped (Ctrl-C, SIGTERM).",
+        description = {"Join an eggroll cluster as a worker that evaluates slices of the population.",
+                "Hosts one backend for coordinators started with 'eggroll train --cluster'. Runs until stopped",
+                "(Ctrl-C, SIGTERM).",
                 "Hazelcast's open-source edition has no TLS: keep the cluster on a private network (see docs/CLUSTER.md)."})
 public final class WorkerCommand implements Callable<Integer> {
 

@@ -57,4 +57,21 @@ public final class Fixtures {
         }
         return f;
     }
+
+    /**
+     * The first description line of every subcommand the CLI has on this classpath, which is what
+     * {@code eggroll --help} lists: each must be a whole sentence (ending in '.'), not a line cut
+     * mid-sentence. Returns the names checked.
+     */
+    public static java.util.List<String> assertCommandSummariesAreSentences() {
+        picocli.CommandLine cl = io.eggroll.cli.Main.commandLine();
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (var e : cl.getSubcommands().entrySet()) {
+            String[] d = e.getValue().getCommandSpec().usageMessage().description();
+            org.assertj.core.api.Assertions.assertThat(d).as("description of '%s'", e.getKey()).isNotEmpty();
+            org.assertj.core.api.Assertions.assertThat(d[0].strip()).as("summary line of '%s'", e.getKey()).endsWith(".");
+            names.add(e.getKey());
+        }
+        return names;
+    }
 }

@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 
 /** {@code eggroll quantize}: held-out accuracy of a run in float and in Loihi 2 fixed point. */
 @Command(name = "quantize", mixinStandardHelpOptions = true,
-        description = {"Post-training quantisation report: held-out accuracy of a run's float network and of its",
-                "Loihi 2 fixed-point version (8-bit weights, 12-bit decays, 24-bit state, Dense delay)."})
+        description = {"Held-out accuracy of a run's float network against its Loihi 2 fixed-point version.",
+                "Post-training quantisation: 8-bit weights, 12-bit decays, 24-bit state, Dense delay."})
 final class QuantizeCommand implements Callable<Integer> {
 
     @Option(names = "--run", required = true, description = "Run directory, e.g. runs/default.")

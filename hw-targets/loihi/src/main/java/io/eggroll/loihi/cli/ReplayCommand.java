@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
 
 /** {@code eggroll replay}: rebuild a run's weights from its initial weights and seed schedule alone. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Rebuild a run's weights from checkpoints/initial.ckpt and schedule.bin alone (one cpu update per",
-                "record) and check them bit for bit against checkpoints/latest.ckpt. Exit code 1 on a mismatch."})
+        description = {"Rebuild a run's weights from its initial checkpoint and seed schedule, checked bit for bit.",
+                "Reads checkpoints/initial.ckpt and schedule.bin alone (one cpu update per record) and compares",
+                "the result with checkpoints/latest.ckpt. Exit code 1 on a mismatch."})
 final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--run", required = true, description = "Run directory, e.g. runs/default.")
