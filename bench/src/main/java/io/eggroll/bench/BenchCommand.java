@@ -122,6 +122,14 @@ public final class BenchCommand implements Callable<Integer> {
             default -> BackendsSuite.run(s, command);
         };
         double total = Alternation.since(t0);
+        if (s.warmup() == 0 && !suite.equals("ranks")) {
+            // The first rounds run interpreted and JIT-compile the kernels (the Vector API code is
+            // orders of magnitude slower until C2 has compiled it): their times are not the engine's.
+            String warning = "WARNING: --warmup 0: the measured rounds include JIT compilation; these times are not "
+                    + "comparable (use --warmup 1 or more)";
+            spec.commandLine().getErr().println("bench: " + warning);
+            report.note(warning);
+        }
         report.note(String.format(Locale.ROOT, "suite wall time %.1f s; load average at the end %s", total,
                 Summary.num(Machine.currentLoad(), 3)));
         List<Path> files = report.write(out);

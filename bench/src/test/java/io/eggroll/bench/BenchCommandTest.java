@@ -188,6 +188,7 @@ class BenchCommandTest {
     void backendsSuiteListsEveryProviderWithItsDevice() throws Exception {
         Outcome o = bench("--suite", "backends", "--workloads", "nmnist", "--hidden", "8", "--population", "4",
                 "--batch", "2", "--timesteps", "2", "--ranks", "2", "--reps", "1", "--warmup", "0");
+        assertThat(o.out()).contains("--warmup 0: the measured rounds include JIT compilation");
         JsonNode rows = outputs("backends", o).path("rows");
         assertThat(rows.size()).isEqualTo(io.eggroll.backend.Backends.providers().size());
         JsonNode cpu = null;
