@@ -288,10 +288,11 @@ public final class DataCommand implements Runnable {
     }
 
     @Command(name = "prepare", mixinStandardHelpOptions = true,
-            description = {"Do what training does before it starts: use official N-MNIST from --data-dir if it holds Train/ and Test/,",
+            description = {"Do what training does before it starts: use official N-MNIST from --data if it holds Train/ and Test/,",
                     "otherwise fetch MNIST, convert it and bin both splits (cached under --work-dir)."})
     static final class Prepare extends Base {
-        @Option(names = "--data-dir", paramLabel = "DIR", description = "Official N-MNIST root (Train/, Test/).")
+        @Option(names = {"--data", "--data-dir"}, paramLabel = "DIR",
+                description = "Official N-MNIST root (Train/, Test/); the same option as 'eggroll train --data'.")
         Path dataDir;
 
         @Option(names = "--work-dir", paramLabel = "DIR", description = "Work folder (default: ${DEFAULT-VALUE}).")

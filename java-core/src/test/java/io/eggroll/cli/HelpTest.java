@@ -12,4 +12,13 @@ class HelpTest {
     void everyCommandSummaryIsAWholeSentence() {
         assertThat(Fixtures.assertCommandSummariesAreSentences()).contains("train", "eval", "data", "devices");
     }
+
+    @Test
+    void trainAndDataPrepareNameTheDataRootAlike() {
+        picocli.CommandLine cl = Main.commandLine();
+        var train = cl.parseArgs("train", "--data", "/some/root").subcommand();
+        assertThat(train.matchedOptionValue("--data", null).toString()).isEqualTo("/some/root");
+        var prepare = Main.commandLine().parseArgs("data", "prepare", "--data", "/some/root").subcommand().subcommand();
+        assertThat(prepare.matchedOptionValue("--data", null).toString()).isEqualTo("/some/root");
+    }
 }
