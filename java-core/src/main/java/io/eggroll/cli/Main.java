@@ -70,8 +70,8 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"eggroll-snn " + (v == null ? "dev" : v), "Java " + Runtime.version()};
+            BuildInfo b = BuildInfo.current();
+            return new String[] {b.line(), "Java " + b.jvm()};
         }
     }
 }
