@@ -26,6 +26,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   exit 0
 fi
 
+# A checkout that was moved or copied keeps target/build/CMakeCache.txt, which records the old
+# source and build paths; CMake then refuses to configure. Start from a clean build directory.
+realdir() { (cd "$1" 2>/dev/null && pwd -P) || true; }
+cache="$BUILD/CMakeCache.txt"
+if [ -f "$cache" ]; then
+  was_src="$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$cache" | head -n1)"
+  was_build="$(sed -n 's/^CMAKE_CACHEFILE_DIR:INTERNAL=//p' "$cache" | head -n1)"
+  if [ -z "$was_src" ] || [ "$(realdir "$was_src")" != "$(realdir "$HERE")" ] \
+      || [ -z "$was_build" ] || [ "$(realdir "$was_build")" != "$(realdir "$BUILD")" ]; then
+    echo "native: $BUILD was configured for ${was_src:-an unknown source directory} (build directory ${was_build:-unknown}), not $HERE: the checkout was moved or copied. Rebuilding from a clean build directory." >&2
+    rm -rf "$BUILD"
+  fi
+fi
+
 mkdir -p "$BUILD"
 cmake -S "$HERE" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >"$HERE/target/cmake-configure.log" 2>&1 || {
   cat "$HERE/target/cmake-configure.log" >&2; echo "native: cmake configure failed (log above)" >&2; exit 1; }

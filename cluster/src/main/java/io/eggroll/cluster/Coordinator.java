@@ -16,7 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -268,6 +271,7 @@ public final class Coordinator implements AutoCloseable {
     @Override
     public void close() {
         if (hz != null) {
+            releaseWorkers();
             hz.shutdown();
             hz = null;
         }
@@ -300,6 +304,35 @@ public final class Coordinator implements AutoCloseable {
         return sent;
     }
 
+    /**
+     * Tells every worker that this run is over, so that it may serve another coordinator at once
+     * (a worker serves one run at a time; without this it would wait until this member has left).
+     */
+    private void releaseWorkers() {
+        if (runId == null || exec == null) {
+            return;
+        }
+        List<Future<Boolean>> sent = new ArrayList<>();
+        try {
+            for (Member m : workerMembers()) {
+                sent.add(exec.submitToMember(new ReleaseTask(runId), m));
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("releasing the workers of run {}: {}", runId, e.toString());
+        }
+        for (Future<Boolean> f : sent) {
+            try {
+                f.get(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                // a worker that left or hangs is released anyway once this member has left the cluster
+                LOG.debug("releasing a worker of run {}: {}", runId, e.toString());
+            }
+        }
+    }
+
     /** Records a worker still needs before it can evaluate generation {@code g}. */
     private List<ScheduleRecord> recordsFor(WorkerHandle w, int g) {
         return log.between(w.nextRecord, g);
@@ -312,7 +345,8 @@ public final class Coordinator implements AutoCloseable {
 
     /** Admits new workers (asynchronously) and collects finished admissions. */
     private void pollAdmissions(int nextGeneration) {
-        admissions.poll(workerMembers(), active, nextGeneration, () -> new PrepareTask(runId, cfg, fingerprint,
+        admissions.poll(workerMembers(), active, nextGeneration, () -> new PrepareTask(runId,
+                hz.getCluster().getLocalMember().getUuid().toString(), address(hz.getCluster().getLocalMember()), cfg, fingerprint,
                 log.baseGeneration(), log.base(), log.sinceBase(nextGeneration), weightsHash.get()), exec);
     }
 

@@ -23,6 +23,9 @@ final class PrepareTask implements Callable<PrepareReply>, IdentifiedDataSeriali
     int protocol = Wire.PROTOCOL_VERSION;
     String version = Wire.softwareVersion();
     String runId;
+    /** The coordinator's member id and address: the worker serves this run only, until that member releases it or leaves. */
+    String coordinator;
+    String coordinatorAddress;
     String configJson;
     String fingerprint;
     int baseGeneration;
@@ -35,9 +38,11 @@ final class PrepareTask implements Callable<PrepareReply>, IdentifiedDataSeriali
 
     PrepareTask() {}
 
-    PrepareTask(String runId, TrainConfig cfg, String fingerprint, int baseGeneration, ModelState base,
-                List<ScheduleRecord> records, String expectedHash) {
+    PrepareTask(String runId, String coordinator, String coordinatorAddress, TrainConfig cfg, String fingerprint,
+                int baseGeneration, ModelState base, List<ScheduleRecord> records, String expectedHash) {
         this.runId = runId;
+        this.coordinator = coordinator;
+        this.coordinatorAddress = coordinatorAddress;
         this.configJson = cfg.toJson();
         this.fingerprint = fingerprint;
         this.baseGeneration = baseGeneration;
@@ -79,6 +84,8 @@ final class PrepareTask implements Callable<PrepareReply>, IdentifiedDataSeriali
         out.writeInt(protocol);
         out.writeString(version);
         out.writeString(runId);
+        out.writeString(coordinator);
+        out.writeString(coordinatorAddress);
         out.writeString(configJson);
         out.writeString(fingerprint);
         out.writeInt(baseGeneration);
@@ -95,6 +102,8 @@ final class PrepareTask implements Callable<PrepareReply>, IdentifiedDataSeriali
             return; // the rest may be laid out differently; WorkerNode.prepare refuses it by version
         }
         runId = in.readString();
+        coordinator = in.readString();
+        coordinatorAddress = in.readString();
         configJson = in.readString();
         fingerprint = in.readString();
         baseGeneration = in.readInt();

@@ -26,7 +26,7 @@ import java.util.List;
 final class Wire {
 
     /** Bumped whenever a message changes; a worker refuses a coordinator with another version. */
-    static final int PROTOCOL_VERSION = 1;
+    static final int PROTOCOL_VERSION = 2;
     static final int FACTORY_ID = 0xE66;
     static final String EXECUTOR = "eggroll-workers";
     /** Key of the {@link WorkerNode} in a worker's Hazelcast user context. */
@@ -45,6 +45,7 @@ final class Wire {
     static final int PREPARE_REPLY = 2;
     static final int EVALUATE = 3;
     static final int SLICE_RESULT = 4;
+    static final int RELEASE = 5;
 
     private Wire() {}
 
@@ -62,6 +63,7 @@ final class Wire {
                 case PREPARE_REPLY -> new PrepareReply();
                 case EVALUATE -> new EvaluateTask();
                 case SLICE_RESULT -> new SliceResult();
+                case RELEASE -> new ReleaseTask();
                 default -> throw new IllegalArgumentException("unknown eggroll message type " + typeId
                         + " (protocol " + PROTOCOL_VERSION + ")");
             };

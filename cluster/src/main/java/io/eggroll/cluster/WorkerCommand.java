@@ -76,6 +76,7 @@ public final class WorkerCommand implements Callable<Integer> {
             Coordinator.quietHazelcastLogs();
             HazelcastInstance hz = Hazelcast.newHazelcastInstance(settings.hazelcastConfig(
                     "eggroll-worker-" + ProcessHandle.current().pid(), false, attrs, Map.of(Wire.WORKER_KEY, node)));
+            node.setMembership(id -> hz.getCluster().getMembers().stream().anyMatch(m -> m.getUuid().toString().equals(id)));
             CountDownLatch down = new CountDownLatch(1);
             hz.getLifecycleService().addLifecycleListener(e -> {
                 if (e.getState() == LifecycleEvent.LifecycleState.SHUTDOWN) {

@@ -13,6 +13,7 @@ import io.eggroll.train.schedule.ScheduleRecord;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * applying each generation's schedule record before the next evaluation: the seed schedule is the
  * replication log.
  *
- * <p>Calls are serialised: one run at a time, one slice at a time.
+ * <p>Calls are serialised: one run at a time, one slice at a time. Once admitted to a run, the
+ * worker serves that run only: a {@link PrepareTask} for another run is refused, naming the run it
+ * serves and its coordinator, until that coordinator {@link #release releases} it at the end of the
+ * run or leaves the cluster (a crash).
  */
 public final class WorkerNode {
 
@@ -38,6 +42,11 @@ public final class WorkerNode {
     private TaskData data;
 
     private String runId;
+    /** The coordinator of {@link #runId}: its member id, and its address for messages. */
+    private String coordinator;
+    private String coordinatorAddress;
+    /** Whether a member id is still in the cluster; set by the worker process, everyone counts as present until then. */
+    private volatile Predicate<String> memberPresent = id -> true;
     private TrainConfig cfg;
     private EsConfig es;
     private LocalEvaluator evaluator;
@@ -59,6 +68,11 @@ public final class WorkerNode {
         this.address = address;
     }
 
+    /** How this worker learns whether a coordinator is still in the cluster (member id to present). */
+    void setMembership(Predicate<String> present) {
+        this.memberPresent = present;
+    }
+
     String describe() {
         return "worker " + address + " (" + backend.device() + ")";
     }
@@ -69,6 +83,10 @@ public final class WorkerNode {
 
     /** Admits this worker to the run described by the task, or says why it cannot take part. */
     synchronized PrepareReply prepare(PrepareTask t) {
+        if (runId != null && !runId.equals(t.runId) && memberPresent.test(coordinator)) {
+            return refuse("it is serving run " + runId + " for coordinator " + coordinatorAddress
+                    + ", and a worker serves one run at a time; wait for that run to end, or start another worker");
+        }
         runId = null; // until the replay checks out, this worker holds no usable replica
         if (t.protocol != Wire.PROTOCOL_VERSION) {
             return refuse("the coordinator speaks cluster protocol " + t.protocol + ", this worker speaks "
@@ -118,11 +136,23 @@ public final class WorkerNode {
         }
         evaluator = new LocalEvaluator(backend, train, c.seed, c.batch);
         runId = t.runId;
+        coordinator = t.coordinator;
+        coordinatorAddress = t.coordinatorAddress;
         String msg = String.format(Locale.ROOT, "%s joined run %s at generation %d: replayed %d schedule record%s "
                         + "in %.1f ms, weights sha256 %s", describe(), t.runId, nextGeneration, t.records.size(),
                 t.records.size() == 1 ? "" : "s", replay / 1e6, shortHash(hash));
         LOG.info(msg);
         return PrepareReply.accepted(hash, nextGeneration, replay, msg);
+    }
+
+    /** Ends this worker's part in the run (its coordinator is done with it); other runs may then prepare it. */
+    synchronized boolean release(String run) {
+        if (runId == null || !runId.equals(run)) {
+            return false;
+        }
+        LOG.info("{} left run {}: its coordinator {} released it", describe(), runId, coordinatorAddress);
+        runId = null;
+        return true;
     }
 
     /** Applies pending records, then evaluates the slice (if any). */

@@ -18,7 +18,9 @@ import io.eggroll.train.TaskData;
 import io.eggroll.train.TrainConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,7 +76,8 @@ class WorkerNodeTest {
     }
 
     private PrepareTask prepare(int baseGeneration, ModelState base, List<ScheduleRecord> records, String hash) {
-        return new PrepareTask("run-1", cfg, data.train().fingerprint(), baseGeneration, base, records, hash);
+        return new PrepareTask("run-1", "coordinator-1", "10.0.0.1:5701", cfg, data.train().fingerprint(), baseGeneration,
+                base, records, hash);
     }
 
     /** Full-population fitness of generation g on the reference. */
@@ -144,7 +147,7 @@ class WorkerNodeTest {
 
     @Test
     void refusesOtherDataAndOtherProtocols() {
-        PrepareTask t = new PrepareTask("run-2", cfg, "0123abcd", 0, initial, List.of(), initial.params().sha256());
+        PrepareTask t = new PrepareTask("run-2", "coordinator-1", "10.0.0.1:5701", cfg, "0123abcd", 0, initial, List.of(), initial.params().sha256());
         PrepareReply r = worker.prepare(t);
         assertThat(r.accepted).isFalse();
         assertThat(r.message).contains("dataset fingerprint mismatch").contains("0123abcd")
@@ -167,5 +170,37 @@ class WorkerNodeTest {
         assertThatThrownBy(() -> worker.evaluate(new EvaluateTask("run-1", 2, 0, 1, false, List.of(r1))))
                 .hasMessageContaining("generation 1 arrived where generation 0 was expected");
         assertThat(Arrays.asList(r0.generation(), r1.generation())).containsExactly(0, 1);
+    }
+
+    @Test
+    void aWorkerServesOneRunAtATimeAndNamesItToOtherCoordinators() {
+        Set<String> members = new HashSet<>(Set.of("coordinator-1", "coordinator-2"));
+        worker.setMembership(members::contains);
+        assertThat(worker.prepare(prepare(0, initial, List.of(), initial.params().sha256())).accepted).isTrue();
+        PrepareTask second = new PrepareTask("run-2", "coordinator-2", "10.0.0.2:5701", cfg, data.train().fingerprint(), 0,
+                initial, List.of(), initial.params().sha256());
+
+        PrepareReply refused = worker.prepare(second);
+
+        assertThat(refused.accepted).isFalse();
+        assertThat(refused.message).contains("serving run run-1", "coordinator 10.0.0.1:5701", "one run at a time");
+        // the run it serves is untouched: its slices still evaluate, and its coordinator may re-admit it
+        assertThat(worker.evaluate(new EvaluateTask("run-1", 0, 0, 1, false, List.of())).fitness).hasSize(2);
+        assertThat(worker.prepare(prepare(0, initial, List.of(), initial.params().sha256())).accepted).isTrue();
+
+        // released by its coordinator at the end of the run: the other run is admitted
+        assertThat(worker.release("run-2")).isFalse();
+        assertThat(worker.release("run-1")).isTrue();
+        PrepareReply admitted = worker.prepare(second);
+        assertThat(admitted.accepted).as(admitted.message).isTrue();
+        assertThatThrownBy(() -> worker.evaluate(new EvaluateTask("run-1", 0, 0, 1, false, List.of())))
+                .hasMessageContaining("it holds run run-2");
+
+        // a coordinator that leaves the cluster (a crash) frees the worker too
+        members.remove("coordinator-2");
+        PrepareTask third = new PrepareTask("run-3", "coordinator-3", "10.0.0.3:5701", cfg, data.train().fingerprint(), 0,
+                initial, List.of(), initial.params().sha256());
+        PrepareReply afterCrash = worker.prepare(third);
+        assertThat(afterCrash.accepted).as(afterCrash.message).isTrue();
     }
 }

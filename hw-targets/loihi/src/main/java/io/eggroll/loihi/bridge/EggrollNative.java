@@ -26,14 +26,14 @@ import java.util.Optional;
  * {@code jextract -l eggroll_native native/include/eggroll_native.h} if the header grows; the
  * functions bound here are all of it.
  *
- * <p>The library is found, in order, at the system property {@code eggroll.native.lib}, the
- * environment variable {@code EGGROLL_NATIVE_LIB}, or {@code native/target/build/libeggroll_native.so}
- * under the working directory or one of its parents, or relative to this jar in the repository.
+ * <p>The library is loaded from the system property {@code eggroll.native.lib} when it is set, else
+ * only from this installation's own places: next to this module's jar, or, running from a checkout
+ * ({@code hw-targets/loihi/target/}), that checkout's {@code native/target/build/}. The working
+ * directory and its parents are never searched, so a library planted there is not loaded.
  */
 public final class EggrollNative {
 
     public static final String PROPERTY = "eggroll.native.lib";
-    public static final String ENV = "EGGROLL_NATIVE_LIB";
     static final String FILE = System.mapLibraryName("eggroll_native");
     static final String BUILD_PATH = "native/target/build/" + FILE;
 
@@ -133,43 +133,68 @@ public final class EggrollNative {
     }
 
     static Path locate() {
-        String prop = System.getProperty(PROPERTY);
-        if (prop != null && !prop.isBlank()) {
-            return existing(Path.of(prop), "system property " + PROPERTY);
-        }
-        String env = System.getenv(ENV);
-        if (env != null && !env.isBlank()) {
-            return existing(Path.of(env), "environment variable " + ENV);
-        }
-        List<Path> tried = new ArrayList<>();
-        for (Path start : starts()) {
-            for (Path d = start; d != null; d = d.getParent()) {
-                Path c = d.resolve(BUILD_PATH);
-                if (Files.isRegularFile(c)) {
-                    return c;
-                }
-                tried.add(c);
-            }
-        }
-        throw new NativeUnavailableException("libeggroll_native is not built: no " + BUILD_PATH
-                + " under the working directory, its parents or the repository of this jar (looked at "
-                + tried.size() + " places, e.g. " + (tried.isEmpty() ? "none" : tried.getFirst()) + "). Build it with "
-                + "'mvn -pl native install' (needs cmake, gcc and libhdf5-dev: apt-get install -y cmake gcc libhdf5-dev), "
-                + "or point -D" + PROPERTY + " / " + ENV + " at the library.");
+        return locate(System.getProperty(PROPERTY), codeSource());
     }
 
-    private static List<Path> starts() {
-        List<Path> s = new ArrayList<>();
-        s.add(Path.of("").toAbsolutePath());
+    /**
+     * Where the library is loaded from: {@code property} (the value of {@code -Deggroll.native.lib})
+     * when set, else the first existing {@link #candidates candidate} of the installation that
+     * {@code codeSource} (this class's jar or classes directory) belongs to. Nothing else is searched:
+     * not the working directory, not any parent, so a library planted there is never loaded.
+     */
+    static Path locate(String property, Path codeSource) {
+        if (property != null && !property.isBlank()) {
+            return existing(Path.of(property), "system property " + PROPERTY);
+        }
+        List<Path> tried = candidates(codeSource);
+        for (Path c : tried) {
+            if (Files.isRegularFile(c)) {
+                return c;
+            }
+        }
+        throw new NativeUnavailableException("libeggroll_native is not built: not found where this installation keeps it ("
+                + (tried.isEmpty() ? "no jar or classes location known" : "looked at " + tried) + "). Build it with "
+                + "'mvn -pl native install' (needs cmake, gcc and libhdf5-dev: apt-get install -y cmake gcc libhdf5-dev), "
+                + "or point -D" + PROPERTY + " at the library.");
+    }
+
+    /**
+     * The installation's own places for the library, given this module's jar or classes directory:
+     * next to the jar (a distribution's {@code lib/}), and, when the location is a checkout's
+     * {@code hw-targets/loihi/target/(jar|classes)}, that checkout's {@code native/target/build/}.
+     */
+    static List<Path> candidates(Path codeSource) {
+        List<Path> c = new ArrayList<>();
+        if (codeSource == null) {
+            return c;
+        }
+        Path loc = codeSource.toAbsolutePath().normalize();
+        Path dir = loc.getParent();
+        if (dir == null) {
+            return c;
+        }
+        if (!Files.isDirectory(loc)) {
+            c.add(dir.resolve(FILE)); // the jar's sibling
+        }
+        // <root>/hw-targets/loihi/target/{classes,eggroll-loihi-*.jar}: three levels above target/ is the checkout root
+        Path hwTargets = dir.getParent() == null ? null : dir.getParent().getParent();
+        if (named(dir, "target") && named(hwTargets, "hw-targets") && hwTargets.getParent() != null) {
+            c.add(hwTargets.getParent().resolve(BUILD_PATH));
+        }
+        return c;
+    }
+
+    private static boolean named(Path p, String name) {
+        return p != null && p.getFileName() != null && p.getFileName().toString().equals(name);
+    }
+
+    private static Path codeSource() {
         try {
             var src = EggrollNative.class.getProtectionDomain().getCodeSource();
-            if (src != null) {
-                s.add(Path.of(src.getLocation().toURI()).toAbsolutePath());
-            }
+            return src == null ? null : Path.of(src.getLocation().toURI());
         } catch (Exception ignored) {
-            // no code source (e.g. a custom class loader): the working directory is enough
+            return null; // no code source (e.g. a custom class loader): only the property can name the library
         }
-        return s;
     }
 
     private static Path existing(Path p, String source) {
