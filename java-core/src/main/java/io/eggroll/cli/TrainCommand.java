@@ -203,16 +203,26 @@ final class TrainCommand implements Callable<Integer> {
         if (configFile != null) {
             throw new IllegalArgumentException("--resume takes the config from the run's checkpoint; drop --config");
         }
-        Path ckpt = new RunDirectory(runsDir.resolve(name == null ? "default" : name)).latestCheckpoint();
+        Path ckpt = new RunDirectory(runsDir.resolve(resumedName())).latestCheckpoint();
         if (!Files.exists(ckpt)) {
             throw new IllegalArgumentException("cannot resume: no checkpoint at " + ckpt);
         }
         return Checkpoint.read(ckpt);
     }
 
-    /** The checkpoint's config with the options a resume may change. */
+    /** The run a resume continues: {@code --name}, else {@code default}. */
+    private String resumedName() {
+        return name == null ? "default" : name;
+    }
+
+    /**
+     * The checkpoint's config with the options a resume may change. The name is the directory's:
+     * a renamed or copied run continues where it lies, never in the directory of the name it was
+     * trained under.
+     */
     private TrainConfig resumedConfig(Checkpoint.Data resumed) {
         TrainConfig cfg = resumed.config();
+        cfg.name = resumedName();
         if (generations != null) {
             cfg.generations = generations;
         }

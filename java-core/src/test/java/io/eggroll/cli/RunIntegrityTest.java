@@ -1,0 +1,88 @@
+package io.eggroll.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eggroll.train.Checkpoint;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A run directory is self-contained and nothing the CLI is asked to do clobbers another run or loses one. */
+class RunIntegrityTest {
+
+    @TempDir
+    Path runs;
+
+    /** What one CLI invocation returned and printed on stderr. */
+    record Outcome(int exit, String err) {}
+
+    Outcome cli(String... args) {
+        StringWriter err = new StringWriter();
+        picocli.CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Outcome(exit, err.toString());
+    }
+
+    /** A small synthetic run of {@code generations} generations named {@code name}, plus {@code extra} options. */
+    Outcome train(String name, int generations, String... extra) {
+        List<String> a = new ArrayList<>(List.of("train", "--task", "synthetic", "--name", name, "--runs-dir",
+                runs.toString(), "--generations", String.valueOf(generations), "--population", "8", "--hidden", "8",
+                "--quiet"));
+        a.addAll(List.of(extra));
+        return cli(a.toArray(String[]::new));
+    }
+
+    Outcome resume(String name, String... extra) {
+        List<String> a = new ArrayList<>(List.of("train", "--resume", "--name", name, "--runs-dir", runs.toString(),
+                "--quiet"));
+        a.addAll(List.of(extra));
+        return cli(a.toArray(String[]::new));
+    }
+
+    /** The metric lines of a run without the timing fields, which differ between runs. */
+    static List<String> metricsWithoutTiming(Path run) throws IOException {
+        return Files.readAllLines(run.resolve("metrics.jsonl")).stream()
+                .map(l -> l.replaceAll("\"(seconds|generation_seconds|member_evals_per_second)\":[0-9.eE+-]+,?", ""))
+                .toList();
+    }
+
+    static byte[] bytes(Path p) throws IOException {
+        return Files.readAllBytes(p);
+    }
+
+    @Test
+    void resumingARenamedRunContinuesWhereItLiesAndLeavesTheRunOfItsOldNameAlone() throws IOException {
+        assertThat(train("exp", 3).exit()).isZero();
+        Files.move(runs.resolve("exp"), runs.resolve("exp_old"));
+        assertThat(train("exp", 2, "--seed", "7").exit()).isZero();
+        Path exp = runs.resolve("exp");
+        byte[] expMetrics = bytes(exp.resolve("metrics.jsonl"));
+        byte[] expCkpt = bytes(exp.resolve("checkpoints/latest.ckpt"));
+        byte[] expSummary = bytes(exp.resolve("summary.json"));
+
+        Outcome r = resume("exp_old", "--generations", "5");
+
+        assertThat(r.exit()).as("stderr: %s", r.err()).isZero();
+        assertThat(bytes(exp.resolve("metrics.jsonl"))).isEqualTo(expMetrics);
+        assertThat(bytes(exp.resolve("checkpoints/latest.ckpt"))).isEqualTo(expCkpt);
+        assertThat(bytes(exp.resolve("summary.json"))).isEqualTo(expSummary);
+        Path old = runs.resolve("exp_old");
+        assertThat(Checkpoint.read(old.resolve("checkpoints/latest.ckpt")).generation()).isEqualTo(4);
+        assertThat(Files.readAllLines(old.resolve("metrics.jsonl"))).hasSize(5);
+        assertThat(Files.readString(old.resolve("summary.json"))).contains("\"name\":\"exp_old\"");
+    }
+
+    static List<Path> files(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).map(dir::relativize).sorted().toList();
+        }
+    }
+}
