@@ -156,8 +156,24 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Checkpoint.Data resumed = resume ? resumedCheckpoint() : null;
-        TrainConfig cfg = resumed != null ? resumedConfig(resumed) : newConfig();
+        if (resume && configFile != null) {
+            throw new IllegalArgumentException("--resume takes the config from the run's checkpoint; drop --config");
+        }
+        TrainConfig fresh = resume ? null : newConfig();
+        Path dir = runsDir.resolve(resume ? resumedName() : fresh.name);
+        if (resume && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("cannot resume: no run directory " + dir);
+        }
+        // One writer a run: a second training (or resume, or cluster coordinator) of it is refused.
+        try (RunDirectory.Lock lock = RunDirectory.lock(dir)) {
+            return train(dir, fresh);
+        }
+    }
+
+    /** Trains into {@code dir} (locked): a new run of {@code fresh}, or a resume when it is null. */
+    private int train(Path dir, TrainConfig fresh) throws IOException {
+        Checkpoint.Data resumed = fresh == null ? resumedCheckpoint(dir) : null;
+        TrainConfig cfg = resumed != null ? resumedConfig(resumed) : fresh;
         cfg.validate();
         // Fail before any data preparation when the backend cannot run here.
         var provider = Backends.provider(cfg.resolvedBackend());
@@ -167,7 +183,6 @@ final class TrainCommand implements Callable<Integer> {
         TaskData taskData = Tasks.load(cfg, System.err);
         SnnConfig net = cfg.networkConfig(taskData.train().inputs(), taskData.train().classes());
         cfg.esConfig().validateFor(net);
-        Path dir = runsDir.resolve(cfg.name);
         Start start = resumed != null ? resumeRun(dir, cfg, resumed, taskData) : newRun(dir, cfg, net);
         BackendOptions opts = new BackendOptions(cfg.resolvedThreads(), cfg.device, programBinary);
         try (Backend b = Backends.create(cfg.resolvedBackend(), opts)) {
@@ -199,11 +214,8 @@ final class TrainCommand implements Callable<Integer> {
     /** Where a run starts: its directory, the state before {@code generation}, the time already spent. */
     private record Start(RunDirectory run, ModelState state, int generation, double elapsedSeconds) {}
 
-    private Checkpoint.Data resumedCheckpoint() {
-        if (configFile != null) {
-            throw new IllegalArgumentException("--resume takes the config from the run's checkpoint; drop --config");
-        }
-        Path ckpt = new RunDirectory(runsDir.resolve(resumedName())).latestCheckpoint();
+    private Checkpoint.Data resumedCheckpoint(Path dir) {
+        Path ckpt = new RunDirectory(dir).latestCheckpoint();
         if (!Files.exists(ckpt)) {
             throw new IllegalArgumentException("cannot resume: no checkpoint at " + ckpt);
         }
@@ -242,6 +254,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig cfg = configFile != null ? TrainConfig.load(configFile)
                 : TrainConfig.defaults(task != null ? task : "nmnist");
         applyOverrides(cfg);
+        cfg.validate(); // before the run directory is created
         return cfg;
     }
 

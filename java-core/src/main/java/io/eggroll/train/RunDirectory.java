@@ -3,6 +3,9 @@ package io.eggroll.train;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,14 +14,79 @@ import java.nio.file.StandardOpenOption;
 /**
  * {@code runs/<name>/}: {@code config.json}, {@code metrics.jsonl}, {@code checkpoints/} with
  * {@code initial.ckpt} (the weights before generation 0) and {@code latest.ckpt}, plus the
- * summary and plots written at the end.
+ * summary and plots written at the end. {@code run.lock} is the lock every command that writes the
+ * run holds while it runs ({@link #lock}).
  */
 public final class RunDirectory {
+
+    /** The file whose exclusive lock marks the run as being written. */
+    public static final String LOCK_FILE = "run.lock";
 
     private final Path root;
 
     public RunDirectory(Path root) {
         this.root = root;
+    }
+
+    /**
+     * An exclusive lock on a run directory, held by the one command that writes the run; closing it
+     * releases it. The lock file stays: deleting it would let a second writer lock a new file
+     * while the first still holds the old one.
+     */
+    public static final class Lock implements AutoCloseable {
+        private final FileChannel channel;
+
+        private Lock(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    /**
+     * Takes the exclusive lock of the run directory {@code root} (created if absent), or refuses
+     * with a message naming the directory when another training (in this or another process)
+     * holds it.
+     */
+    public static Lock lock(Path root) {
+        Path file = root.resolve(LOCK_FILE);
+        FileChannel ch = null;
+        try {
+            Files.createDirectories(root);
+            ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock held = ch.tryLock();
+            if (held == null) {
+                throw inUse(root);
+            }
+            return new Lock(ch);
+        } catch (OverlappingFileLockException e) {
+            closeQuietly(ch);
+            throw inUse(root);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new UncheckedIOException("cannot lock run directory " + root + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    private static IllegalStateException inUse(Path root) {
+        return new IllegalStateException("run directory " + root + " is being written by another training (it holds "
+                + root.resolve(LOCK_FILE) + "); wait for it to finish, or use another --name");
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // the lock was not taken; nothing to release
+            }
+        }
     }
 
     public static RunDirectory create(Path root, TrainConfig cfg, boolean overwrite) {

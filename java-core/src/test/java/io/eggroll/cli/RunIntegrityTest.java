@@ -3,6 +3,7 @@ package io.eggroll.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eggroll.train.Checkpoint;
+import io.eggroll.train.RunDirectory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -78,6 +79,24 @@ class RunIntegrityTest {
         assertThat(Checkpoint.read(old.resolve("checkpoints/latest.ckpt")).generation()).isEqualTo(4);
         assertThat(Files.readAllLines(old.resolve("metrics.jsonl"))).hasSize(5);
         assertThat(Files.readString(old.resolve("summary.json"))).contains("\"name\":\"exp_old\"");
+    }
+
+    @Test
+    void aSecondWriterOfARunIsRefusedWithTheRunDirectoryNamed() throws IOException {
+        assertThat(train("exp", 2).exit()).isZero();
+        Path exp = runs.resolve("exp");
+        byte[] metrics = bytes(exp.resolve("metrics.jsonl"));
+        try (RunDirectory.Lock held = RunDirectory.lock(exp)) {
+            Outcome again = resume("exp", "--generations", "4");
+            assertThat(again.exit()).isNotZero();
+            assertThat(again.err()).contains("run directory " + exp, "being written by another training");
+            Outcome over = train("exp", 2, "--overwrite");
+            assertThat(over.exit()).isNotZero();
+            assertThat(over.err()).contains("run directory " + exp);
+        }
+        assertThat(bytes(exp.resolve("metrics.jsonl"))).as("untouched").isEqualTo(metrics);
+        assertThat(resume("exp", "--generations", "4").exit()).as("the lock is released").isZero();
+        assertThat(Files.readAllLines(exp.resolve("metrics.jsonl"))).hasSize(4);
     }
 
     static List<Path> files(Path dir) throws IOException {
