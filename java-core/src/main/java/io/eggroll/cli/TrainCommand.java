@@ -160,7 +160,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--resume takes the config from the run's checkpoint; drop --config");
         }
         TrainConfig fresh = resume ? null : newConfig();
-        Path dir = runsDir.resolve(resume ? resumedName() : fresh.name);
+        Path dir = RunDirectory.under(runsDir, resume ? resumedName() : fresh.name);
         if (resume && !Files.isDirectory(dir)) {
             throw new IllegalArgumentException("cannot resume: no run directory " + dir);
         }

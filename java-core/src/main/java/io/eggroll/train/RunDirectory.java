@@ -29,6 +29,15 @@ public final class RunDirectory {
     }
 
     /**
+     * The directory of the run {@code name} under {@code runsDir}; refuses a name that is not a
+     * plain name ({@link TrainConfig#checkName}), so that a run never lies outside {@code runsDir}.
+     */
+    public static Path under(Path runsDir, String name) {
+        TrainConfig.checkName(name);
+        return runsDir.resolve(name);
+    }
+
+    /**
      * An exclusive lock on a run directory, held by the one command that writes the run; closing it
      * releases it. The lock file stays: deleting it would let a second writer lock a new file
      * while the first still holds the old one.

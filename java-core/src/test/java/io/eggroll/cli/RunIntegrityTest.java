@@ -99,6 +99,20 @@ class RunIntegrityTest {
         assertThat(Files.readAllLines(exp.resolve("metrics.jsonl"))).hasSize(4);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"..", ".", "", "a/b", "../escape", "a\\b", "/tmp/abs"})
+    void aRunNameThatIsNotAPlainNameIsRefusedBeforeAnythingIsWritten(String bad) throws IOException {
+        Path inner = Files.createDirectories(runs.resolve("inner"));
+        Outcome o = cli("train", "--task", "synthetic", "--name", bad, "--runs-dir", inner.toString(),
+                "--generations", "1", "--population", "8", "--hidden", "8", "--quiet");
+        assertThat(o.exit()).isNotZero();
+        assertThat(o.err()).contains("name must be a plain name", "got '" + bad + "'");
+        assertThat(files(runs)).as("nothing written").isEmpty();
+        Outcome r = resume(bad);
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("name must be a plain name", "got '" + bad + "'");
+    }
+
     static List<Path> files(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile).map(dir::relativize).sorted().toList();
