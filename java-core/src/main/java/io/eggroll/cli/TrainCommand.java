@@ -214,10 +214,21 @@ final class TrainCommand implements Callable<Integer> {
     /** Where a run starts: its directory, the state before {@code generation}, the time already spent. */
     private record Start(RunDirectory run, ModelState state, int generation, double elapsedSeconds) {}
 
+    /**
+     * The latest checkpoint of the run in {@code dir}; before its first one (a run stopped early),
+     * the initial weights, so that it starts again from generation 0.
+     */
     private Checkpoint.Data resumedCheckpoint(Path dir) {
-        Path ckpt = new RunDirectory(dir).latestCheckpoint();
+        RunDirectory run = new RunDirectory(dir);
+        Path ckpt = run.latestCheckpoint();
         if (!Files.exists(ckpt)) {
-            throw new IllegalArgumentException("cannot resume: no checkpoint at " + ckpt);
+            if (!Files.exists(run.initialCheckpoint())) {
+                throw new IllegalArgumentException("cannot resume: no checkpoint at " + ckpt + " nor "
+                        + run.initialCheckpoint().getFileName());
+            }
+            System.err.println("run " + dir + " stopped before its first checkpoint; starting it again from "
+                    + run.initialCheckpoint());
+            ckpt = run.initialCheckpoint();
         }
         return Checkpoint.read(ckpt);
     }

@@ -113,6 +113,30 @@ class RunIntegrityTest {
         assertThat(r.err()).contains("name must be a plain name", "got '" + bad + "'");
     }
 
+    @Test
+    void aRunKilledBeforeItsFirstCheckpointResumesFromItsInitialCheckpoint() throws IOException {
+        assertThat(train("exp", 3).exit()).isZero();
+        Path exp = runs.resolve("exp");
+        List<String> uninterrupted = metricsWithoutTiming(exp);
+        byte[] weights = bytes(exp.resolve("checkpoints/latest.ckpt"));
+        // A kill before the first checkpoint leaves config.json, initial.ckpt and some metric lines.
+        Files.delete(exp.resolve("checkpoints/latest.ckpt"));
+        Files.delete(exp.resolve("summary.json"));
+
+        Outcome r = resume("exp");
+
+        assertThat(r.exit()).as("stderr: %s", r.err()).isZero();
+        assertThat(metricsWithoutTiming(exp)).isEqualTo(uninterrupted);
+        Checkpoint.Data resumed = Checkpoint.read(exp.resolve("checkpoints/latest.ckpt"));
+        assertThat(resumed.generation()).isEqualTo(2);
+        assertThat(resumed.state().params().sha256())
+                .isEqualTo(Checkpoint.read(writeTo(exp.resolve("uninterrupted.ckpt"), weights)).state().params().sha256());
+    }
+
+    static Path writeTo(Path p, byte[] b) throws IOException {
+        return Files.write(p, b);
+    }
+
     static List<Path> files(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile).map(dir::relativize).sorted().toList();
