@@ -175,6 +175,9 @@ final class TrainCommand implements Callable<Integer> {
         Checkpoint.Data resumed = fresh == null ? resumedCheckpoint(dir) : null;
         TrainConfig cfg = resumed != null ? resumedConfig(resumed) : fresh;
         cfg.validate();
+        if (resumed != null && alreadyDone(dir, resumed.nextGeneration(), cfg.generations)) {
+            return 0;
+        }
         // Fail before any data preparation when the backend cannot run here.
         var provider = Backends.provider(cfg.resolvedBackend());
         provider.unavailableReason().ifPresent(r -> {
@@ -277,10 +280,26 @@ final class TrainCommand implements Callable<Integer> {
         RunDirectory run = new RunDirectory(dir);
         run.truncateMetricsAfter(resumed.generation());
         int start = resumed.nextGeneration();
-        if (start >= cfg.generations) {
-            System.err.println("run " + dir + " already completed " + start + " generations; pass --generations to extend it");
-        }
         return new Start(run, resumed.state(), start, resumed.elapsedSeconds());
+    }
+
+    /**
+     * Whether a resume has nothing to do: the run has {@code done} generations and {@code wanted}
+     * are asked for. A run already past them, or finished (its summary written), is left as it is;
+     * a run stopped after its last checkpoint but before its summary goes on to write it.
+     */
+    private boolean alreadyDone(Path dir, int done, int wanted) {
+        if (done > wanted) {
+            spec.commandLine().getErr().println("run " + dir + " is already past " + wanted + " generations (it has completed " + done
+                    + "); nothing changed");
+            return true;
+        }
+        if (done == wanted && Files.exists(new RunDirectory(dir).summary())) {
+            spec.commandLine().getErr().println("run " + dir + " already completed " + done
+                    + " generations; nothing changed (pass --generations to extend it)");
+            return true;
+        }
+        return false;
     }
 
     private Start newRun(Path dir, TrainConfig cfg, SnnConfig net) throws IOException {

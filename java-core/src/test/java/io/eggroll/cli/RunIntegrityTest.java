@@ -133,6 +133,42 @@ class RunIntegrityTest {
                 .isEqualTo(Checkpoint.read(writeTo(exp.resolve("uninterrupted.ckpt"), weights)).state().params().sha256());
     }
 
+    @Test
+    void aShorterOrRepeatedResumeOfAFinishedRunChangesNothing() throws IOException {
+        assertThat(train("exp", 4).exit()).isZero();
+        Path exp = runs.resolve("exp");
+        java.util.Map<Path, String> before = snapshot(exp);
+
+        Outcome shorter = resume("exp", "--generations", "2");
+        assertThat(shorter.exit()).as("stderr: %s", shorter.err()).isZero();
+        assertThat(shorter.err()).contains("already past 2 generations", "nothing changed");
+        assertThat(snapshot(exp)).isEqualTo(before);
+
+        Outcome again = resume("exp");
+        assertThat(again.exit()).as("stderr: %s", again.err()).isZero();
+        assertThat(again.err()).contains("already completed 4 generations", "nothing changed");
+        assertThat(snapshot(exp)).isEqualTo(before);
+    }
+
+    /** Every file of a run (but its lock) with a hash of its bytes. */
+    static java.util.Map<Path, String> snapshot(Path dir) throws IOException {
+        java.util.Map<Path, String> m = new java.util.TreeMap<>();
+        for (Path p : files(dir)) {
+            if (!p.getFileName().toString().equals(RunDirectory.LOCK_FILE)) {
+                m.put(p, java.util.HexFormat.of().formatHex(sha256(bytes(dir.resolve(p)))));
+            }
+        }
+        return m;
+    }
+
+    static byte[] sha256(byte[] b) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static Path writeTo(Path p, byte[] b) throws IOException {
         return Files.write(p, b);
     }
