@@ -36,9 +36,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -159,6 +162,9 @@ final class TrainCommand implements Callable<Integer> {
         if (resume && configFile != null) {
             throw new IllegalArgumentException("--resume takes the config from the run's checkpoint; drop --config");
         }
+        if (resume) {
+            refuseRunChangingOptions();
+        }
         TrainConfig fresh = resume ? null : newConfig();
         Path dir = RunDirectory.under(runsDir, resume ? resumedName() : fresh.name);
         if (resume && !Files.isDirectory(dir)) {
@@ -236,6 +242,30 @@ final class TrainCommand implements Callable<Integer> {
         return Checkpoint.read(ckpt);
     }
 
+    /**
+     * The options a resume may take: which run, how far, and where and how fast it runs. The others
+     * (the config's, such as --population or --seed) would change the run, so a resume refuses them.
+     */
+    private static final Set<String> RESUME_OPTIONS = Set.of("--resume", "--name", "--runs-dir", "--generations",
+            "--threads", "--backend", "--device", "--program-binary", "--data", "--quiet", "--simd");
+
+    /** Refuses, naming them, the options of this command given with --resume that would change the run. */
+    private void refuseRunChangingOptions() {
+        Set<OptionSpec> ofMixins = spec.mixins().values().stream().flatMap(m -> m.options().stream())
+                .collect(Collectors.toSet());
+        List<String> changing = spec.commandLine().getParseResult().matchedOptions().stream()
+                .filter(o -> !ofMixins.contains(o))
+                .map(OptionSpec::shortestName)
+                .filter(n -> !RESUME_OPTIONS.contains(n))
+                .distinct().toList();
+        if (!changing.isEmpty()) {
+            throw new IllegalArgumentException("--resume continues the run as its checkpoint configured it; "
+                    + String.join(", ", changing) + " would change it (a resume takes only "
+                    + RESUME_OPTIONS.stream().sorted().collect(Collectors.joining(", "))
+                    + "); train a new run with --name instead");
+        }
+    }
+
     /** The run a resume continues: {@code --name}, else {@code default}. */
     private String resumedName() {
         return name == null ? "default" : name;
@@ -257,6 +287,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (backend != null) {
             cfg.backend = backend;
+        }
+        if (device != null) {
+            cfg.device = device;
         }
         if (data != null) {
             cfg.data.dir = data.toString();

@@ -150,6 +150,24 @@ class RunIntegrityTest {
         assertThat(snapshot(exp)).isEqualTo(before);
     }
 
+    @Test
+    void aResumeRefusesTheOptionsThatWouldChangeTheRunAndNamesThem() throws IOException {
+        assertThat(train("exp", 2).exit()).isZero();
+        Path exp = runs.resolve("exp");
+        java.util.Map<Path, String> before = snapshot(exp);
+
+        Outcome r = resume("exp", "--generations", "4", "--population", "16", "--sigma", "0.1", "--lr", "0.01",
+                "--hidden", "16", "--seed", "3", "--batch", "8");
+
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("--resume continues the run", "--population", "--sigma", "--lr", "--hidden",
+                "--seed", "--batch").doesNotContain("--generations would");
+        assertThat(snapshot(exp)).isEqualTo(before);
+        Outcome allowed = resume("exp", "--generations", "3", "--threads", "1", "--backend", "cpu");
+        assertThat(allowed.exit()).as("stderr: %s", allowed.err()).isZero();
+        assertThat(Files.readAllLines(exp.resolve("metrics.jsonl"))).hasSize(3);
+    }
+
     /** Every file of a run (but its lock) with a hash of its bytes. */
     static java.util.Map<Path, String> snapshot(Path dir) throws IOException {
         java.util.Map<Path, String> m = new java.util.TreeMap<>();
