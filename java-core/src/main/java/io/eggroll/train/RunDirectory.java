@@ -10,6 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * {@code runs/<name>/}: {@code config.json}, {@code metrics.jsonl}, {@code checkpoints/} with
@@ -100,14 +103,13 @@ public final class RunDirectory {
 
     public static RunDirectory create(Path root, TrainConfig cfg, boolean overwrite) {
         try {
-            if (Files.exists(root.resolve("metrics.jsonl")) && !overwrite) {
+            boolean holdsRun = Files.exists(root.resolve("metrics.jsonl")) || Files.exists(root.resolve("config.json"));
+            if (holdsRun && !overwrite) {
                 throw new IllegalArgumentException("run directory " + root + " already holds a run; use --resume to "
                         + "continue it, --overwrite to start over, or --name for a new run");
             }
             if (overwrite) {
-                Files.deleteIfExists(root.resolve("metrics.jsonl"));
-                Files.deleteIfExists(root.resolve("checkpoints").resolve("latest.ckpt"));
-                Files.deleteIfExists(root.resolve("checkpoints").resolve("initial.ckpt"));
+                clear(root);
             }
             Files.createDirectories(root.resolve("checkpoints"));
             Files.writeString(root.resolve("config.json"), cfg.toJson() + "\n");
@@ -115,6 +117,29 @@ public final class RunDirectory {
             throw new UncheckedIOException("cannot create run directory " + root, e);
         }
         return new RunDirectory(root);
+    }
+
+    /**
+     * Deletes everything in a run directory but its lock, before the new run writes anything: an
+     * overwrite stopped at any point leaves nothing of the old run (no summary, plots or
+     * checkpoints that could pass for the new run's). The config goes last, so a directory with
+     * files left still says it holds a run.
+     */
+    private static void clear(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        Path config = root.resolve("config.json");
+        List<Path> all;
+        try (Stream<Path> s = Files.walk(root)) {
+            all = s.sorted(Comparator.reverseOrder()).toList(); // a directory's files before the directory
+        }
+        for (Path p : all) {
+            if (!p.equals(root) && !p.equals(config) && !p.equals(root.resolve(LOCK_FILE))) {
+                Files.delete(p);
+            }
+        }
+        Files.deleteIfExists(config);
     }
 
     public Path root() {

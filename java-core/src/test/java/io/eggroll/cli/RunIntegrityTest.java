@@ -168,6 +168,29 @@ class RunIntegrityTest {
         assertThat(Files.readAllLines(exp.resolve("metrics.jsonl"))).hasSize(3);
     }
 
+    @Test
+    void anOverwriteClearsTheOldRunBeforeItWritesAnything() throws IOException {
+        assertThat(train("exp", 3).exit()).isZero();
+        Path exp = runs.resolve("exp");
+        Files.writeString(exp.resolve("cluster.jsonl"), "{}\n");
+        Files.createDirectories(exp.resolve("checkpoints/extra"));
+        Files.writeString(exp.resolve("checkpoints/extra/old.ckpt"), "old");
+        assertThat(files(exp)).contains(Path.of("summary.json"), Path.of("fitness.png"), Path.of("accuracy.png"));
+        io.eggroll.train.TrainConfig cfg = io.eggroll.train.TrainConfig.defaults("synthetic");
+        cfg.name = "exp";
+
+        // The state an overwrite interrupted right after it started leaves.
+        RunDirectory.create(exp, cfg, true);
+
+        assertThat(files(exp)).containsExactlyInAnyOrder(Path.of("config.json"), Path.of(RunDirectory.LOCK_FILE));
+        assertThat(exp.resolve("checkpoints")).isDirectory();
+        // A whole overwrite leaves only the new run.
+        assertThat(train("exp", 2, "--overwrite").exit()).isZero();
+        assertThat(files(exp)).doesNotContain(Path.of("cluster.jsonl"), Path.of("checkpoints/extra/old.ckpt"));
+        assertThat(Files.readAllLines(exp.resolve("metrics.jsonl"))).hasSize(2);
+        assertThat(Files.readString(exp.resolve("summary.json"))).contains("\"generations\":2");
+    }
+
     /** Every file of a run (but its lock) with a hash of its bytes. */
     static java.util.Map<Path, String> snapshot(Path dir) throws IOException {
         java.util.Map<Path, String> m = new java.util.TreeMap<>();
