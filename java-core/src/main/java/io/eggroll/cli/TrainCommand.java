@@ -38,6 +38,7 @@ import java.util.Locale;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -208,16 +209,56 @@ final class TrainCommand implements Callable<Integer> {
             for (TrainListenerFactory f : ServiceLoader.load(TrainListenerFactory.class)) {
                 f.create(start.run(), cfg, start.generation() - 1).ifPresent(trainer::listen);
             }
-            Trainer.Result result = trainer.run(start.state(), start.generation(), start.elapsedSeconds());
-            Evaluation full = Evaluation.of(b, taskData.heldout(), 0, 512);
-            writeSummary(start.run(), cfg, result, full);
-            Plots.write(start.run());
-            System.out.printf(Locale.ROOT, "held-out accuracy: %.2f%% (%d samples of %s) after %d generations in %s%n",
-                    100 * full.accuracy(), full.samples(), taskData.heldout().name(), result.generations(),
-                    Progress.duration(result.seconds()));
-            System.out.println("run directory: " + dir + " (metrics.jsonl, summary.json, fitness.png, accuracy.png, checkpoints/)");
+            // SIGINT or SIGTERM: the hook asks the loop to stop after the generation in flight and
+            // holds the JVM until its checkpoint (or, on the last generation, the summary) is written.
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                trainer.requestStop();
+                awaitUninterruptibly(finished);
+            }, "eggroll-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                Trainer.Result result = trainer.run(start.state(), start.generation(), start.elapsedSeconds());
+                if (trainer.stopped()) {
+                    System.err.println("stopped after generation " + (result.generations() - 1) + "; checkpoint "
+                            + start.run().latestCheckpoint() + " written; continue with --resume --name " + cfg.name);
+                    return STOPPED;
+                }
+                Evaluation full = Evaluation.of(b, taskData.heldout(), 0, 512);
+                writeSummary(start.run(), cfg, result, full);
+                Plots.write(start.run());
+                System.out.printf(Locale.ROOT, "held-out accuracy: %.2f%% (%d samples of %s) after %d generations in %s%n",
+                        100 * full.accuracy(), full.samples(), taskData.heldout().name(), result.generations(),
+                        Progress.duration(result.seconds()));
+                System.out.println("run directory: " + dir + " (metrics.jsonl, summary.json, fitness.png, accuracy.png, checkpoints/)");
+            } finally {
+                finished.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running: it returns now that the latch is down
+                }
+            }
         }
         return 0;
+    }
+
+    /** The exit code of a run stopped by SIGINT/SIGTERM (the shell's 128 + SIGINT). */
+    static final int STOPPED = 130;
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Where a run starts: its directory, the state before {@code generation}, the time already spent. */

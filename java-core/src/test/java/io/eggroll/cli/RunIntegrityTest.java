@@ -191,6 +191,37 @@ class RunIntegrityTest {
         assertThat(Files.readString(exp.resolve("summary.json"))).contains("\"generations\":2");
     }
 
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 180, unit = java.util.concurrent.TimeUnit.SECONDS) // a hung child only
+    void sigtermFinishesTheGenerationInFlightAndCheckpointsItBeforeTheProcessExits() throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Path log = runs.resolve("train.log");
+        Process p = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-cp",
+                System.getProperty("java.class.path"), "io.eggroll.cli.Main", "train", "--task", "synthetic",
+                "--name", "sig", "--runs-dir", runs.toString(), "--generations", "1000000", "--population", "8",
+                "--hidden", "8", "--threads", "1", "--quiet")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path metrics = runs.resolve("sig/metrics.jsonl");
+        try {
+            // Past the first checkpoint (every 25 generations for this task) and into the next stretch.
+            while (!Files.exists(metrics) || Files.readAllLines(metrics).size() < 40) {
+                assertThat(p.isAlive()).as("training ended early: %s", log).isTrue();
+                Thread.sleep(20);
+            }
+            p.destroy(); // SIGTERM; SIGINT (Ctrl-C) goes through the same shutdown hook
+            int exit = p.waitFor();
+            assertThat(exit).as("128 + SIGTERM; log: %s", Files.readString(log)).isEqualTo(143);
+        } finally {
+            p.destroyForcibly();
+        }
+        List<String> lines = Files.readAllLines(metrics);
+        int last = io.eggroll.train.TrainConfig.mapper().readTree(lines.getLast()).get("generation").asInt();
+        assertThat(Checkpoint.read(runs.resolve("sig/checkpoints/latest.ckpt")).generation())
+                .as("the checkpoint holds the last generation run").isEqualTo(last);
+        assertThat(Files.readString(log)).contains("stopped after generation " + last);
+        assertThat(resume("sig", "--generations", String.valueOf(last + 3)).exit()).isZero();
+    }
+
     /** Every file of a run (but its lock) with a hash of its bytes. */
     static java.util.Map<Path, String> snapshot(Path dir) throws IOException {
         java.util.Map<Path, String> m = new java.util.TreeMap<>();
