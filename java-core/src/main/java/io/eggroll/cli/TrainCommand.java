@@ -36,9 +36,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -156,9 +160,31 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Checkpoint.Data resumed = resume ? resumedCheckpoint() : null;
-        TrainConfig cfg = resumed != null ? resumedConfig(resumed) : newConfig();
+        if (resume && configFile != null) {
+            throw new IllegalArgumentException("--resume takes the config from the run's checkpoint; drop --config");
+        }
+        if (resume) {
+            refuseRunChangingOptions();
+        }
+        TrainConfig fresh = resume ? null : newConfig();
+        Path dir = RunDirectory.under(runsDir, resume ? resumedName() : fresh.name);
+        if (resume && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("cannot resume: no run directory " + dir);
+        }
+        // One writer a run: a second training (or resume, or cluster coordinator) of it is refused.
+        try (RunDirectory.Lock lock = RunDirectory.lock(dir)) {
+            return train(dir, fresh);
+        }
+    }
+
+    /** Trains into {@code dir} (locked): a new run of {@code fresh}, or a resume when it is null. */
+    private int train(Path dir, TrainConfig fresh) throws IOException {
+        Checkpoint.Data resumed = fresh == null ? resumedCheckpoint(dir) : null;
+        TrainConfig cfg = resumed != null ? resumedConfig(resumed) : fresh;
         cfg.validate();
+        if (resumed != null && alreadyDone(dir, resumed.nextGeneration(), cfg.generations)) {
+            return 0;
+        }
         // Fail before any data preparation when the backend cannot run here.
         var provider = Backends.provider(cfg.resolvedBackend());
         provider.unavailableReason().ifPresent(r -> {
@@ -167,7 +193,6 @@ final class TrainCommand implements Callable<Integer> {
         TaskData taskData = Tasks.load(cfg, System.err);
         SnnConfig net = cfg.networkConfig(taskData.train().inputs(), taskData.train().classes());
         cfg.esConfig().validateFor(net);
-        Path dir = runsDir.resolve(cfg.name);
         Start start = resumed != null ? resumeRun(dir, cfg, resumed, taskData) : newRun(dir, cfg, net);
         BackendOptions opts = new BackendOptions(cfg.resolvedThreads(), cfg.device, programBinary);
         try (Backend b = Backends.create(cfg.resolvedBackend(), opts)) {
@@ -184,35 +209,117 @@ final class TrainCommand implements Callable<Integer> {
             for (TrainListenerFactory f : ServiceLoader.load(TrainListenerFactory.class)) {
                 f.create(start.run(), cfg, start.generation() - 1).ifPresent(trainer::listen);
             }
-            Trainer.Result result = trainer.run(start.state(), start.generation(), start.elapsedSeconds());
-            Evaluation full = Evaluation.of(b, taskData.heldout(), 0, 512);
-            writeSummary(start.run(), cfg, result, full);
-            Plots.write(start.run());
-            System.out.printf(Locale.ROOT, "held-out accuracy: %.2f%% (%d samples of %s) after %d generations in %s%n",
-                    100 * full.accuracy(), full.samples(), taskData.heldout().name(), result.generations(),
-                    Progress.duration(result.seconds()));
-            System.out.println("run directory: " + dir + " (metrics.jsonl, summary.json, fitness.png, accuracy.png, checkpoints/)");
+            // SIGINT or SIGTERM: the hook asks the loop to stop after the generation in flight and
+            // holds the JVM until its checkpoint (or, on the last generation, the summary) is written.
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                trainer.requestStop();
+                awaitUninterruptibly(finished);
+            }, "eggroll-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                Trainer.Result result = trainer.run(start.state(), start.generation(), start.elapsedSeconds());
+                if (trainer.stopped()) {
+                    System.err.println("stopped after generation " + (result.generations() - 1) + "; checkpoint "
+                            + start.run().latestCheckpoint() + " written; continue with --resume --name " + cfg.name);
+                    return STOPPED;
+                }
+                Evaluation full = Evaluation.of(b, taskData.heldout(), 0, 512);
+                writeSummary(start.run(), cfg, result, full);
+                Plots.write(start.run());
+                System.out.printf(Locale.ROOT, "held-out accuracy: %.2f%% (%d samples of %s) after %d generations in %s%n",
+                        100 * full.accuracy(), full.samples(), taskData.heldout().name(), result.generations(),
+                        Progress.duration(result.seconds()));
+                System.out.println("run directory: " + dir + " (metrics.jsonl, summary.json, fitness.png, accuracy.png, checkpoints/)");
+            } finally {
+                finished.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running: it returns now that the latch is down
+                }
+            }
         }
         return 0;
+    }
+
+    /** The exit code of a run stopped by SIGINT/SIGTERM (the shell's 128 + SIGINT). */
+    static final int STOPPED = 130;
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Where a run starts: its directory, the state before {@code generation}, the time already spent. */
     private record Start(RunDirectory run, ModelState state, int generation, double elapsedSeconds) {}
 
-    private Checkpoint.Data resumedCheckpoint() {
-        if (configFile != null) {
-            throw new IllegalArgumentException("--resume takes the config from the run's checkpoint; drop --config");
-        }
-        Path ckpt = new RunDirectory(runsDir.resolve(name == null ? "default" : name)).latestCheckpoint();
+    /**
+     * The latest checkpoint of the run in {@code dir}; before its first one (a run stopped early),
+     * the initial weights, so that it starts again from generation 0.
+     */
+    private Checkpoint.Data resumedCheckpoint(Path dir) {
+        RunDirectory run = new RunDirectory(dir);
+        Path ckpt = run.latestCheckpoint();
         if (!Files.exists(ckpt)) {
-            throw new IllegalArgumentException("cannot resume: no checkpoint at " + ckpt);
+            if (!Files.exists(run.initialCheckpoint())) {
+                throw new IllegalArgumentException("cannot resume: no checkpoint at " + ckpt + " nor "
+                        + run.initialCheckpoint().getFileName());
+            }
+            System.err.println("run " + dir + " stopped before its first checkpoint; starting it again from "
+                    + run.initialCheckpoint());
+            ckpt = run.initialCheckpoint();
         }
         return Checkpoint.read(ckpt);
     }
 
-    /** The checkpoint's config with the options a resume may change. */
+    /**
+     * The options a resume may take: which run, how far, and where and how fast it runs. The others
+     * (the config's, such as --population or --seed) would change the run, so a resume refuses them.
+     */
+    private static final Set<String> RESUME_OPTIONS = Set.of("--resume", "--name", "--runs-dir", "--generations",
+            "--threads", "--backend", "--device", "--program-binary", "--data", "--quiet", "--simd");
+
+    /** Refuses, naming them, the options of this command given with --resume that would change the run. */
+    private void refuseRunChangingOptions() {
+        Set<OptionSpec> ofMixins = spec.mixins().values().stream().flatMap(m -> m.options().stream())
+                .collect(Collectors.toSet());
+        List<String> changing = spec.commandLine().getParseResult().matchedOptions().stream()
+                .filter(o -> !ofMixins.contains(o))
+                .map(OptionSpec::shortestName)
+                .filter(n -> !RESUME_OPTIONS.contains(n))
+                .distinct().toList();
+        if (!changing.isEmpty()) {
+            throw new IllegalArgumentException("--resume continues the run as its checkpoint configured it; "
+                    + String.join(", ", changing) + " would change it (a resume takes only "
+                    + RESUME_OPTIONS.stream().sorted().collect(Collectors.joining(", "))
+                    + "); train a new run with --name instead");
+        }
+    }
+
+    /** The run a resume continues: {@code --name}, else {@code default}. */
+    private String resumedName() {
+        return name == null ? "default" : name;
+    }
+
+    /**
+     * The checkpoint's config with the options a resume may change. The name is the directory's:
+     * a renamed or copied run continues where it lies, never in the directory of the name it was
+     * trained under.
+     */
     private TrainConfig resumedConfig(Checkpoint.Data resumed) {
         TrainConfig cfg = resumed.config();
+        cfg.name = resumedName();
         if (generations != null) {
             cfg.generations = generations;
         }
@@ -221,6 +328,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (backend != null) {
             cfg.backend = backend;
+        }
+        if (device != null) {
+            cfg.device = device;
         }
         if (data != null) {
             cfg.data.dir = data.toString();
@@ -232,6 +342,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig cfg = configFile != null ? TrainConfig.load(configFile)
                 : TrainConfig.defaults(task != null ? task : "nmnist");
         applyOverrides(cfg);
+        cfg.validate(); // before the run directory is created
         return cfg;
     }
 
@@ -243,10 +354,26 @@ final class TrainCommand implements Callable<Integer> {
         RunDirectory run = new RunDirectory(dir);
         run.truncateMetricsAfter(resumed.generation());
         int start = resumed.nextGeneration();
-        if (start >= cfg.generations) {
-            System.err.println("run " + dir + " already completed " + start + " generations; pass --generations to extend it");
-        }
         return new Start(run, resumed.state(), start, resumed.elapsedSeconds());
+    }
+
+    /**
+     * Whether a resume has nothing to do: the run has {@code done} generations and {@code wanted}
+     * are asked for. A run already past them, or finished (its summary written), is left as it is;
+     * a run stopped after its last checkpoint but before its summary goes on to write it.
+     */
+    private boolean alreadyDone(Path dir, int done, int wanted) {
+        if (done > wanted) {
+            spec.commandLine().getErr().println("run " + dir + " is already past " + wanted + " generations (it has completed " + done
+                    + "); nothing changed");
+            return true;
+        }
+        if (done == wanted && Files.exists(new RunDirectory(dir).summary())) {
+            spec.commandLine().getErr().println("run " + dir + " already completed " + done
+                    + " generations; nothing changed (pass --generations to extend it)");
+            return true;
+        }
+        return false;
     }
 
     private Start newRun(Path dir, TrainConfig cfg, SnnConfig net) throws IOException {

@@ -83,105 +83,122 @@ public final class BinnedCacheWriter {
         List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.atomic.AtomicLong inWindow = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.atomic.AtomicLong total = new java.util.concurrent.atomic.AtomicLong();
+        // A failed binning deletes its split-sized temporary file; only a complete cache is moved into place.
+        boolean moved = false;
         int kept;
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.READ, StandardOpenOption.WRITE);
-             Arena arena = Arena.ofShared()) {
-            long dataOff = BinnedSpikeDataset.dataOffset(n);
-            long length = dataOff + n * sampleBytes;
-            MemorySegment seg = ch.map(FileChannel.MapMode.READ_WRITE, 0, length, arena);
-            seg.fill((byte) 0);
-            AtomicInteger next = new AtomicInteger();
-            AtomicInteger done = new AtomicInteger();
-            pl.update(stage, 0, n);
-            int nThreads = Math.max(1, Math.min(threads, n));
-            ExecutorService pool = Executors.newFixedThreadPool(nThreads, r -> {
-                Thread th = new Thread(r, "bin");
-                th.setDaemon(true);
-                return th;
-            });
-            try {
-                List<Future<?>> fs = new ArrayList<>();
-                for (int w = 0; w < nThreads; w++) {
-                    fs.add(pool.submit(() -> {
-                        EventBuffer buf = new EventBuffer(8192);
-                        byte[] frames = new byte[(int) sampleBytes];
-                        int i;
-                        while ((i = next.getAndIncrement()) < n) {
-                            NmnistSample s = samples.get(i);
-                            try {
-                                NmnistReader.readFile(s.file(), buf);
-                                java.util.Arrays.fill(frames, (byte) 0);
-                                inWindow.addAndGet(spec.binInto(buf, frames, 0));
-                                total.addAndGet(buf.size());
-                                MemorySegment.copy(frames, 0, seg, ValueLayout.JAVA_BYTE,
-                                        dataOff + i * sampleBytes, frames.length);
-                                ok[i] = true;
-                            } catch (NmnistFormatException e) {
-                                if (!lenient) {
-                                    throw e;
-                                }
-                                problems.add(e.getMessage());
-                            }
-                            int d = done.incrementAndGet();
-                            if ((d & 1023) == 0 || d == n) {
-                                pl.update(stage, d, n);
-                            }
-                        }
-                        return null;
-                    }));
-                }
-                for (Future<?> f : fs) {
-                    try {
-                        f.get();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IOException("binning interrupted", e);
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        if (e.getCause() instanceof IOException io) {
-                            throw io;
-                        }
-                        throw new IOException("binning failed: " + e.getCause(), e.getCause());
-                    }
-                }
-            } finally {
-                pool.shutdownNow();
-            }
-            // Compact away skipped samples (lenient mode), keeping order.
-            byte[] labels = new byte[n];
-            kept = 0;
-            long newOff = BinnedSpikeDataset.dataOffset(count(ok));
-            for (int i = 0; i < n; i++) {
-                if (!ok[i]) {
-                    continue;
-                }
-                labels[kept] = (byte) samples.get(i).label();
-                if (kept != i || newOff != dataOff) {
-                    MemorySegment.copy(seg, dataOff + i * sampleBytes, seg, newOff + kept * sampleBytes, sampleBytes);
-                }
-                kept++;
-            }
-            MemorySegment frames = seg.asSlice(newOff, kept * sampleBytes);
-            String fp = BinnedSpikeDataset.computeFingerprint(spec, kept, labels, frames);
-            ByteBuffer h = ByteBuffer.allocate(BinnedSpikeDataset.HEADER_BYTES);
-            h.put(BinnedSpikeDataset.MAGIC).putInt(BinnedSpikeDataset.VERSION).putInt(spec.timesteps())
-                    .putLong(spec.windowStartUs()).putLong(spec.windowEndUs()).putInt(NmnistFormat.INPUTS)
-                    .putInt(BinnedSpikeDataset.CLASSES).putInt(kept).putInt(BinSpec.FRAME_BYTES)
-                    .put(srcFp).put(HexFormat.of().parseHex(fp)).put(nameBytes);
-            MemorySegment.copy(h.array(), 0, seg, ValueLayout.JAVA_BYTE, 0, BinnedSpikeDataset.HEADER_BYTES);
-            MemorySegment labelRegion = seg.asSlice(BinnedSpikeDataset.HEADER_BYTES, newOff - BinnedSpikeDataset.HEADER_BYTES);
-            labelRegion.fill((byte) 0);
-            MemorySegment.copy(labels, 0, seg, ValueLayout.JAVA_BYTE, BinnedSpikeDataset.HEADER_BYTES, kept);
-            seg.force();
-            ch.truncate(newOff + kept * sampleBytes);
-        }
         try {
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.READ, StandardOpenOption.WRITE);
+                 Arena arena = Arena.ofShared()) {
+                long dataOff = BinnedSpikeDataset.dataOffset(n);
+                long length = dataOff + n * sampleBytes;
+                MemorySegment seg = ch.map(FileChannel.MapMode.READ_WRITE, 0, length, arena);
+                seg.fill((byte) 0);
+                AtomicInteger next = new AtomicInteger();
+                AtomicInteger done = new AtomicInteger();
+                pl.update(stage, 0, n);
+                int nThreads = Math.max(1, Math.min(threads, n));
+                ExecutorService pool = Executors.newFixedThreadPool(nThreads, r -> {
+                    Thread th = new Thread(r, "bin");
+                    th.setDaemon(true);
+                    return th;
+                });
+                try {
+                    List<Future<?>> fs = new ArrayList<>();
+                    for (int w = 0; w < nThreads; w++) {
+                        fs.add(pool.submit(() -> {
+                            EventBuffer buf = new EventBuffer(8192);
+                            byte[] frames = new byte[(int) sampleBytes];
+                            int i;
+                            while ((i = next.getAndIncrement()) < n) {
+                                NmnistSample s = samples.get(i);
+                                try {
+                                    NmnistReader.readFile(s.file(), buf);
+                                    java.util.Arrays.fill(frames, (byte) 0);
+                                    inWindow.addAndGet(spec.binInto(buf, frames, 0));
+                                    total.addAndGet(buf.size());
+                                    MemorySegment.copy(frames, 0, seg, ValueLayout.JAVA_BYTE,
+                                            dataOff + i * sampleBytes, frames.length);
+                                    ok[i] = true;
+                                } catch (NmnistFormatException e) {
+                                    if (!lenient) {
+                                        throw e;
+                                    }
+                                    problems.add(e.getMessage());
+                                }
+                                int d = done.incrementAndGet();
+                                if ((d & 1023) == 0 || d == n) {
+                                    pl.update(stage, d, n);
+                                }
+                            }
+                            return null;
+                        }));
+                    }
+                    for (Future<?> f : fs) {
+                        try {
+                            f.get();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IOException("binning interrupted", e);
+                        } catch (java.util.concurrent.ExecutionException e) {
+                            if (e.getCause() instanceof IOException io) {
+                                throw io;
+                            }
+                            throw new IOException("binning failed: " + e.getCause(), e.getCause());
+                        }
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+                // Compact away skipped samples (lenient mode), keeping order.
+                byte[] labels = new byte[n];
+                kept = 0;
+                long newOff = BinnedSpikeDataset.dataOffset(count(ok));
+                for (int i = 0; i < n; i++) {
+                    if (!ok[i]) {
+                        continue;
+                    }
+                    labels[kept] = (byte) samples.get(i).label();
+                    if (kept != i || newOff != dataOff) {
+                        MemorySegment.copy(seg, dataOff + i * sampleBytes, seg, newOff + kept * sampleBytes, sampleBytes);
+                    }
+                    kept++;
+                }
+                MemorySegment frames = seg.asSlice(newOff, kept * sampleBytes);
+                String fp = BinnedSpikeDataset.computeFingerprint(spec, kept, labels, frames);
+                ByteBuffer h = ByteBuffer.allocate(BinnedSpikeDataset.HEADER_BYTES);
+                h.put(BinnedSpikeDataset.MAGIC).putInt(BinnedSpikeDataset.VERSION).putInt(spec.timesteps())
+                        .putLong(spec.windowStartUs()).putLong(spec.windowEndUs()).putInt(NmnistFormat.INPUTS)
+                        .putInt(BinnedSpikeDataset.CLASSES).putInt(kept).putInt(BinSpec.FRAME_BYTES)
+                        .put(srcFp).put(HexFormat.of().parseHex(fp)).put(nameBytes);
+                MemorySegment.copy(h.array(), 0, seg, ValueLayout.JAVA_BYTE, 0, BinnedSpikeDataset.HEADER_BYTES);
+                MemorySegment labelRegion = seg.asSlice(BinnedSpikeDataset.HEADER_BYTES, newOff - BinnedSpikeDataset.HEADER_BYTES);
+                labelRegion.fill((byte) 0);
+                MemorySegment.copy(labels, 0, seg, ValueLayout.JAVA_BYTE, BinnedSpikeDataset.HEADER_BYTES, kept);
+                seg.force();
+                ch.truncate(newOff + kept * sampleBytes);
+            }
+            try {
+                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+            }
+            moved = true;
+        } finally {
+            if (!moved) {
+                deleteQuietly(tmp);
+            }
         }
         problems.sort(Comparator.naturalOrder());
         return new Result(BinnedSpikeDataset.open(out), n - kept, List.copyOf(problems), inWindow.get(), total.get());
+    }
+
+    private static void deleteQuietly(Path tmp) {
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+            // the binning's own error is the one to report
+        }
     }
 
     private static int count(boolean[] ok) {

@@ -3,17 +3,27 @@ package io.eggroll.train;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * {@code runs/<name>/}: {@code config.json}, {@code metrics.jsonl}, {@code checkpoints/} with
  * {@code initial.ckpt} (the weights before generation 0) and {@code latest.ckpt}, plus the
- * summary and plots written at the end.
+ * summary and plots written at the end. {@code run.lock} is the lock every command that writes the
+ * run holds while it runs ({@link #lock}).
  */
 public final class RunDirectory {
+
+    /** The file whose exclusive lock marks the run as being written. */
+    public static final String LOCK_FILE = "run.lock";
 
     private final Path root;
 
@@ -21,16 +31,85 @@ public final class RunDirectory {
         this.root = root;
     }
 
+    /**
+     * The directory of the run {@code name} under {@code runsDir}; refuses a name that is not a
+     * plain name ({@link TrainConfig#checkName}), so that a run never lies outside {@code runsDir}.
+     */
+    public static Path under(Path runsDir, String name) {
+        TrainConfig.checkName(name);
+        return runsDir.resolve(name);
+    }
+
+    /**
+     * An exclusive lock on a run directory, held by the one command that writes the run; closing it
+     * releases it. The lock file stays: deleting it would let a second writer lock a new file
+     * while the first still holds the old one.
+     */
+    public static final class Lock implements AutoCloseable {
+        private final FileChannel channel;
+
+        private Lock(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    /**
+     * Takes the exclusive lock of the run directory {@code root} (created if absent), or refuses
+     * with a message naming the directory when another training (in this or another process)
+     * holds it.
+     */
+    public static Lock lock(Path root) {
+        Path file = root.resolve(LOCK_FILE);
+        FileChannel ch = null;
+        try {
+            Files.createDirectories(root);
+            ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock held = ch.tryLock();
+            if (held == null) {
+                throw inUse(root);
+            }
+            return new Lock(ch);
+        } catch (OverlappingFileLockException e) {
+            closeQuietly(ch);
+            throw inUse(root);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new UncheckedIOException("cannot lock run directory " + root + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    private static IllegalStateException inUse(Path root) {
+        return new IllegalStateException("run directory " + root + " is being written by another training (it holds "
+                + root.resolve(LOCK_FILE) + "); wait for it to finish, or use another --name");
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // the lock was not taken; nothing to release
+            }
+        }
+    }
+
     public static RunDirectory create(Path root, TrainConfig cfg, boolean overwrite) {
         try {
-            if (Files.exists(root.resolve("metrics.jsonl")) && !overwrite) {
+            boolean holdsRun = Files.exists(root.resolve("metrics.jsonl")) || Files.exists(root.resolve("config.json"));
+            if (holdsRun && !overwrite) {
                 throw new IllegalArgumentException("run directory " + root + " already holds a run; use --resume to "
                         + "continue it, --overwrite to start over, or --name for a new run");
             }
             if (overwrite) {
-                Files.deleteIfExists(root.resolve("metrics.jsonl"));
-                Files.deleteIfExists(root.resolve("checkpoints").resolve("latest.ckpt"));
-                Files.deleteIfExists(root.resolve("checkpoints").resolve("initial.ckpt"));
+                clear(root);
             }
             Files.createDirectories(root.resolve("checkpoints"));
             Files.writeString(root.resolve("config.json"), cfg.toJson() + "\n");
@@ -38,6 +117,29 @@ public final class RunDirectory {
             throw new UncheckedIOException("cannot create run directory " + root, e);
         }
         return new RunDirectory(root);
+    }
+
+    /**
+     * Deletes everything in a run directory but its lock, before the new run writes anything: an
+     * overwrite stopped at any point leaves nothing of the old run (no summary, plots or
+     * checkpoints that could pass for the new run's). The config goes last, so a directory with
+     * files left still says it holds a run.
+     */
+    private static void clear(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        Path config = root.resolve("config.json");
+        List<Path> all;
+        try (Stream<Path> s = Files.walk(root)) {
+            all = s.sorted(Comparator.reverseOrder()).toList(); // a directory's files before the directory
+        }
+        for (Path p : all) {
+            if (!p.equals(root) && !p.equals(config) && !p.equals(root.resolve(LOCK_FILE))) {
+                Files.delete(p);
+            }
+        }
+        Files.deleteIfExists(config);
     }
 
     public Path root() {

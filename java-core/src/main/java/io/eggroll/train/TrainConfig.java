@@ -143,12 +143,20 @@ public final class TrainConfig {
         return new SnnConfig(sizes, network.threshold, network.decay, network.readout);
     }
 
+    /**
+     * A run name is a plain name, the name of a directory directly under the runs directory:
+     * letters, digits, '.', '_' and '-', and not '.' or '..'.
+     */
+    public static void checkName(String name) {
+        if (name == null || !name.matches("[A-Za-z0-9._-]+") || name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException("name must be a plain name: non-empty, only letters, digits, '.', '_' "
+                    + "and '-', and not '.' or '..'; got '" + name + "'");
+        }
+    }
+
     /** Checks every field that can be checked without the data; throws naming field and value. */
     public void validate() {
-        if (name == null || name.isBlank() || !name.matches("[A-Za-z0-9._-]+")) {
-            throw new IllegalArgumentException("name must be non-empty and use only letters, digits, '.', '_' and '-', got '"
-                    + name + "'");
-        }
+        checkName(name);
         if (generations < 1) {
             throw new IllegalArgumentException("generations must be >= 1, got " + generations);
         }

@@ -39,6 +39,8 @@ public final class Trainer {
     private final RunDirectory run;
     private final PopulationEvaluator evaluator;
     private final List<TrainListener> listeners = new ArrayList<>();
+    private volatile boolean stopRequested;
+    private volatile boolean stopped;
 
     /** A run whose population this process's {@code backend} evaluates. */
     public Trainer(TrainConfig cfg, SpikeDataset train, SpikeDataset heldout, Backend backend, RunDirectory run) {
@@ -65,6 +67,19 @@ public final class Trainer {
     }
 
     /**
+     * Asks the loop to stop after the generation in flight (any thread may call it, e.g. a
+     * shutdown hook on SIGINT): it finishes that generation, writes its checkpoint and returns.
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Whether the last {@link #run} stopped early on {@link #requestStop}; its checkpoint is then the last generation run. */
+    public boolean stopped() {
+        return stopped;
+    }
+
+    /**
      * Runs generations {@code [start, cfg.generations)} from the given state. {@code elapsedBefore}
      * is the wall time already spent (when resuming).
      */
@@ -76,6 +91,7 @@ public final class Trainer {
                     + " (" + train.inputs() + " inputs, " + train.classes() + " classes)");
         }
         backend.load(state);
+        stopped = false;
         OptimizerConfig optimizer = state.optimizer();
         long step = state.optimizerState().step();
         List<GenerationStats> history = new ArrayList<>();
@@ -118,8 +134,15 @@ public final class Trainer {
                 for (TrainListener l : listeners) {
                     l.onStats(s, cfg.generations);
                 }
-                if (run != null && ((gen + 1) % cfg.checkpointEvery == 0 || last)) {
+                boolean stopping = stopRequested && !last;
+                if (run != null && ((gen + 1) % cfg.checkpointEvery == 0 || last || stopping)) {
                     checkpoint(run.latestCheckpoint(), gen, now);
+                }
+                if (stopping) {
+                    LOG.info("stopped on request after generation {}", gen);
+                    stopped = true;
+                    return new Result(backend.state(), gen + 1, heldoutAcc,
+                            elapsedBefore + (System.nanoTime() - t0) / 1e9, history);
                 }
             }
             ModelState end = backend.state();

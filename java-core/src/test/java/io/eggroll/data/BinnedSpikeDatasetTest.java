@@ -160,6 +160,8 @@ class BinnedSpikeDatasetTest {
         List<NmnistSample> samples = NmnistReader.listSplit(split);
         assertThatThrownBy(() -> BinnedCacheWriter.build(samples, BinSpec.of(2), dir.resolve("s.ebin"), SRC, "s",
                 false, 2, null)).isInstanceOf(NmnistFormatException.class).hasMessageContaining("00007.bin");
+        assertThat(dir.resolve("s.ebin.tmp")).as("a failed binning leaves no temporary file").doesNotExist();
+        assertThat(dir.resolve("s.ebin")).doesNotExist();
         BinnedCacheWriter.Result r = BinnedCacheWriter.build(samples, BinSpec.of(2), dir.resolve("l.ebin"), SRC, "l",
                 true, 2, null);
         assertThat(r.skipped()).isEqualTo(1);

@@ -81,6 +81,42 @@ class TrainerTest {
         }
     }
 
+    @Test
+    void aStopRequestFinishesTheGenerationInFlightCheckpointsItAndResumesBitForBit(@TempDir Path tmp) {
+        TrainConfig c = small();
+        c.generations = 8;
+        c.checkpointEvery = 5;
+        String straight = train(c, 1, RunDirectory.create(tmp.resolve("a"), c, false)).state().params().sha256();
+
+        RunDirectory run = RunDirectory.create(tmp.resolve("b"), c, false);
+        TaskData d = TaskData.synthetic(c);
+        SnnConfig net = c.networkConfig(d.train().inputs(), d.train().classes());
+        try (Backend b = new CpuBackend(1)) {
+            Trainer t = new Trainer(c, d.train(), d.heldout(), b, run);
+            t.listen(new TrainListener() {
+                @Override
+                public void onStats(GenerationStats s, int total) {
+                    if (s.generation() == 1) {
+                        t.requestStop(); // as the SIGINT hook does, while generation 1 is in flight
+                    }
+                }
+            });
+            Trainer.Result r = t.run(ModelState.fresh(Params.init(net, c.seed, c.network.initGain),
+                    c.optimizerConfig()), 0, 0);
+            assertThat(t.stopped()).isTrue();
+            assertThat(r.generations()).isEqualTo(2);
+        }
+        Checkpoint.Data ck = Checkpoint.read(run.latestCheckpoint());
+        assertThat(ck.generation()).as("the generation in flight is checkpointed, not the one before the last "
+                + "checkpointEvery").isEqualTo(1);
+        try (Backend b = new CpuBackend(1)) {
+            Trainer again = new Trainer(c, d.train(), d.heldout(), b, run);
+            Trainer.Result resumed = again.run(ck.state(), ck.nextGeneration(), ck.elapsedSeconds());
+            assertThat(again.stopped()).isFalse();
+            assertThat(resumed.state().params().sha256()).isEqualTo(straight);
+        }
+    }
+
     @ParameterizedTest(name = "{0} r={1}")
     @CsvSource({"EGGROLL, 1", "EGGROLL, 4", "FULL_RANK, 1"})
     void learnsTheSyntheticTask(String mode, int rank) {
