@@ -213,6 +213,21 @@ class StrictConfigTest {
     }
 
     @Test
+    void evalRefusesANegativeSampleCount(@TempDir Path tmp) {
+        java.io.PrintStream old = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        int rc;
+        try {
+            rc = Fixtures.runCli(new StringBuilder(), "eval", "--run", tmp.toString(), "--samples", "-5");
+        } finally {
+            System.setErr(old);
+        }
+        assertThat(rc).isEqualTo(2);
+        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("--samples").contains("-5");
+    }
+
+    @Test
     void aCommandLineLimitBelowZeroIsRefusedByValidate() {
         TrainConfig c = TrainConfig.defaults("synthetic");
         c.data.limitTrain = -5;
