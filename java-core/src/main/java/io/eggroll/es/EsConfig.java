@@ -29,13 +29,9 @@ public record EsConfig(EsMode mode, int population, int rank, float sigma, Noise
                 FitnessKind.NEG_CROSS_ENTROPY, 1.0f, true);
     }
 
-    /** The largest population: far beyond any useful one, and below every index overflow. */
-    public static final int MAX_POPULATION = 1 << 24;
-
     public EsConfig {
-        if (population < 2 || population % 2 != 0 || population > MAX_POPULATION) {
-            throw new IllegalArgumentException("es.population must be even and lie in [2, " + MAX_POPULATION
-                    + "] (antithetic pairs), got " + population);
+        if (population < 2 || population % 2 != 0) {
+            throw new IllegalArgumentException("es.population must be even and >= 2 (antithetic pairs), got " + population);
         }
         requireGiven("es.mode", mode);
         requireGiven("es.noise", noise);

@@ -144,10 +144,12 @@ public final class TrainConfig {
     }
 
     /** Upper bounds of the numeric fields: beyond them a value is a typo, or overflows an index. */
-    public static final int MAX_GENERATIONS = 1_000_000_000;
+    public static final int MAX_GENERATIONS = Integer.MAX_VALUE;
     public static final int MAX_SAMPLES = 100_000_000;
     public static final int MAX_THREADS = 4096;
     public static final int MAX_WIDTH = 1 << 20;
+    /** The largest population of a config (EsConfig itself takes any even int, for device limit tests). */
+    public static final int MAX_POPULATION = 1 << 24;
     public static final int MAX_TIMESTEPS = 100_000;
     public static final double MAX_WINDOW_MS = 60_000;
 
@@ -179,6 +181,7 @@ public final class TrainConfig {
             throw new ConfigException("network.initGain must be a finite number > 0, got " + network.initGain);
         }
         notNull("es", es);
+        in("es.population", es.population(), 2, MAX_POPULATION);
         notNull("optimizer", optimizer);
         notNull("synthetic", synthetic);
         in("synthetic.classes", synthetic.classes, 2, MAX_WIDTH);
