@@ -7,6 +7,7 @@ import io.eggroll.train.Checkpoint;
 import io.eggroll.train.Evaluation;
 import io.eggroll.train.TaskData;
 import io.eggroll.train.Tasks;
+import io.eggroll.train.TrainConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -36,6 +37,13 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (samples < 0) {
+            throw new IllegalArgumentException("--samples must be >= 0 (0 = all), got " + samples);
+        }
+        if (threads < 0 || threads > TrainConfig.MAX_THREADS) {
+            throw new IllegalArgumentException("--threads must lie in [0, " + TrainConfig.MAX_THREADS + "] (0 = all processors), got "
+                    + threads);
+        }
         Path ckpt = Files.isDirectory(run) ? run.resolve("checkpoints").resolve("latest.ckpt") : run;
         if (!Files.exists(ckpt)) {
             throw new IllegalArgumentException("no checkpoint at " + ckpt + " (is " + run + " a run directory?)");

@@ -33,6 +33,10 @@ public record EsConfig(EsMode mode, int population, int rank, float sigma, Noise
         if (population < 2 || population % 2 != 0) {
             throw new IllegalArgumentException("es.population must be even and >= 2 (antithetic pairs), got " + population);
         }
+        requireGiven("es.mode", mode);
+        requireGiven("es.noise", noise);
+        requireGiven("es.shaping", shaping);
+        requireGiven("es.fitness", fitness);
         if (!(sigma > 0) || !Float.isFinite(sigma)) {
             throw new IllegalArgumentException("es.sigma must be a finite number > 0, got " + sigma);
         }
@@ -41,6 +45,12 @@ public record EsConfig(EsMode mode, int population, int rank, float sigma, Noise
         }
         if (!(temperature > 0) || !Float.isFinite(temperature)) {
             throw new IllegalArgumentException("es.temperature must be a finite number > 0, got " + temperature);
+        }
+    }
+
+    private static void requireGiven(String field, Enum<?> value) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + " must be given, got null");
         }
     }
 

@@ -27,6 +27,9 @@ public record OptimizerConfig(OptimizerKind kind, float learningRate, float mome
     }
 
     public OptimizerConfig {
+        if (kind == null) {
+            throw new IllegalArgumentException("optimizer.kind must be ADAM or SGD, got null");
+        }
         if (!(learningRate > 0) || !Float.isFinite(learningRate)) {
             throw new IllegalArgumentException("optimizer.learningRate must be a finite number > 0, got " + learningRate);
         }
@@ -39,8 +42,8 @@ public record OptimizerConfig(OptimizerKind kind, float learningRate, float mome
         if (!(beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException("optimizer.beta2 must lie in [0, 1), got " + beta2);
         }
-        if (!(epsilon > 0)) {
-            throw new IllegalArgumentException("optimizer.epsilon must be > 0, got " + epsilon);
+        if (!(epsilon > 0) || !Float.isFinite(epsilon)) {
+            throw new IllegalArgumentException("optimizer.epsilon must be a finite number > 0, got " + epsilon);
         }
         if (!(weightDecay >= 0) || !Float.isFinite(weightDecay)) {
             throw new IllegalArgumentException("optimizer.weightDecay must be a finite number >= 0, got " + weightDecay);

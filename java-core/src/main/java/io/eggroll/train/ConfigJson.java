@@ -1,11 +1,16 @@
 package io.eggroll.train;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -24,11 +29,24 @@ final class ConfigJson {
 
     private ConfigJson() {}
 
+    /**
+     * The config mapper: unknown fields, nulls for primitives, coerced scalars, fractions for
+     * integers, numbers for strings or enums, duplicate keys and anything after the JSON value are errors.
+     */
     static ObjectMapper mapper() {
-        return new ObjectMapper()
+        JsonFactory strict = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+        ObjectMapper om = new ObjectMapper(strict);
+        om.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        return om
                 .enable(SerializationFeature.INDENT_OUTPUT)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
     }
 
@@ -40,22 +58,26 @@ final class ConfigJson {
         }
     }
 
-    /** {@link TrainConfig#fromJson}: the preset of the JSON's task, updated with its fields. */
+    /**
+     * {@link TrainConfig#fromJson}: the preset of the JSON's task (nmnist when absent) with the
+     * JSON's fields merged in field by field, nested objects included; then validated.
+     */
     static TrainConfig read(String json, String source) {
+        TrainConfig c;
         try {
             ObjectMapper om = mapper();
             JsonNode tree = om.readTree(json);
-            String task = tree != null && tree.path("task").isTextual() ? tree.path("task").asText() : "nmnist";
-            TrainConfig base = task.equals("synthetic") || task.equals("nmnist") ? TrainConfig.defaults(task) : new TrainConfig();
-            if (!(tree instanceof ObjectNode root)) {
-                return om.readerForUpdating(base).readValue(json); // fails, naming what is there instead
+            if (tree == null || tree.isMissingNode()) {
+                throw new TrainConfig.ConfigException(source + ": empty; a config is a JSON object, e.g. {\"task\": \"synthetic\"}");
             }
-            // A nested object replaces the preset's whole group, its absent fields taking the class
-            // defaults (as for network, synthetic and data, which Jackson fills in place).
-            TrainConfig classDefaults = new TrainConfig();
-            withDefaults(om, root, "es", classDefaults.es);
-            withDefaults(om, root, "optimizer", classDefaults.optimizer);
-            return om.readerForUpdating(base).readValue(root);
+            if (!(tree instanceof ObjectNode root)) {
+                throw new TrainConfig.ConfigException(source + ": a config must be a JSON object {...}, got "
+                        + (tree.isNull() ? "null" : kind(tree) + " " + abbreviate(tree.toString())));
+            }
+            ObjectNode merged = om.valueToTree(TrainConfig.defaults(task(root, source)));
+            rejectNulls(root, merged, "", source);
+            merge(merged, root);
+            c = om.readerFor(TrainConfig.class).readValue(merged);
         } catch (ValueInstantiationException e) {
             Throwable why = e.getCause() != null ? e.getCause() : e;
             throw new TrainConfig.ConfigException(source + ": " + (why == e ? firstLine(e.getOriginalMessage()) : why.getMessage()));
@@ -67,6 +89,8 @@ final class ConfigJson {
         } catch (MismatchedInputException e) {
             throw new TrainConfig.ConfigException(source + ": field '" + path(e) + "' expects " + typeName(e.getTargetType())
                     + ": " + firstLine(e.getOriginalMessage()));
+        } catch (JsonMappingException e) {
+            throw new TrainConfig.ConfigException(source + ": field '" + path(e) + "': " + firstLine(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
             if (e.getLocation() == null) {
                 throw new TrainConfig.ConfigException(source + ": " + firstLine(e.getOriginalMessage()));
@@ -76,17 +100,78 @@ final class ConfigJson {
         } catch (IOException e) {
             throw new TrainConfig.ConfigException(source + ": " + e.getMessage());
         }
+        try {
+            c.validate();
+        } catch (IllegalArgumentException e) {
+            throw new TrainConfig.ConfigException(source + ": " + e.getMessage());
+        }
+        return c;
     }
 
-    /** Adds the fields of {@code defaults} that {@code root}'s object {@code field} leaves out. */
-    private static void withDefaults(ObjectMapper om, ObjectNode root, String field, Object defaults) {
-        if (root.get(field) instanceof ObjectNode given) {
-            om.valueToTree(defaults).properties().forEach(e -> {
-                if (!given.has(e.getKey())) {
-                    given.set(e.getKey(), e.getValue());
+    /** The task whose preset the config starts from: its {@code task} field, nmnist when absent. */
+    private static String task(ObjectNode root, String source) {
+        JsonNode t = root.get("task");
+        if (t == null || t.isNull()) {
+            return "nmnist"; // a null task is refused with the other nulls
+        }
+        if (!t.isTextual() || !(t.asText().equals("synthetic") || t.asText().equals("nmnist"))) {
+            throw new TrainConfig.ConfigException(source + ": field 'task' must be \"synthetic\" or \"nmnist\", got "
+                    + abbreviate(t.toString()));
+        }
+        return t.asText();
+    }
+
+    /**
+     * Refuses a null wherever the preset has a value (only {@code device} and {@code data.dir} may
+     * be null, meaning none); fields the preset lacks are left to the mapper to name as unknown.
+     */
+    private static void rejectNulls(JsonNode given, JsonNode preset, String at, String source) {
+        if (given.isObject() && preset.isObject()) {
+            given.properties().forEach(e -> {
+                JsonNode p = preset.get(e.getKey());
+                if (p != null) {
+                    rejectNulls(e.getValue(), p, at.isEmpty() ? e.getKey() : at + "." + e.getKey(), source);
                 }
             });
+        } else if (given.isArray() && preset.isArray()) {
+            for (int i = 0; i < given.size(); i++) {
+                if (given.get(i).isNull()) {
+                    throw nullField(at + "[" + i + "]", source);
+                }
+            }
+        } else if (given.isNull() && !preset.isNull()) {
+            throw nullField(at, source);
         }
+    }
+
+    private static TrainConfig.ConfigException nullField(String field, String source) {
+        return new TrainConfig.ConfigException(source + ": field '" + field
+                + "' is null; give a value, or leave the field out for the task's preset");
+    }
+
+    /** Sets {@code given}'s fields in {@code into}, merging objects into objects field by field. */
+    private static void merge(ObjectNode into, ObjectNode given) {
+        given.properties().forEach(e -> {
+            if (e.getValue() instanceof ObjectNode g && into.get(e.getKey()) instanceof ObjectNode i) {
+                merge(i, g);
+            } else {
+                into.set(e.getKey(), e.getValue());
+            }
+        });
+    }
+
+    private static String kind(JsonNode n) {
+        return switch (n.getNodeType()) {
+            case ARRAY -> "an array";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            default -> n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 
     static TrainConfig load(Path file) {

@@ -149,60 +149,92 @@ public final class TrainConfig {
      */
     public static void checkName(String name) {
         if (name == null || !name.matches("[A-Za-z0-9._-]+") || name.equals(".") || name.equals("..")) {
-            throw new IllegalArgumentException("name must be a plain name: non-empty, only letters, digits, '.', '_' "
-                    + "and '-', and not '.' or '..'; got '" + name + "'");
+            throw new ConfigException("name must be a plain name: non-empty, only letters, digits, '.', '_' "
+                    + "and '-', and not '.' or '..'; got " + (name == null ? "null" : "'" + name + "'"));
         }
     }
 
-    /** Checks every field that can be checked without the data; throws naming field and value. */
+    /** Upper bounds of the numeric fields: beyond them a value is a typo, or overflows an index. */
+    public static final int MAX_GENERATIONS = Integer.MAX_VALUE;
+    public static final int MAX_SAMPLES = 100_000_000;
+    public static final int MAX_THREADS = 4096;
+    public static final int MAX_WIDTH = 1 << 20;
+    /** The largest population of a config (EsConfig itself takes any even int, for device limit tests). */
+    public static final int MAX_POPULATION = 1 << 24;
+    public static final int MAX_TIMESTEPS = 100_000;
+    public static final double MAX_WINDOW_MS = 60_000;
+
+    /**
+     * Checks every field that can be checked without the data, nulls included; throws a
+     * {@link ConfigException} naming field and value.
+     */
     public void validate() {
         checkName(name);
-        if (generations < 1) {
-            throw new IllegalArgumentException("generations must be >= 1, got " + generations);
-        }
-        if (batch < 1) {
-            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
-        }
-        if (evalEvery < 1) {
-            throw new IllegalArgumentException("evalEvery must be >= 1, got " + evalEvery);
-        }
-        if (evalSamples < 0) {
-            throw new IllegalArgumentException("evalSamples must be >= 0, got " + evalSamples);
-        }
-        if (checkpointEvery < 1) {
-            throw new IllegalArgumentException("checkpointEvery must be >= 1, got " + checkpointEvery);
-        }
-        if (threads < 0) {
-            throw new IllegalArgumentException("threads must be >= 0 (0 = all processors), got " + threads);
-        }
-        if (!precision.equals("float") && !precision.equals("loihi")) {
-            throw new IllegalArgumentException("precision must be 'float' or 'loihi', got '" + precision + "'");
-        }
-        if (!task.equals("synthetic") && !task.equals("nmnist")) {
-            throw new IllegalArgumentException("task must be 'synthetic' or 'nmnist', got '" + task + "'");
-        }
+        oneOf("task", task, "synthetic", "nmnist");
+        oneOf("precision", precision, "float", "loihi");
+        notNull("backend", backend);
+        in("generations", generations, 1, MAX_GENERATIONS);
+        in("batch", batch, 1, MAX_SAMPLES);
+        in("evalEvery", evalEvery, 1, MAX_GENERATIONS);
+        in("evalSamples", evalSamples, 0, MAX_SAMPLES);
+        in("checkpointEvery", checkpointEvery, 1, MAX_GENERATIONS);
+        in("threads", threads, 0, MAX_THREADS);
+        notNull("network", network);
+        notNull("network.hidden", network.hidden);
         for (int i = 0; i < network.hidden.length; i++) {
-            if (network.hidden[i] < 1) {
-                throw new IllegalArgumentException("network.hidden[" + i + "] must be >= 1, got " + network.hidden[i]);
-            }
+            in("network.hidden[" + i + "]", network.hidden[i], 1, MAX_WIDTH);
         }
-        if (!(network.initGain > 0)) {
-            throw new IllegalArgumentException("network.initGain must be > 0, got " + network.initGain);
+        notNull("network.readout", network.readout);
+        if (!(network.initGain > 0) || !Float.isFinite(network.initGain)) {
+            throw new ConfigException("network.initGain must be a finite number > 0, got " + network.initGain);
         }
-        if (data.timesteps < 1) {
-            throw new IllegalArgumentException("data.timesteps must be >= 1, got " + data.timesteps);
+        notNull("es", es);
+        in("es.population", es.population(), 2, MAX_POPULATION);
+        notNull("optimizer", optimizer);
+        notNull("synthetic", synthetic);
+        in("synthetic.classes", synthetic.classes, 2, MAX_WIDTH);
+        in("synthetic.inputs", synthetic.inputs, 1, MAX_WIDTH);
+        in("synthetic.timesteps", synthetic.timesteps, 1, MAX_TIMESTEPS);
+        in("synthetic.trainSamples", synthetic.trainSamples, 1, MAX_SAMPLES);
+        in("synthetic.testSamples", synthetic.testSamples, 1, MAX_SAMPLES);
+        rate("synthetic.highRate", synthetic.highRate);
+        rate("synthetic.lowRate", synthetic.lowRate);
+        notNull("data", data);
+        notNull("data.workDir", data.workDir);
+        in("data.timesteps", data.timesteps, 1, MAX_TIMESTEPS);
+        if (!(data.windowMs > 0 && data.windowMs <= MAX_WINDOW_MS)) {
+            throw new ConfigException("data.windowMs must lie in (0, " + (long) MAX_WINDOW_MS + "], got " + data.windowMs);
         }
-        if (data.pool < 1 || data.pool > 34) {
-            throw new IllegalArgumentException("data.pool must lie in [1, 34], got " + data.pool);
-        }
-        if (!(data.windowMs > 0)) {
-            throw new IllegalArgumentException("data.windowMs must be > 0, got " + data.windowMs);
-        }
-        if (es == null || optimizer == null) {
-            throw new IllegalArgumentException((es == null ? "es" : "optimizer") + " must be an object, got null");
-        }
+        in("data.pool", data.pool, 1, 34);
+        in("data.limitTrain", data.limitTrain, 0, Integer.MAX_VALUE);
+        in("data.limitTest", data.limitTest, 0, Integer.MAX_VALUE);
         optimizerConfig();
         networkConfig(1, 2);
+    }
+
+    private static void notNull(String field, Object value) {
+        if (value == null) {
+            throw new ConfigException(field + " must be given, got null");
+        }
+    }
+
+    private static void oneOf(String field, String value, String a, String b) {
+        if (!a.equals(value) && !b.equals(value)) {
+            throw new ConfigException(field + " must be '" + a + "' or '" + b + "', got "
+                    + (value == null ? "null" : "'" + value + "'"));
+        }
+    }
+
+    private static void in(String field, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new ConfigException(field + " must lie in [" + min + ", " + max + "], got " + value);
+        }
+    }
+
+    private static void rate(String field, double value) {
+        if (!(value >= 0 && value <= 1)) {
+            throw new ConfigException(field + " is a rate and must lie in [0, 1], got " + value);
+        }
     }
 
     /** The backend that runs this config: {@code loihi-sim} for Loihi precision. */
