@@ -225,7 +225,7 @@ final class TrainCommand implements Callable<Integer> {
                     return STOPPED;
                 }
                 Evaluation full = Evaluation.of(b, taskData.heldout(), 0, 512);
-                writeSummary(start.run(), cfg, result, full);
+                writeSummary(start.run(), cfg, result, full, b.device());
                 Plots.write(start.run());
                 System.out.printf(Locale.ROOT, "held-out accuracy: %.2f%% (%d samples of %s) after %d generations in %s%n",
                         100 * full.accuracy(), full.samples(), taskData.heldout().name(), result.generations(),
@@ -400,7 +400,7 @@ final class TrainCommand implements Callable<Integer> {
         return chosen.isEmpty() ? LocalEvaluator.of(b, train, cfg) : chosen.getFirst();
     }
 
-    private void writeSummary(RunDirectory run, TrainConfig cfg, Trainer.Result r, Evaluation ev)
+    private void writeSummary(RunDirectory run, TrainConfig cfg, Trainer.Result r, Evaluation ev, String device)
             throws IOException {
         ObjectNode o = TrainConfig.mapper().createObjectNode();
         o.put("name", cfg.name);
@@ -410,6 +410,13 @@ final class TrainCommand implements Callable<Integer> {
         o.put("heldout_samples", ev.samples());
         o.put("params_sha256", r.state().params().sha256());
         o.putPOJO("confusion", ev.confusion());
+        // What produced the run: the build, the JVM and the backend device.
+        BuildInfo build = BuildInfo.current();
+        ObjectNode made = o.putObject("provenance");
+        made.put("version", build.version());
+        made.put("commit", build.commit());
+        made.put("jvm", build.jvm());
+        made.put("device", device);
         Files.writeString(run.summary(), TrainConfig.mapper().writeValueAsString(o) + "\n");
     }
 

@@ -83,6 +83,12 @@ class RunIntegrityTest {
         assertThat(Checkpoint.read(old.resolve("checkpoints/latest.ckpt")).generation()).isEqualTo(4);
         assertThat(Files.readAllLines(old.resolve("metrics.jsonl"))).hasSize(5);
         assertThat(json(old.resolve("summary.json")).get("name").asText()).isEqualTo("exp_old");
+        // provenance: the build, the JVM and the device the run came from
+        var made = json(old.resolve("summary.json")).get("provenance");
+        assertThat(made.get("version").asText()).isEqualTo(BuildInfo.current().version()).isNotEqualTo("unknown");
+        assertThat(made.get("commit").asText()).isEqualTo(BuildInfo.current().commit());
+        assertThat(made.get("jvm").asText()).contains(Runtime.version().toString());
+        assertThat(made.get("device").asText()).startsWith("cpu: ");
     }
 
     @Test
