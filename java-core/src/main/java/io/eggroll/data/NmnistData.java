@@ -57,14 +57,19 @@ public final class NmnistData {
         ProgressListener pl = progress == null ? ProgressListener.NONE : progress;
         Path root;
         boolean converted;
-        if (opts.dataDir() != null && NmnistReader.isNmnistRoot(opts.dataDir())) {
+        if (opts.dataDir() != null) {
+            // An explicit data directory is used or refused, never silently replaced by the converted set.
+            if (!java.nio.file.Files.isDirectory(opts.dataDir())) {
+                throw new IllegalArgumentException("--data " + opts.dataDir() + ": no such directory");
+            }
+            if (!NmnistReader.isNmnistRoot(opts.dataDir())) {
+                throw new IllegalArgumentException("--data " + opts.dataDir() + " does not hold the N-MNIST Train/ and "
+                        + "Test/ folders; point it at the official release's root, or leave --data out to use the "
+                        + "N-MNIST set converted from MNIST");
+            }
             root = opts.dataDir();
             converted = false;
         } else {
-            if (opts.dataDir() != null) {
-                LOG.warn("{} does not hold the N-MNIST Train/ and Test/ folders; using the MNIST-converted set",
-                        opts.dataDir());
-            }
             root = convertedDir(opts);
             ensureConverted(opts, fetch, root, pl);
             converted = true;

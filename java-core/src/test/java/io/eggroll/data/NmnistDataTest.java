@@ -12,6 +12,19 @@ import org.junit.jupiter.api.io.TempDir;
 class NmnistDataTest {
 
     @Test
+    void anExplicitDataDirectoryIsUsedOrRefusedNeverReplaced(@TempDir Path dir) throws Exception {
+        Map<String, String> hashes = DataFixtures.writeFakeMnist(dir.resolve("idx"), 30, 12);
+        MnistFetcher.Options fo = DataFixtures.offline(dir.resolve("work/mnist"), dir.resolve("idx"), hashes);
+        PrepareOptions o = PrepareOptions.defaults().withWorkDir(dir.resolve("work")).withLimits(4, 2).withThreads(1);
+        assertThatThrownBy(() -> NmnistData.prepare(o.withDataDir(dir.resolve("missing")), fo, null))
+                .hasMessageContaining("--data " + dir.resolve("missing")).hasMessageContaining("no such directory");
+        Files.createDirectories(dir.resolve("empty"));
+        assertThatThrownBy(() -> NmnistData.prepare(o.withDataDir(dir.resolve("empty")), fo, null))
+                .hasMessageContaining(dir.resolve("empty").toString()).hasMessageContaining("Train/ and Test/");
+        assertThat(Files.exists(dir.resolve("work/nmnist-converted"))).as("nothing converted instead").isFalse();
+    }
+
+    @Test
     void convertsOnFirstUseThenReusesTheCache(@TempDir Path dir) throws Exception {
         Map<String, String> hashes = DataFixtures.writeFakeMnist(dir.resolve("idx"), 30, 12);
         PrepareOptions o = PrepareOptions.defaults().withWorkDir(dir.resolve("work")).withLimits(20, 10)
