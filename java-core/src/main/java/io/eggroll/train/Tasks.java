@@ -4,6 +4,7 @@ import io.eggroll.data.BinSpec;
 import io.eggroll.data.NmnistData;
 import io.eggroll.data.PooledSpikeDataset;
 import io.eggroll.data.PrepareOptions;
+import io.eggroll.data.SpikeDataset;
 import io.eggroll.data.ProgressListener;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,11 +17,45 @@ public final class Tasks {
     private Tasks() {}
 
     public static TaskData load(TrainConfig cfg, PrintStream progress) {
-        return switch (cfg.task) {
+        TaskData data = switch (cfg.task) {
             case "synthetic" -> TaskData.synthetic(cfg);
             case "nmnist" -> nmnist(cfg, progress);
             default -> throw new IllegalArgumentException("task must be 'synthetic' or 'nmnist', got '" + cfg.task + "'");
         };
+        checkSplits(data, progress);
+        return data;
+    }
+
+    /**
+     * Refuses an empty split (training on nothing, or scoring on nothing, says nothing), and warns
+     * when the training split lacks some classes: the network can never learn to answer them.
+     */
+    static void checkSplits(TaskData data, PrintStream warnings) {
+        for (SpikeDataset split : new SpikeDataset[] {data.train(), data.heldout()}) {
+            if (split.size() == 0) {
+                throw new IllegalArgumentException("dataset split " + split.name() + " is empty: nothing to "
+                        + (split == data.train() ? "train on" : "score on") + " (check the data directory and "
+                        + "data.limitTrain / data.limitTest)");
+            }
+        }
+        SpikeDataset train = data.train();
+        boolean[] seen = new boolean[train.classes()];
+        for (int i = 0; i < train.size(); i++) {
+            int label = train.label(i);
+            if (label >= 0 && label < seen.length) {
+                seen[label] = true;
+            }
+        }
+        java.util.List<Integer> missing = new java.util.ArrayList<>();
+        for (int c = 0; c < seen.length; c++) {
+            if (!seen[c]) {
+                missing.add(c);
+            }
+        }
+        if (!missing.isEmpty() && warnings != null) {
+            warnings.println("warning: the training split " + train.name() + " (" + train.size() + " samples) has no "
+                    + "sample of class(es) " + missing + " of " + seen.length + "; the network cannot learn them");
+        }
     }
 
     /** The N-MNIST options a config implies (official files when data.dir is set, else the converted set). */
