@@ -82,9 +82,9 @@ public final class DataCommand implements Runnable {
                 return 0;
             } catch (IOException | IllegalArgumentException e) {
                 out().flush();
-                spec.commandLine().getErr().println("error: " + e.getMessage());
+                spec.commandLine().getErr().println("error: " + Main.describe(e));
                 spec.commandLine().getErr().flush();
-                return 1;
+                return Main.BAD_INPUT;
             }
         }
 

@@ -32,10 +32,46 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
+    /** The exit code of every command for bad input or a failed operation (picocli's usage errors too). */
+    public static final int BAD_INPUT = 2;
+
     /** Runs the CLI and returns the exit code (tests call this). */
     public static int run(String... args) {
         CommandLine cl = commandLine();
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            System.err.println("error: out of memory (the JVM's heap is at most "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB): use a smaller network, population or batch, "
+                    + "or give the JVM more with EGGROLL_JAVA_OPTS=-Xmx<size>");
+            return BAD_INPUT;
+        }
+    }
+
+    /**
+     * An exception's message with its cause's where that adds the reason (e.g. "cannot write
+     * checkpoint X: No space left on device"); a file-system error names its file and reason.
+     */
+    public static String describe(Throwable e) {
+        String msg = e instanceof java.nio.file.FileSystemException fse ? fileProblem(fse)
+                : e.getMessage() == null ? e.toString() : e.getMessage();
+        Throwable cause = e.getCause();
+        if (cause != null && cause != e) {
+            String why = describe(cause);
+            if (!msg.contains(why)) {
+                msg = msg + ": " + why;
+            }
+        }
+        return msg;
+    }
+
+    private static String fileProblem(java.nio.file.FileSystemException e) {
+        String reason = e.getReason() != null ? e.getReason()
+                : e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : e instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+                : e.getClass().getSimpleName();
+        return e.getFile() == null ? reason : e.getFile() + ": " + reason;
     }
 
     public static CommandLine commandLine() {
@@ -52,12 +88,12 @@ public final class Main implements Runnable {
         train.getCommandSpec().mixinStandardHelpOptions(true); // after the providers': --help, --version last
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
-            String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+            String msg = describe(ex);
             line.getErr().println(line.getColorScheme().errorText("error: " + msg));
             if (System.getenv("EGGROLL_DEBUG") != null) {
                 ex.printStackTrace(line.getErr());
             }
-            return 2;
+            return BAD_INPUT;
         });
         return cl;
     }

@@ -78,17 +78,17 @@ class DataCommandTest {
         Files.createDirectories(dir.resolve("S/2"));
         Files.write(dir.resolve("S/2/00001.bin"), new byte[] {1, 2, 3, 4, 5, 6});
         Run r = run("inspect", dir.resolve("S/2/00001.bin").toString(), "--no-png");
-        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).startsWith("error: ").contains("00001.bin at byte offset 5");
         Run lenient = run("inspect", dir.resolve("S").toString(), "--no-png", "--lenient");
         assertThat(lenient.code()).isZero();
         assertThat(lenient.out()).contains("skipped 1 malformed");
         Run w = run("bin", dir.resolve("S").toString(), "--out", dir.resolve("x").toString(), "--window-us", "5");
-        assertThat(w.code()).isEqualTo(1);
+        assertThat(w.code()).isEqualTo(2);
         assertThat(w.err()).contains("--window-us must be START:END");
         Run f = run("fetch", "--out", dir.resolve("m").toString(), "--from", dir.resolve("none").toString(),
                 "--npm", "", "--mirror", "http://127.0.0.1:1/");
-        assertThat(f.code()).isEqualTo(1);
+        assertThat(f.code()).isEqualTo(2);
         assertThat(f.err()).contains("Sources tried:", "(1) directory", "skipped", "127.0.0.1:1");
     }
 }
