@@ -27,16 +27,22 @@ final class Admissions {
 
     private static final Logger LOG = LoggerFactory.getLogger(Admissions.class);
 
-    private record Pending(Member member, Future<PrepareReply> reply, int nextGeneration) {}
+    private record Pending(Member member, Future<PrepareReply> reply, int nextGeneration, String runId) {}
 
     private final List<ClusterListener> listeners;
     private final Duration answerTimeout;
     private final Map<UUID, Pending> admitting = new LinkedHashMap<>();
     private final Map<UUID, String> refused = new LinkedHashMap<>();
+    private ClusterSecret secret = ClusterSecret.none();
 
     Admissions(List<ClusterListener> listeners, Duration answerTimeout) {
         this.listeners = listeners;
         this.answerTimeout = answerTimeout;
+    }
+
+    /** The secret every worker's reply must be tagged with. */
+    void secret(ClusterSecret s) {
+        this.secret = s;
     }
 
     /** Forgets every admission and refusal (a new run). */
@@ -74,7 +80,7 @@ final class Admissions {
             if (t == null) {
                 t = task.get();
             }
-            admitting.put(id, new Pending(m, exec.submitToMember(t, m), nextGeneration));
+            admitting.put(id, new Pending(m, exec.submitToMember(t, m), nextGeneration, t.runId));
         }
         active.values().removeIf(w -> {
             if (!present.contains(w.member.getUuid())) {
@@ -127,6 +133,12 @@ final class Admissions {
                 refused.put(id, msg);
             }
             LOG.warn(msg);
+        } else if (!secret.valid(r.body(a.runId()), r.tag)) {
+            String msg = "worker " + Coordinator.address(a.member()) + " refused: its answer carries no valid "
+                    + "cluster-secret tag (it lacks this cluster's secret, --cluster-secret-file or "
+                    + ClusterSecret.ENV + ", or has another one)";
+            refused.put(id, msg);
+            LOG.error(msg);
         } else if (r.accepted) {
             WorkerHandle w = new WorkerHandle(a.member(), r.nextGeneration);
             active.put(id, w);

@@ -46,6 +46,7 @@ public final class ClusterEvaluator implements PopulationEvaluator {
     private final List<ClusterListener> clusterListeners = new ArrayList<>();
     private final List<Coordinator.Evaluation> evaluations = new ArrayList<>();
 
+    private ClusterSecret secret = ClusterSecret.none();
     private Coordinator co;
     private int start;
     private int lastVerified;
@@ -64,6 +65,12 @@ public final class ClusterEvaluator implements PopulationEvaluator {
         this.run = run;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** The cluster secret (default: none, an unauthenticated cluster). */
+    public ClusterEvaluator secret(ClusterSecret s) {
+        this.secret = Objects.requireNonNull(s, "secret");
+        return this;
     }
 
     public ClusterEvaluator listen(ClusterListener l) {
@@ -86,7 +93,7 @@ public final class ClusterEvaluator implements PopulationEvaluator {
             truncateClusterLog(start);
         }
         String runId = cfg.name + "-" + UUID.randomUUID();
-        co = new Coordinator(settings, options);
+        co = new Coordinator(settings, options).secret(secret);
         clusterListeners.forEach(co::listen);
         co.start();
         co.beginRun(runId, cfg, datasetFingerprint, state, start, this::weightsHash);

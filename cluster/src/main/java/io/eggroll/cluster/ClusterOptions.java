@@ -5,6 +5,7 @@ import io.eggroll.cli.PopulationEvaluatorProvider;
 import io.eggroll.train.PopulationEvaluator;
 import io.eggroll.train.RunDirectory;
 import io.eggroll.train.TrainConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +25,11 @@ public final class ClusterOptions implements PopulationEvaluatorProvider {
 
     @Option(names = "--cluster-name", description = "Cluster name the workers were started with (required with --cluster).")
     String clusterName;
+
+    @Option(names = "--cluster-secret-file", paramLabel = "FILE",
+            description = "File holding the cluster's shared secret (default: the " + ClusterSecret.ENV
+                    + " environment variable; without either the cluster is unauthenticated).")
+    Path secretFile;
 
     @Option(names = "--cluster-bind", defaultValue = ClusterSettings.DEFAULT_BIND,
             description = "Interface the coordinator binds (default: ${DEFAULT-VALUE}).")
@@ -76,6 +82,6 @@ public final class ClusterOptions implements PopulationEvaluatorProvider {
     public Optional<PopulationEvaluator> evaluator(TrainConfig cfg, String datasetFingerprint, Backend backend,
                                                    RunDirectory run) {
         return enabled() ? Optional.of(new ClusterEvaluator(cfg, datasetFingerprint, backend, run, settings(),
-                coordinatorOptions())) : Optional.empty();
+                coordinatorOptions()).secret(ClusterSecret.load(secretFile, System.getenv()))) : Optional.empty();
     }
 }

@@ -89,11 +89,19 @@ public final class Coordinator implements AutoCloseable {
 
     private final Map<UUID, WorkerHandle> active = new LinkedHashMap<>();
     private final Admissions admissions;
+    private ClusterSecret secret = ClusterSecret.none();
 
     public Coordinator(ClusterSettings settings, Options options) {
         this.settings = settings;
         this.options = options;
         this.admissions = new Admissions(listeners, options.sliceTimeout());
+    }
+
+    /** The cluster secret: tasks carry its tag, and results without a valid one are refused. */
+    public Coordinator secret(ClusterSecret s) {
+        this.secret = s;
+        admissions.secret(s);
+        return this;
     }
 
     public Coordinator listen(ClusterListener l) {
@@ -116,6 +124,7 @@ public final class Coordinator implements AutoCloseable {
     /** Joins the cluster as a lite member. */
     public void start() {
         quietHazelcastLogs();
+        secret.warnIfNone("coordinator");
         Map<String, String> attrs = Map.of(Wire.ATTR_ROLE, Wire.ROLE_COORDINATOR,
                 Wire.ATTR_PROTOCOL, Integer.toString(Wire.PROTOCOL_VERSION), Wire.ATTR_VERSION, Wire.softwareVersion());
         hz = Hazelcast.newHazelcastInstance(settings.hazelcastConfig("eggroll-coordinator-"
@@ -202,6 +211,13 @@ public final class Coordinator implements AutoCloseable {
             for (Dispatched d : sent) {
                 Answer<SliceResult> a = Answer.await(d.result(), deadline, options.sliceTimeout());
                 SliceResult r = a.value();
+                if (r != null && !secret.valid(r.body(runId), r.tag)) {
+                    evict(d.worker(), g, "its result for pairs [" + d.firstPair() + ", "
+                            + (d.firstPair() + d.pairCount()) + ") carries no valid cluster-secret tag (it lacks this "
+                            + "cluster's secret, or the message was altered)");
+                    r = null;
+                    a = new Answer<>(null, "sent a result without a valid cluster-secret tag", false);
+                }
                 if (r != null) {
                     if (r.generation != g || r.firstPair != d.firstPair() || r.fitness.length != 2 * d.pairCount()) {
                         throw new ClusterException(d.worker() + " answered generation " + r.generation + " pairs ["
@@ -240,7 +256,7 @@ public final class Coordinator implements AutoCloseable {
     public int verify(int nextGeneration, String hash) {
         List<Dispatched> sent = new ArrayList<>();
         for (WorkerHandle w : new ArrayList<>(active.values())) {
-            EvaluateTask t = new EvaluateTask(runId, nextGeneration, 0, 0, true, recordsFor(w, nextGeneration));
+            EvaluateTask t = new EvaluateTask(runId, nextGeneration, 0, 0, true, recordsFor(w, nextGeneration)).signed(secret);
             sent.add(new Dispatched(w, 0, 0, exec.submitToMember(t, w.member)));
         }
         int ok = 0;
@@ -251,6 +267,8 @@ public final class Coordinator implements AutoCloseable {
             if (a.value() == null) {
                 LOG.warn("{} could not be verified before generation {}: it {}", w, nextGeneration, a.failure());
                 drop(w);
+            } else if (!secret.valid(a.value().body(runId), a.value().tag)) {
+                evict(w, nextGeneration, "its replica check carries no valid cluster-secret tag");
             } else if (hash.equals(a.value().weightsHash)) {
                 w.nextRecord = nextGeneration;
                 ok++;
@@ -294,7 +312,7 @@ public final class Coordinator implements AutoCloseable {
                 continue;
             }
             WorkerHandle w = ws.get(i);
-            EvaluateTask t = new EvaluateTask(runId, g, first, counts[i], false, recordsFor(w, g));
+            EvaluateTask t = new EvaluateTask(runId, g, first, counts[i], false, recordsFor(w, g)).signed(secret);
             sent.add(new Dispatched(w, first, counts[i], exec.submitToMember(t, w.member)));
             for (ClusterListener l : listeners) {
                 l.onDispatch(g, w.address, first, counts[i]);
@@ -315,7 +333,7 @@ public final class Coordinator implements AutoCloseable {
         List<Future<Boolean>> sent = new ArrayList<>();
         try {
             for (Member m : workerMembers()) {
-                sent.add(exec.submitToMember(new ReleaseTask(runId), m));
+                sent.add(exec.submitToMember(signed(new ReleaseTask(runId)), m));
             }
         } catch (RuntimeException e) {
             LOG.debug("releasing the workers of run {}: {}", runId, e.toString());
@@ -333,6 +351,19 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
+    private ReleaseTask signed(ReleaseTask t) {
+        t.tag = secret.tag(t.body());
+        return t;
+    }
+
+    /** Drops a worker and refuses it for the rest of the run, naming it and why. */
+    private void evict(WorkerHandle w, int g, String why) {
+        String msg = "generation " + g + ": " + w + " evicted: " + why;
+        LOG.error(msg);
+        drop(w);
+        admissions.refuse(w.member.getUuid(), msg);
+    }
+
     /** Records a worker still needs before it can evaluate generation {@code g}. */
     private List<ScheduleRecord> recordsFor(WorkerHandle w, int g) {
         return log.between(w.nextRecord, g);
@@ -347,7 +378,7 @@ public final class Coordinator implements AutoCloseable {
     private void pollAdmissions(int nextGeneration) {
         admissions.poll(workerMembers(), active, nextGeneration, () -> new PrepareTask(runId,
                 hz.getCluster().getLocalMember().getUuid().toString(), address(hz.getCluster().getLocalMember()), cfg, fingerprint,
-                log.baseGeneration(), log.base(), log.sinceBase(nextGeneration), weightsHash.get()), exec);
+                log.baseGeneration(), log.base(), log.sinceBase(nextGeneration), weightsHash.get()).signed(secret), exec);
     }
 
     private void drop(WorkerHandle w) {

@@ -24,6 +24,8 @@ final class EvaluateTask implements Callable<SliceResult>, IdentifiedDataSeriali
     int pairCount;
     boolean wantHash;
     List<ScheduleRecord> records;
+    /** HMAC of {@link #body()} under the cluster secret. */
+    byte[] tag;
     private transient HazelcastInstance hz;
 
     EvaluateTask() {}
@@ -66,6 +68,7 @@ final class EvaluateTask implements Callable<SliceResult>, IdentifiedDataSeriali
         out.writeInt(pairCount);
         out.writeBoolean(wantHash);
         Wire.writeRecords(out, records);
+        out.writeByteArray(tag);
     }
 
     @Override
@@ -76,5 +79,16 @@ final class EvaluateTask implements Callable<SliceResult>, IdentifiedDataSeriali
         pairCount = in.readInt();
         wantHash = in.readBoolean();
         records = Wire.readRecords(in);
+        tag = in.readByteArray();
+    }
+
+    ClusterSecret.Body body() {
+        return ClusterSecret.body(Wire.EVALUATE).s(runId).i(generation).i(firstPair).i(pairCount)
+                .i(wantHash ? 1 : 0).records(records);
+    }
+
+    EvaluateTask signed(ClusterSecret secret) {
+        tag = secret.tag(body());
+        return this;
     }
 }

@@ -13,6 +13,8 @@ final class PrepareReply implements IdentifiedDataSerializable {
     String weightsHash;
     int nextGeneration;
     long replayNanos;
+    /** HMAC of {@link #body} under the cluster secret. */
+    byte[] tag;
 
     PrepareReply() {}
 
@@ -50,6 +52,7 @@ final class PrepareReply implements IdentifiedDataSerializable {
         out.writeString(weightsHash);
         out.writeInt(nextGeneration);
         out.writeLong(replayNanos);
+        out.writeByteArray(tag);
     }
 
     @Override
@@ -59,5 +62,12 @@ final class PrepareReply implements IdentifiedDataSerializable {
         weightsHash = in.readString();
         nextGeneration = in.readInt();
         replayNanos = in.readLong();
+        tag = in.readByteArray();
+    }
+
+    /** The fields the tag covers, bound to the run the reply answers. */
+    ClusterSecret.Body body(String runId) {
+        return ClusterSecret.body(Wire.PREPARE_REPLY).s(runId).i(accepted ? 1 : 0).s(message).s(weightsHash)
+                .i(nextGeneration);
     }
 }

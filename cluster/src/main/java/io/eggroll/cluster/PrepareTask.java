@@ -32,6 +32,8 @@ final class PrepareTask implements Callable<PrepareReply>, IdentifiedDataSeriali
     ModelState base;
     List<ScheduleRecord> records;
     String expectedHash;
+    /** HMAC of {@link #body()} under the cluster secret. */
+    byte[] tag;
     /** Set on the receiving side when the run's config cannot be read. */
     private String unreadable;
     private transient HazelcastInstance hz;
@@ -60,7 +62,7 @@ final class PrepareTask implements Callable<PrepareReply>, IdentifiedDataSeriali
     public PrepareReply call() {
         WorkerNode node = Wire.worker(hz);
         if (unreadable != null) {
-            return PrepareReply.refused(node.describe() + ": " + unreadable);
+            return node.signed(PrepareReply.refused(node.describe() + ": " + unreadable), runId);
         }
         return node.prepare(this);
     }
@@ -92,6 +94,7 @@ final class PrepareTask implements Callable<PrepareReply>, IdentifiedDataSeriali
         Wire.writeState(out, base);
         Wire.writeRecords(out, records);
         out.writeString(expectedHash);
+        out.writeByteArray(tag);
     }
 
     @Override
@@ -117,5 +120,18 @@ final class PrepareTask implements Callable<PrepareReply>, IdentifiedDataSeriali
         base = Wire.readState(in, cfg);
         records = Wire.readRecords(in);
         expectedHash = in.readString();
+        tag = in.readByteArray();
+    }
+
+    /** The fields the tag covers; the base state by its weights hash (its replay must reach {@code expectedHash}). */
+    ClusterSecret.Body body() {
+        return ClusterSecret.body(Wire.PREPARE).s(version).s(runId).s(coordinator).s(coordinatorAddress).s(configJson)
+                .s(fingerprint).i(baseGeneration).s(base == null ? null : base.params().sha256()).records(records)
+                .s(expectedHash);
+    }
+
+    PrepareTask signed(ClusterSecret secret) {
+        tag = secret.tag(body());
+        return this;
     }
 }

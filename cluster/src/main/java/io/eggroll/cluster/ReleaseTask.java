@@ -12,6 +12,8 @@ import java.util.concurrent.Callable;
 final class ReleaseTask implements Callable<Boolean>, IdentifiedDataSerializable, HazelcastInstanceAware {
 
     String runId;
+    /** HMAC of {@link #body()} under the cluster secret. */
+    byte[] tag;
     private transient HazelcastInstance hz;
 
     ReleaseTask() {}
@@ -27,7 +29,7 @@ final class ReleaseTask implements Callable<Boolean>, IdentifiedDataSerializable
 
     @Override
     public Boolean call() {
-        return Wire.worker(hz).release(runId);
+        return Wire.worker(hz).release(this);
     }
 
     @Override
@@ -43,10 +45,16 @@ final class ReleaseTask implements Callable<Boolean>, IdentifiedDataSerializable
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeString(runId);
+        out.writeByteArray(tag);
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         runId = in.readString();
+        tag = in.readByteArray();
+    }
+
+    ClusterSecret.Body body() {
+        return ClusterSecret.body(Wire.RELEASE).s(runId);
     }
 }

@@ -20,6 +20,8 @@ final class SliceResult implements IdentifiedDataSerializable {
     long computeNanos;
     /** The replica's weights hash after the records were applied, when asked; else null. */
     String weightsHash;
+    /** HMAC of {@link #body} under the cluster secret. */
+    byte[] tag;
 
     SliceResult() {}
 
@@ -55,6 +57,7 @@ final class SliceResult implements IdentifiedDataSerializable {
         out.writeLong(applyNanos);
         out.writeLong(computeNanos);
         out.writeString(weightsHash);
+        out.writeByteArray(tag);
     }
 
     @Override
@@ -67,5 +70,12 @@ final class SliceResult implements IdentifiedDataSerializable {
         applyNanos = in.readLong();
         computeNanos = in.readLong();
         weightsHash = in.readString();
+        tag = in.readByteArray();
+    }
+
+    /** The fields the tag covers, bound to the run the result belongs to. */
+    ClusterSecret.Body body(String runId) {
+        return ClusterSecret.body(Wire.SLICE_RESULT).s(runId).i(generation).i(firstPair).i(pairCount).f(fitness)
+                .l(correct).s(weightsHash);
     }
 }

@@ -21,12 +21,13 @@ import java.util.List;
  * {@link IdentifiedDataSerializable} with an explicit field order (no class names, no reflection on
  * the wire). Per generation only scalars travel: the slice bounds and the schedule records a worker
  * has not applied yet go out, one fitness float per member comes back. Weights travel once, when a
- * worker joins a run.
+ * worker joins a run. Every message ends with an HMAC-SHA256 tag of its fields under the cluster
+ * secret ({@link ClusterSecret}; null without one), checked on receipt.
  */
 final class Wire {
 
     /** Bumped whenever a message changes; a worker refuses a coordinator with another version. */
-    static final int PROTOCOL_VERSION = 2;
+    static final int PROTOCOL_VERSION = 3;
     static final int FACTORY_ID = 0xE66;
     static final String EXECUTOR = "eggroll-workers";
     /** Key of the {@link WorkerNode} in a worker's Hazelcast user context. */

@@ -25,6 +25,11 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--cluster-name", required = true, description = "Cluster name; must match the coordinator's.")
     String clusterName;
 
+    @Option(names = "--cluster-secret-file", paramLabel = "FILE",
+            description = "File holding the cluster's shared secret (default: the " + ClusterSecret.ENV
+                    + " environment variable; without either the cluster is unauthenticated).")
+    Path secretFile;
+
     @Option(names = "--bind", defaultValue = ClusterSettings.DEFAULT_BIND,
             description = "Interface to bind (default: ${DEFAULT-VALUE}, loopback only).")
     String bind;
@@ -66,10 +71,13 @@ public final class WorkerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ClusterSettings settings = new ClusterSettings(clusterName, bind, port, portCount,
                 members != null ? members : List.of(bind + ":" + port + "-" + (port + portCount - 1)), heartbeatSeconds);
+        ClusterSecret secret = ClusterSecret.load(secretFile, System.getenv());
         BackendOptions opts = BackendOptions.defaults()
                 .withThreads(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads).withDevice(device);
         try (Backend b = Backends.create(backend, opts)) {
             WorkerNode node = new WorkerNode(b, data, workDir);
+            node.setSecret(secret);
+            secret.warnIfNone("worker");
             Map<String, String> attrs = Map.of(Wire.ATTR_ROLE, Wire.ROLE_WORKER,
                     Wire.ATTR_PROTOCOL, Integer.toString(Wire.PROTOCOL_VERSION), Wire.ATTR_VERSION, Wire.softwareVersion(),
                     Wire.ATTR_BACKEND, b.name(), Wire.ATTR_DEVICE, b.device());

@@ -37,6 +37,7 @@ public final class WorkerNode {
     private final Path dataDir;
     private final Path workDir;
     private volatile String address = "worker";
+    private volatile ClusterSecret secret = ClusterSecret.none();
 
     private String dataKey;
     private TaskData data;
@@ -68,6 +69,17 @@ public final class WorkerNode {
         this.address = address;
     }
 
+    /** The cluster secret every task must be tagged with; this worker tags its answers with it. */
+    void setSecret(ClusterSecret secret) {
+        this.secret = secret;
+    }
+
+    /** Tags {@code reply} as this worker's answer for run {@code run}. */
+    PrepareReply signed(PrepareReply reply, String run) {
+        reply.tag = secret.tag(reply.body(run));
+        return reply;
+    }
+
     /** How this worker learns whether a coordinator is still in the cluster (member id to present). */
     void setMembership(Predicate<String> present) {
         this.memberPresent = present;
@@ -83,6 +95,15 @@ public final class WorkerNode {
 
     /** Admits this worker to the run described by the task, or says why it cannot take part. */
     synchronized PrepareReply prepare(PrepareTask t) {
+        return signed(admit(t), t.runId);
+    }
+
+    private PrepareReply admit(PrepareTask t) {
+        if (t.protocol == Wire.PROTOCOL_VERSION && !secret.valid(t.body(), t.tag)) {
+            return refuse("the task for run " + t.runId + " from " + t.coordinatorAddress + " carries no valid "
+                    + "cluster-secret tag: that coordinator lacks this cluster's secret (--cluster-secret-file or "
+                    + ClusterSecret.ENV + ") or the message was altered");
+        }
         if (runId != null && !runId.equals(t.runId) && memberPresent.test(coordinator)) {
             return refuse("it is serving run " + runId + " for coordinator " + coordinatorAddress
                     + ", and a worker serves one run at a time; wait for that run to end, or start another worker");
@@ -146,6 +167,14 @@ public final class WorkerNode {
     }
 
     /** Ends this worker's part in the run (its coordinator is done with it); other runs may then prepare it. */
+    synchronized boolean release(ReleaseTask t) {
+        if (!secret.valid(t.body(), t.tag)) {
+            LOG.warn("{} ignored a release of run {}: it carries no valid cluster-secret tag", describe(), t.runId);
+            return false;
+        }
+        return release(t.runId);
+    }
+
     synchronized boolean release(String run) {
         if (runId == null || !runId.equals(run)) {
             return false;
@@ -157,6 +186,13 @@ public final class WorkerNode {
 
     /** Applies pending records, then evaluates the slice (if any). */
     synchronized SliceResult evaluate(EvaluateTask t) {
+        if (!secret.valid(t.body(), t.tag)) {
+            String msg = describe() + " refused a task for run " + t.runId + " generation " + t.generation
+                    + ": it carries no valid cluster-secret tag (the sender lacks this cluster's secret, or the "
+                    + "message was altered)";
+            LOG.warn(msg);
+            throw new SecurityException(msg);
+        }
         if (runId == null || !runId.equals(t.runId)) {
             throw new IllegalStateException(describe() + " is not prepared for run " + t.runId
                     + (runId == null ? "" : " (it holds run " + runId + ")"));
@@ -179,7 +215,10 @@ public final class WorkerNode {
         }
         long t2 = System.nanoTime();
         String hash = t.wantHash ? backend.state().params().sha256() : null;
-        return new SliceResult(t.generation, t.firstPair, t.pairCount, fitness, correct, t1 - t0, t2 - t1, hash);
+        SliceResult r = new SliceResult(t.generation, t.firstPair, t.pairCount, fitness, correct, t1 - t0, t2 - t1,
+                hash);
+        r.tag = secret.tag(r.body(t.runId));
+        return r;
     }
 
     /** Applies schedule records in order; each must be the next generation this replica needs. */

@@ -16,7 +16,10 @@ import io.eggroll.snn.SpikeBatch;
 import io.eggroll.train.BatchSampler;
 import io.eggroll.train.TaskData;
 import io.eggroll.train.TrainConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -25,6 +28,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The worker's replica and slice evaluation, in process, against the cpu reference. */
 class WorkerNodeTest {
@@ -202,5 +206,69 @@ class WorkerNodeTest {
                 initial, List.of(), initial.params().sha256());
         PrepareReply afterCrash = worker.prepare(third);
         assertThat(afterCrash.accepted).as(afterCrash.message).isTrue();
+    }
+
+    @Test
+    void aSecuredWorkerRefusesTasksWithoutTheSecretsTagAndTagsItsAnswers() {
+        ClusterSecret secret = ClusterSecret.of("s3cret-" + cfg.seed);
+        ClusterSecret wrong = ClusterSecret.of("other-" + cfg.seed);
+        worker.setSecret(secret);
+        String hash = initial.params().sha256();
+
+        PrepareReply unsigned = worker.prepare(prepare(0, initial, List.of(), hash));
+        PrepareReply other = worker.prepare(prepare(0, initial, List.of(), hash).signed(wrong));
+        assertThat(unsigned.accepted).isFalse();
+        assertThat(other.accepted).isFalse();
+        assertThat(other.message).contains("no valid cluster-secret tag", "10.0.0.1:5701", "run-1");
+
+        PrepareTask forged = prepare(0, initial, List.of(), hash).signed(secret);
+        forged.expectedHash = "0".repeat(64); // altered after signing
+        assertThat(worker.prepare(forged).message).contains("no valid cluster-secret tag");
+
+        PrepareReply ok = worker.prepare(prepare(0, initial, List.of(), hash).signed(secret));
+        assertThat(ok.accepted).as(ok.message).isTrue();
+        assertThat(secret.valid(ok.body("run-1"), ok.tag)).isTrue();
+        assertThat(wrong.valid(ok.body("run-1"), ok.tag)).isFalse();
+        assertThat(secret.valid(ok.body("run-2"), ok.tag)).as("bound to its run").isFalse();
+
+        EvaluateTask task = new EvaluateTask("run-1", 0, 1, 2, false, List.of()).signed(secret);
+        task.firstPair = 0; // tampered in transit
+        assertThatThrownBy(() -> worker.evaluate(task)).isInstanceOf(SecurityException.class)
+                .hasMessageContaining("no valid cluster-secret tag").hasMessageContaining("run run-1 generation 0");
+        assertThatThrownBy(() -> worker.evaluate(new EvaluateTask("run-1", 0, 0, 2, false, List.of()).signed(wrong)))
+                .isInstanceOf(SecurityException.class);
+
+        SliceResult r = worker.evaluate(new EvaluateTask("run-1", 0, 0, 2, false, List.of()).signed(secret));
+        assertThat(secret.valid(r.body("run-1"), r.tag)).isTrue();
+        r.fitness[0] = -r.fitness[0] - 1; // a rogue or altered fitness no longer matches its tag
+        assertThat(secret.valid(r.body("run-1"), r.tag)).isFalse();
+
+        ReleaseTask release = new ReleaseTask("run-1");
+        assertThat(worker.release(release)).as("unsigned release ignored").isFalse();
+        release.tag = secret.tag(release.body());
+        assertThat(worker.release(release)).isTrue();
+    }
+
+    @Test
+    void theSecretComesFromAFileOrTheEnvironmentAndWithoutOneEveryTagPasses(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("secret"), "from-file\n");
+        ClusterSecret fromFile = ClusterSecret.load(file, Map.of(ClusterSecret.ENV, "from-env"));
+        ClusterSecret fromEnv = ClusterSecret.load(null, Map.of(ClusterSecret.ENV, "from-env"));
+        ClusterSecret.Body body = ClusterSecret.body(Wire.RELEASE).s("run-1");
+        assertThat(fromFile.valid(body, ClusterSecret.of("from-file").tag(body))).isTrue();
+        assertThat(fromEnv.valid(body, ClusterSecret.of("from-env").tag(body))).isTrue();
+        assertThat(fromFile.valid(body, fromEnv.tag(body))).isFalse();
+
+        ClusterSecret none = ClusterSecret.load(null, Map.of());
+        assertThat(none.configured()).isFalse();
+        assertThat(none.tag(body)).isNull();
+        assertThat(none.valid(body, null)).isTrue();
+        assertThat(fromEnv.valid(body, null)).isFalse();
+
+        Files.writeString(file, "  \n");
+        assertThatThrownBy(() -> ClusterSecret.load(file, Map.of())).hasMessageContaining("is empty")
+                .hasMessageContaining(file.toString());
+        assertThatThrownBy(() -> ClusterSecret.load(dir.resolve("missing"), Map.of()))
+                .hasMessageContaining("cannot read --cluster-secret-file");
     }
 }
