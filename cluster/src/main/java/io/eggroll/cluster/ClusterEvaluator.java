@@ -10,7 +10,11 @@ import io.eggroll.train.RunDirectory;
 import io.eggroll.train.TrainConfig;
 import io.eggroll.train.Trainer;
 import io.eggroll.train.schedule.ScheduleRecord;
+import io.eggroll.data.SpikeDataset;
+import io.eggroll.es.EsConfig;
+import io.eggroll.train.LocalEvaluator;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +43,8 @@ public final class ClusterEvaluator implements PopulationEvaluator {
 
     private final TrainConfig cfg;
     private final String datasetFingerprint;
+    /** The training data, for recomputing workers' slices; null: no verification. */
+    private final SpikeDataset train;
     private final Backend backend;
     private final RunDirectory run;
     private final ClusterSettings settings;
@@ -59,8 +65,24 @@ public final class ClusterEvaluator implements PopulationEvaluator {
      */
     public ClusterEvaluator(TrainConfig cfg, String datasetFingerprint, Backend backend, RunDirectory run,
                             ClusterSettings settings, Coordinator.Options options) {
+        this(cfg, datasetFingerprint, null, backend, run, settings, options);
+    }
+
+    /**
+     * As above, with the training data: the coordinator then recomputes a random share of every
+     * worker's slice ({@link Coordinator.Options#verifyFraction()}) on {@code backend} and evicts
+     * a worker whose fitness differs.
+     */
+    public ClusterEvaluator(TrainConfig cfg, SpikeDataset train, Backend backend, RunDirectory run,
+                            ClusterSettings settings, Coordinator.Options options) {
+        this(cfg, train.fingerprint(), train, backend, run, settings, options);
+    }
+
+    private ClusterEvaluator(TrainConfig cfg, String datasetFingerprint, SpikeDataset train, Backend backend,
+                             RunDirectory run, ClusterSettings settings, Coordinator.Options options) {
         this.cfg = cfg;
         this.datasetFingerprint = datasetFingerprint;
+        this.train = train;
         this.backend = Objects.requireNonNull(backend, "backend");
         this.run = run;
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -94,6 +116,24 @@ public final class ClusterEvaluator implements PopulationEvaluator {
         }
         String runId = cfg.name + "-" + UUID.randomUUID();
         co = new Coordinator(settings, options).secret(secret);
+        if (train != null && options.verifyFraction() > 0) {
+            LocalEvaluator local = new LocalEvaluator(backend, train, cfg.seed, cfg.batch);
+            EsConfig es = cfg.esConfig();
+            co.verifyWith(new Coordinator.SliceCheck() {
+                @Override
+                public float[] fitness(int g, int firstPair, int pairCount) {
+                    return local.evaluate(new Generation(cfg.seed, g, es), firstPair, pairCount).fitness();
+                }
+
+                @Override
+                public String backend() {
+                    return backend.name();
+                }
+            }, new SecureRandom().nextLong());
+        } else {
+            LOG.warn("workers' results are not verified ({}): a worker that returns wrong fitness goes unnoticed",
+                    train == null ? "the coordinator was given no training data" : "--verify-fraction 0");
+        }
         clusterListeners.forEach(co::listen);
         co.start();
         co.beginRun(runId, cfg, datasetFingerprint, state, start, this::weightsHash);

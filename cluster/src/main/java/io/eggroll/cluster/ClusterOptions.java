@@ -5,6 +5,7 @@ import io.eggroll.cli.PopulationEvaluatorProvider;
 import io.eggroll.train.PopulationEvaluator;
 import io.eggroll.train.RunDirectory;
 import io.eggroll.train.TrainConfig;
+import io.eggroll.data.SpikeDataset;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -51,6 +52,11 @@ public final class ClusterOptions implements PopulationEvaluatorProvider {
             description = "Seconds after which an unanswered slice is re-run on other workers (default: ${DEFAULT-VALUE}).")
     int sliceTimeoutSeconds;
 
+    @Option(names = "--verify-fraction", defaultValue = "0.05",
+            description = "Share of each worker's slice the coordinator recomputes every generation, at least one pair; "
+                    + "a worker whose fitness differs is evicted (0 = off; default: ${DEFAULT-VALUE}).")
+    double verifyFraction;
+
     @Option(names = "--heartbeat-timeout", defaultValue = "15",
             description = "Seconds without a heartbeat before a member counts as gone (default: ${DEFAULT-VALUE}).")
     int heartbeatSeconds;
@@ -69,12 +75,20 @@ public final class ClusterOptions implements PopulationEvaluatorProvider {
 
     public Coordinator.Options coordinatorOptions() {
         return new Coordinator.Options(minWorkers, Duration.ofSeconds(joinTimeoutSeconds),
-                Duration.ofSeconds(sliceTimeoutSeconds));
+                Duration.ofSeconds(sliceTimeoutSeconds), verifyFraction);
     }
 
     @Override
     public String name() {
         return "cluster";
+    }
+
+    /** With {@code --cluster}, the training loop's evaluator on the cluster, verifying workers against {@code train}. */
+    @Override
+    public Optional<PopulationEvaluator> evaluator(TrainConfig cfg, SpikeDataset train, Backend backend,
+                                                   RunDirectory run) {
+        return enabled() ? Optional.of(new ClusterEvaluator(cfg, train, backend, run, settings(),
+                coordinatorOptions()).secret(ClusterSecret.load(secretFile, System.getenv()))) : Optional.empty();
     }
 
     /** With {@code --cluster}, the training loop's evaluator on the cluster; {@code backend} is the loop's. */

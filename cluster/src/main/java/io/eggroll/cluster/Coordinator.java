@@ -15,6 +15,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -42,9 +43,22 @@ public final class Coordinator implements AutoCloseable {
      * @param minWorkers   workers that must be admitted before the first generation
      * @param joinTimeout  how long to wait for them (and for any worker when none is left)
      * @param sliceTimeout a slice not answered within this is re-run elsewhere (a hung worker)
+     * @param verifyFraction share of each worker slice's pairs the coordinator recomputes itself each
+     *                       generation (at least one pair per slice while > 0; 0 turns verification off)
      */
-    public record Options(int minWorkers, Duration joinTimeout, Duration sliceTimeout) {
+    public record Options(int minWorkers, Duration joinTimeout, Duration sliceTimeout, double verifyFraction) {
+
+        /** Default of {@link #verifyFraction}: 5 % of each slice, at least one pair. */
+        public static final double DEFAULT_VERIFY_FRACTION = 0.05;
+
+        public Options(int minWorkers, Duration joinTimeout, Duration sliceTimeout) {
+            this(minWorkers, joinTimeout, sliceTimeout, DEFAULT_VERIFY_FRACTION);
+        }
+
         public Options {
+            if (!(verifyFraction >= 0 && verifyFraction <= 1)) {
+                throw new IllegalArgumentException("--verify-fraction must be in [0, 1], got " + verifyFraction);
+            }
             if (minWorkers < 1) {
                 throw new IllegalArgumentException("--min-workers must be >= 1, got " + minWorkers);
             }
@@ -73,6 +87,18 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
+    /**
+     * Recomputes fitness on the coordinator's own replica, which holds the weights before the
+     * generation being evaluated: the reference a worker's result is checked against.
+     */
+    public interface SliceCheck {
+        /** Fitness of members {@code [2 firstPair, 2 (firstPair + pairCount))} of generation {@code g}. */
+        float[] fitness(int g, int firstPair, int pairCount);
+
+        /** The backend the recomputation runs on: a worker on another one is compared with a tolerance. */
+        String backend();
+    }
+
     private record Dispatched(WorkerHandle worker, int firstPair, int pairCount, Future<SliceResult> result) {}
 
     private final ClusterSettings settings;
@@ -90,6 +116,8 @@ public final class Coordinator implements AutoCloseable {
     private final Map<UUID, WorkerHandle> active = new LinkedHashMap<>();
     private final Admissions admissions;
     private ClusterSecret secret = ClusterSecret.none();
+    private SliceCheck check;
+    private SplittableRandom verifyRng;
 
     public Coordinator(ClusterSettings settings, Options options) {
         this.settings = settings;
@@ -101,6 +129,17 @@ public final class Coordinator implements AutoCloseable {
     public Coordinator secret(ClusterSecret s) {
         this.secret = s;
         admissions.secret(s);
+        return this;
+    }
+
+    /**
+     * Checks workers' results against {@code check}: each generation, a random run of
+     * {@code verifyFraction} of each slice's pairs (at least one), chosen by an RNG seeded with
+     * {@code seed} (keep it from the workers, or a liar could avoid the checked pairs).
+     */
+    public Coordinator verifyWith(SliceCheck check, long seed) {
+        this.check = check;
+        this.verifyRng = new SplittableRandom(seed);
         return this;
     }
 
@@ -217,6 +256,15 @@ public final class Coordinator implements AutoCloseable {
                             + "cluster's secret, or the message was altered)");
                     r = null;
                     a = new Answer<>(null, "sent a result without a valid cluster-secret tag", false);
+                }
+                if (r != null && r.fitness != null && r.fitness.length == 2 * d.pairCount()) {
+                    String lie = recompute(g, d, r);
+                    if (lie != null) {
+                        evict(d.worker(), g, lie);
+                        r = null;
+                        a = new Answer<>(null, "returned fitness that differs from the coordinator's recomputation",
+                                false);
+                    }
                 }
                 if (r != null) {
                     if (r.generation != g || r.firstPair != d.firstPair() || r.fitness.length != 2 * d.pairCount()) {
@@ -349,6 +397,33 @@ public final class Coordinator implements AutoCloseable {
                 LOG.debug("releasing a worker of run {}: {}", runId, e.toString());
             }
         }
+    }
+
+    /**
+     * Recomputes a random run of the slice's pairs and compares: bit for bit when the worker hosts
+     * the coordinator's backend, else within a relative 1e-3 (backends may round differently).
+     * Returns why the result is false, or null.
+     */
+    private String recompute(int g, Dispatched d, SliceResult r) {
+        if (check == null || options.verifyFraction() <= 0) {
+            return null;
+        }
+        int n = Math.min(d.pairCount(), Math.max(1, (int) Math.ceil(options.verifyFraction() * d.pairCount())));
+        int from = d.firstPair() + verifyRng.nextInt(d.pairCount() - n + 1);
+        float[] expected = check.fitness(g, from, n);
+        boolean exact = check.backend().equals(d.worker().member.getAttribute(Wire.ATTR_BACKEND));
+        for (int k = 0; k < expected.length; k++) {
+            float got = r.fitness[2 * (from - d.firstPair()) + k];
+            float want = expected[k];
+            boolean same = exact ? Float.floatToRawIntBits(got) == Float.floatToRawIntBits(want)
+                    : Math.abs(got - want) <= 1e-3f * Math.max(1f, Math.abs(want));
+            if (!same) {
+                return String.format(java.util.Locale.ROOT, "its fitness of member %d is %s where the coordinator's "
+                        + "recomputation gives %s (%s); its slice is re-run", 2 * from + k, got, want,
+                        exact ? "bit for bit on the same backend" : "beyond the cross-backend tolerance");
+            }
+        }
+        return null;
     }
 
     private ReleaseTask signed(ReleaseTask t) {

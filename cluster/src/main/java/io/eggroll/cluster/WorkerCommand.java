@@ -78,13 +78,7 @@ public final class WorkerCommand implements Callable<Integer> {
             WorkerNode node = new WorkerNode(b, data, workDir);
             node.setSecret(secret);
             secret.warnIfNone("worker");
-            Map<String, String> attrs = Map.of(Wire.ATTR_ROLE, Wire.ROLE_WORKER,
-                    Wire.ATTR_PROTOCOL, Integer.toString(Wire.PROTOCOL_VERSION), Wire.ATTR_VERSION, Wire.softwareVersion(),
-                    Wire.ATTR_BACKEND, b.name(), Wire.ATTR_DEVICE, b.device());
-            Coordinator.quietHazelcastLogs();
-            HazelcastInstance hz = Hazelcast.newHazelcastInstance(settings.hazelcastConfig(
-                    "eggroll-worker-" + ProcessHandle.current().pid(), false, attrs, Map.of(Wire.WORKER_KEY, node)));
-            node.setMembership(id -> hz.getCluster().getMembers().stream().anyMatch(m -> m.getUuid().toString().equals(id)));
+            HazelcastInstance hz = join(settings, node, "eggroll-worker-" + ProcessHandle.current().pid());
             CountDownLatch down = new CountDownLatch(1);
             hz.getLifecycleService().addLifecycleListener(e -> {
                 if (e.getState() == LifecycleEvent.LifecycleState.SHUTDOWN) {
@@ -96,13 +90,26 @@ public final class WorkerCommand implements Callable<Integer> {
                         p -> p.onExit().thenRun(hz::shutdown),
                         hz::shutdown);
             }
-            var local = hz.getCluster().getLocalMember().getAddress();
-            node.setAddress(local.getHost() + ":" + local.getPort());
             System.out.printf("%s ready in cluster '%s' (%d member%s)%n", node.describe(), clusterName,
                     hz.getCluster().getMembers().size(), hz.getCluster().getMembers().size() == 1 ? "" : "s");
             System.out.flush();
             down.await();
         }
         return 0;
+    }
+
+    /** Starts the Hazelcast member that hosts {@code node} and tells the node its address and the membership. */
+    static HazelcastInstance join(ClusterSettings settings, WorkerNode node, String instanceName) {
+        Backend b = node.backend();
+        Map<String, String> attrs = Map.of(Wire.ATTR_ROLE, Wire.ROLE_WORKER,
+                Wire.ATTR_PROTOCOL, Integer.toString(Wire.PROTOCOL_VERSION), Wire.ATTR_VERSION, Wire.softwareVersion(),
+                Wire.ATTR_BACKEND, b.name(), Wire.ATTR_DEVICE, b.device());
+        Coordinator.quietHazelcastLogs();
+        HazelcastInstance hz = Hazelcast.newHazelcastInstance(settings.hazelcastConfig(instanceName, false, attrs,
+                Map.of(Wire.WORKER_KEY, node)));
+        node.setMembership(id -> hz.getCluster().getMembers().stream().anyMatch(m -> m.getUuid().toString().equals(id)));
+        var local = hz.getCluster().getLocalMember().getAddress();
+        node.setAddress(local.getHost() + ":" + local.getPort());
+        return hz;
     }
 }

@@ -38,6 +38,8 @@ public final class WorkerNode {
     private final Path workDir;
     private volatile String address = "worker";
     private volatile ClusterSecret secret = ClusterSecret.none();
+    /** Fault injection for tests only: a worker that negates every fitness it returns (and tags the lie). */
+    volatile boolean negateFitnessForTests;
 
     private String dataKey;
     private TaskData data;
@@ -211,6 +213,11 @@ public final class WorkerNode {
             PopulationEvaluator.Fitnesses f = evaluator.evaluate(new Generation(cfg.seed, t.generation, es),
                     t.firstPair, t.pairCount);
             fitness = f.fitness();
+            if (negateFitnessForTests) {
+                for (int i = 0; i < fitness.length; i++) {
+                    fitness[i] = -fitness[i];
+                }
+            }
             correct = f.correct();
         }
         long t2 = System.nanoTime();

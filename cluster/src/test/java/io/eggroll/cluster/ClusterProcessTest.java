@@ -176,7 +176,7 @@ class ClusterProcessTest {
 
     private ClusterEvaluator coordinator(TrainConfig cfg, TaskData d, CpuBackend b, RunDirectory run, String name,
                                          int minWorkers, int joinSeconds) {
-        return new ClusterEvaluator(cfg, d.train().fingerprint(), b, run,
+        return new ClusterEvaluator(cfg, d.train(), b, run,
                 coordinatorSettings(name),
                 new Coordinator.Options(minWorkers, Duration.ofSeconds(joinSeconds), Duration.ofSeconds(30)));
     }

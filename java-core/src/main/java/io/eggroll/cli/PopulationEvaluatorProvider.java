@@ -1,6 +1,7 @@
 package io.eggroll.cli;
 
 import io.eggroll.backend.Backend;
+import io.eggroll.data.SpikeDataset;
 import io.eggroll.train.PopulationEvaluator;
 import io.eggroll.train.RunDirectory;
 import io.eggroll.train.TrainConfig;
@@ -24,4 +25,13 @@ public interface PopulationEvaluatorProvider {
      */
     Optional<PopulationEvaluator> evaluator(TrainConfig cfg, String datasetFingerprint, Backend backend,
                                             RunDirectory run);
+
+    /**
+     * As above, with the training data itself (e.g. for checking remote results); by default the
+     * fingerprint-only variant.
+     */
+    default Optional<PopulationEvaluator> evaluator(TrainConfig cfg, SpikeDataset train, Backend backend,
+                                                    RunDirectory run) {
+        return evaluator(cfg, train.fingerprint(), backend, run);
+    }
 }

@@ -390,7 +390,7 @@ final class TrainCommand implements Callable<Integer> {
         List<PopulationEvaluator> chosen = new ArrayList<>();
         for (Object mixin : spec.mixins().values().stream().map(CommandSpec::userObject).toList()) {
             if (mixin instanceof PopulationEvaluatorProvider p) {
-                p.evaluator(cfg, train.fingerprint(), b, run).ifPresent(chosen::add);
+                p.evaluator(cfg, train, b, run).ifPresent(chosen::add);
             }
         }
         if (chosen.size() > 1) {
