@@ -4,11 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hazelcast.config.Config;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ClusterSettingsTest {
+
+    @Test
+    void theVerifyFractionIsAShareAndDefaultsToFivePercent() {
+        Duration s = Duration.ofSeconds(1);
+        assertThat(new Coordinator.Options(1, s, s).verifyFraction()).isEqualTo(0.05);
+        assertThat(new Coordinator.Options(1, s, s, 0).verifyFraction()).isZero();
+        assertThatThrownBy(() -> new Coordinator.Options(1, s, s, 1.5)).hasMessageContaining("--verify-fraction");
+        assertThatThrownBy(() -> new Coordinator.Options(1, s, s, Double.NaN)).hasMessageContaining("--verify-fraction");
+    }
 
     @Test
     void expandsPortRanges() {
