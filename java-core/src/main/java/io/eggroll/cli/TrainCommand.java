@@ -349,7 +349,13 @@ final class TrainCommand implements Callable<Integer> {
     private TrainConfig resumedConfig(Checkpoint.Data resumed) {
         TrainConfig cfg = resumed.config();
         cfg.name = resumedName();
-        if (generations != null) {
+        if (generations != null && generations != cfg.generations) {
+            // The learning-rate schedule is the one the run began with: a decay over "the run's
+            // generations" stays over the original ones, and past them continues at its floor.
+            if (cfg.optimizer.decay() != LrDecay.CONSTANT && cfg.optimizer.decaySteps() == 0) {
+                cfg.optimizer = cfg.optimizer.withDecaySteps(cfg.generations);
+            }
+            changedGenerations = cfg.generations;
             cfg.generations = generations;
         }
         if (threads != null) {
@@ -367,6 +373,27 @@ final class TrainCommand implements Callable<Integer> {
         return cfg;
     }
 
+    /** The generations of the resumed run before {@code --generations} changed them; 0 when unchanged. */
+    private int changedGenerations;
+
+    /**
+     * Records in config.json that a resume changed the run's generations (the decay length fixed to
+     * the original ones), written through a temporary file so that a crash leaves the old or the new one.
+     */
+    private void recordGenerations(RunDirectory run, TrainConfig cfg) throws IOException {
+        if (changedGenerations == 0) {
+            return;
+        }
+        Path tmp = run.config().resolveSibling("config.json.tmp");
+        Files.writeString(tmp, cfg.toJson() + "\n");
+        Files.move(tmp, run.config(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        spec.commandLine().getErr().printf(Locale.ROOT, "run %s: generations %d -> %d (config.json updated)%s%n",
+                run.root(), changedGenerations, cfg.generations, cfg.optimizer.decay() == LrDecay.CONSTANT ? ""
+                        : "; the " + cfg.optimizer.decay() + " decay keeps its " + cfg.optimizer.decaySteps()
+                        + " generations and continues at its floor after them");
+    }
+
     private TrainConfig newConfig() {
         // --optimizer and --precision choose the preset (its learning rate, decay and readout), as in a config file.
         TrainConfig cfg = configFile != null ? TrainConfig.load(configFile, optimizer, precision)
@@ -377,13 +404,14 @@ final class TrainCommand implements Callable<Integer> {
         return cfg;
     }
 
-    private Start resumeRun(Path dir, TrainConfig cfg, Checkpoint.Data resumed, TaskData taskData) {
+    private Start resumeRun(Path dir, TrainConfig cfg, Checkpoint.Data resumed, TaskData taskData) throws IOException {
         if (!resumed.datasetFingerprint().equals(taskData.train().fingerprint())) {
             throw new IllegalArgumentException("cannot resume: the training data differ from the checkpoint's (fingerprint "
                     + taskData.train().fingerprint() + " vs " + resumed.datasetFingerprint() + ")");
         }
         RunDirectory run = new RunDirectory(dir);
         run.truncateMetricsAfter(resumed.generation());
+        recordGenerations(run, cfg);
         int start = resumed.nextGeneration();
         return new Start(run, resumed.state(), start, resumed.elapsedSeconds());
     }
