@@ -253,10 +253,17 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The readout for the banner, saying when Loihi precision chose it over the preset's. */
     private String readout(TrainConfig cfg) {
+        return readout(cfg, readout != null);
+    }
+
+    /**
+     * The readout for the banner, saying when Loihi precision chose it over the preset's (no
+     * {@code --readout} given: {@code explicit} false).
+     */
+    static String readout(TrainConfig cfg, boolean explicit) {
         Readout preset = TrainConfig.defaults(cfg.task).network.readout;
-        boolean chosen = readout == null && cfg.precision.equals("loihi") && cfg.network.readout == TrainConfig.LOIHI_READOUT
+        boolean chosen = !explicit && cfg.precision.equals("loihi") && cfg.network.readout == TrainConfig.LOIHI_READOUT
                 && preset != TrainConfig.LOIHI_READOUT;
         return cfg.network.readout + (chosen ? " (chosen for --precision loihi: Loihi cannot run the preset's " + preset
                 + " readout)" : "");

@@ -216,6 +216,11 @@ public final class TrainConfig {
             in("network.hidden[" + i + "]", network.hidden[i], 1, MAX_WIDTH);
         }
         notNull("network.readout", network.readout);
+        if (precision.equals("loihi") && network.readout != LOIHI_READOUT) {
+            throw new ConfigException("precision 'loihi' needs network.readout " + LOIHI_READOUT + ", got "
+                    + network.readout + " (a non-spiking membrane readout has no Loihi LIF equivalent): pass --readout "
+                    + LOIHI_READOUT + ", or leave the readout out and --precision loihi chooses it");
+        }
         if (!(network.initGain > 0) || !Float.isFinite(network.initGain)) {
             throw new ConfigException("network.initGain must be a finite number > 0, got " + network.initGain);
         }
