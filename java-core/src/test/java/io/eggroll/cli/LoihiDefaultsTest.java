@@ -6,8 +6,6 @@ import io.eggroll.snn.Readout;
 import io.eggroll.snn.fixed.LoihiQuantizer;
 import io.eggroll.train.TrainConfig;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,22 +17,14 @@ class LoihiDefaultsTest {
     @TempDir
     Path runs;
 
-    record Outcome(int exit, String out, String err) {}
-
-    Outcome cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        picocli.CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Outcome(exit, out.toString(), err.toString());
+    static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     /** hw-targets/loihi/README.md's first command, {@code train --precision loihi --name fx}, resolved. */
     @Test
     void theReadmeCommandResolvesTheDefaultPresetToTheSpikeCountReadout() {
-        Outcome o = cli("train", "--precision", "loihi", "--name", "fx", "--runs-dir", runs.toString(), "--print-config");
+        CliRun o = cli("train", "--precision", "loihi", "--name", "fx", "--runs-dir", runs.toString(), "--print-config");
 
         assertThat(o.exit()).as("stderr: %s", o.err()).isZero();
         TrainConfig c = TrainConfig.fromJson(o.out(), "printed");
@@ -49,7 +39,7 @@ class LoihiDefaultsTest {
 
     @Test
     void anExplicitMembraneReadoutIsRefusedSayingWhatToPass() throws IOException {
-        Outcome o = cli("train", "--precision", "loihi", "--readout", "MEMBRANE", "--runs-dir", runs.toString());
+        CliRun o = cli("train", "--precision", "loihi", "--readout", "MEMBRANE", "--runs-dir", runs.toString());
 
         assertThat(o.exit()).isEqualTo(2);
         assertThat(o.err()).contains("network.readout").contains("--readout SPIKE_COUNT");
@@ -62,7 +52,7 @@ class LoihiDefaultsTest {
     @Test
     void theFirstLoihiDocCommandTrainsInFixedPoint() throws IOException {
         Path lr = runs.resolve("lr");
-        Outcome o = cli("train", "--task", "synthetic", "--runs-dir", lr.toString(), "--name", "d-loihi", "--precision",
+        CliRun o = cli("train", "--task", "synthetic", "--runs-dir", lr.toString(), "--name", "d-loihi", "--precision",
                 "loihi", "--threads", "2", "--quiet", "--generations", "3");
 
         assertThat(o.exit()).as("stderr: %s", o.err()).isZero();

@@ -7,8 +7,6 @@ import io.eggroll.es.OptimizerConfig;
 import io.eggroll.es.OptimizerKind;
 import io.eggroll.train.TrainConfig;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,23 +21,15 @@ class OptimizerDefaultsTest {
     @TempDir
     Path runs;
 
-    record Outcome(int exit, String out, String err) {}
-
-    Outcome cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        picocli.CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Outcome(exit, out.toString(), err.toString());
+    static CliRun cli(String... args) {
+        return CliRun.of(args);
     }
 
     /** The configuration {@code train --print-config} resolves for {@code args}. */
     TrainConfig printed(String... args) {
         List<String> a = new ArrayList<>(List.of("train", "--runs-dir", runs.toString(), "--print-config"));
         a.addAll(List.of(args));
-        Outcome o = cli(a.toArray(String[]::new));
+        CliRun o = cli(a.toArray(String[]::new));
         assertThat(o.exit()).as("stderr: %s", o.err()).isZero();
         return TrainConfig.fromJson(o.out(), "printed");
     }
@@ -103,7 +93,7 @@ class OptimizerDefaultsTest {
 
     @Test
     void theBannerShowsTheResolvedLearningRateScheduleAndReadout() {
-        Outcome o = cli("train", "--task", "synthetic", "--runs-dir", runs.toString(), "--name", "b", "--generations", "2",
+        CliRun o = cli("train", "--task", "synthetic", "--runs-dir", runs.toString(), "--name", "b", "--generations", "2",
                 "--population", "8", "--hidden", "8", "--optimizer", "SGD", "--lr-decay", "COSINE", "--quiet");
 
         assertThat(o.exit()).as("stderr: %s", o.err()).isZero();
