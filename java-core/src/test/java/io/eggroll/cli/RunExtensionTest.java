@@ -85,4 +85,28 @@ class RunExtensionTest {
             }
         }
     }
+
+    @Test
+    void extendingTwiceTrainsWhatExtendingOnceDoes() throws IOException {
+        assertThat(train("twice", 6)).isZero();
+        assertThat(train("once", 6)).isZero();
+        for (String g : List.of("9", "12")) {
+            assertThat(cli("train", "--resume", "--name", "twice", "--runs-dir", runs.toString(), "--generations", g,
+                    "--quiet")).isZero();
+        }
+        assertThat(cli("train", "--resume", "--name", "once", "--runs-dir", runs.toString(), "--generations", "12",
+                "--quiet")).isZero();
+
+        Path twice = runs.resolve("twice");
+        assertThat(ScheduleReplay.replay(new RunDirectory(twice), 1).matches()).isTrue();
+        assertThat(TrainConfig.load(twice.resolve("config.json")).optimizer.decaySteps()).isEqualTo(6);
+        List<JsonNode> a = metrics(twice);
+        List<JsonNode> b = metrics(runs.resolve("once"));
+        assertThat(a).hasSize(12);
+        for (int g = 0; g < 12; g++) {
+            for (String k : List.of("fitness_mean", "minibatch_accuracy", "learning_rate")) {
+                assertThat(a.get(g).get(k)).as("%s of generation %d", k, g).isEqualTo(b.get(g).get(k));
+            }
+        }
+    }
 }
