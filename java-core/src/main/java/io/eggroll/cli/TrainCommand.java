@@ -10,6 +10,7 @@ import io.eggroll.data.SpikeDataset;
 import io.eggroll.es.EsMode;
 import io.eggroll.es.FitnessKind;
 import io.eggroll.es.LrDecay;
+import io.eggroll.es.OptimizerConfig;
 import io.eggroll.es.OptimizerKind;
 import io.eggroll.es.Shaping;
 import io.eggroll.rng.NoiseKind;
@@ -155,6 +156,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress line.")
     boolean quiet;
 
+    @Option(names = "--print-config", description = "Print the resolved configuration (JSON, as config.json would hold it) and exit without training or writing anything.")
+    boolean printConfig;
+
     @Spec
     CommandSpec spec;
 
@@ -167,6 +171,12 @@ final class TrainCommand implements Callable<Integer> {
             refuseRunChangingOptions();
         }
         TrainConfig fresh = resume ? null : newConfig();
+        if (printConfig) {
+            TrainConfig shown = fresh != null ? fresh
+                    : resumedConfig(resumedCheckpoint(RunDirectory.under(runsDir, resumedName())));
+            spec.commandLine().getOut().println(shown.toJson());
+            return 0;
+        }
         Path dir = RunDirectory.under(runsDir, resume ? resumedName() : fresh.name);
         if (resume && !Files.isDirectory(dir)) {
             throw new IllegalArgumentException("cannot resume: no run directory " + dir);
@@ -196,11 +206,11 @@ final class TrainCommand implements Callable<Integer> {
         Start start = resumed != null ? resumeRun(dir, cfg, resumed, taskData) : newRun(dir, cfg, net);
         BackendOptions opts = new BackendOptions(cfg.resolvedThreads(), cfg.device, programBinary);
         try (Backend b = Backends.create(cfg.resolvedBackend(), opts)) {
-            System.err.printf(Locale.ROOT, "run %s | %s | task %s (%d train, %d held-out) | network %s | %s N=%d%s sigma=%s | backend %s%n",
+            spec.commandLine().getErr().printf(Locale.ROOT, "run %s | %s | task %s (%d train, %d held-out) | network %s | readout %s | %s N=%d%s sigma=%s | %s | backend %s%n",
                     dir, resumed != null ? "resuming at generation " + (start.generation() + 1) : "new", cfg.task,
-                    taskData.train().size(), taskData.heldout().size(), Arrays.toString(net.sizes()),
+                    taskData.train().size(), taskData.heldout().size(), Arrays.toString(net.sizes()), readout(cfg),
                     cfg.es.mode(), cfg.es.population(), cfg.es.mode() == EsMode.EGGROLL ? " r=" + cfg.es.rank() : "",
-                    cfg.es.sigma(), b.device());
+                    cfg.es.sigma(), schedule(cfg.optimizerConfig()), b.device());
             Trainer trainer = new Trainer(cfg, taskData.train(), taskData.heldout(), b, start.run(),
                     evaluator(cfg, taskData.train(), b, start.run()));
             if (!quiet) {
@@ -241,6 +251,32 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private String readout(TrainConfig cfg) {
+        return readout(cfg, readout != null);
+    }
+
+    /**
+     * The readout for the banner, saying when Loihi precision chose it over the preset's (no
+     * {@code --readout} given: {@code explicit} false).
+     */
+    static String readout(TrainConfig cfg, boolean explicit) {
+        Readout preset = TrainConfig.defaults(cfg.task).network.readout;
+        boolean chosen = !explicit && cfg.precision.equals("loihi") && cfg.network.readout == TrainConfig.LOIHI_READOUT
+                && preset != TrainConfig.LOIHI_READOUT;
+        return cfg.network.readout + (chosen ? " (chosen for --precision loihi: Loihi cannot run the preset's " + preset
+                + " readout)" : "");
+    }
+
+    /** The optimizer and its learning-rate schedule for the banner, e.g. {@code ADAM lr=0.006 COSINE over 6500 generations to 2%}. */
+    static String schedule(OptimizerConfig o) {
+        String s = String.format(Locale.ROOT, "%s lr=%s %s", o.kind(), o.learningRate(), o.decay());
+        if (o.decay() == LrDecay.COSINE) {
+            s += String.format(Locale.ROOT, " over %d generations to %s", o.decaySteps(),
+                    Math.round(OptimizerConfig.COSINE_FLOOR * 100) + "%");
+        }
+        return s;
     }
 
     /** The exit code of a run stopped by SIGINT/SIGTERM (the shell's 128 + SIGINT). */
@@ -288,7 +324,7 @@ final class TrainCommand implements Callable<Integer> {
      * (the config's, such as --population or --seed) would change the run, so a resume refuses them.
      */
     private static final Set<String> RESUME_OPTIONS = Set.of("--resume", "--name", "--runs-dir", "--generations",
-            "--threads", "--backend", "--device", "--program-binary", "--data", "--quiet", "--simd");
+            "--threads", "--backend", "--device", "--program-binary", "--data", "--quiet", "--simd", "--print-config");
 
     /** Refuses, naming them, the options of this command given with --resume that would change the run. */
     private void refuseRunChangingOptions() {
@@ -320,7 +356,13 @@ final class TrainCommand implements Callable<Integer> {
     private TrainConfig resumedConfig(Checkpoint.Data resumed) {
         TrainConfig cfg = resumed.config();
         cfg.name = resumedName();
-        if (generations != null) {
+        if (generations != null && generations != cfg.generations) {
+            // The learning-rate schedule is the one the run began with: a decay over "the run's
+            // generations" stays over the original ones, and past them continues at its floor.
+            if (cfg.optimizer.decay() != LrDecay.CONSTANT && cfg.optimizer.decaySteps() == 0) {
+                cfg.optimizer = cfg.optimizer.withDecaySteps(cfg.generations);
+            }
+            changedGenerations = cfg.generations;
             cfg.generations = generations;
         }
         if (threads != null) {
@@ -338,21 +380,45 @@ final class TrainCommand implements Callable<Integer> {
         return cfg;
     }
 
+    /** The generations of the resumed run before {@code --generations} changed them; 0 when unchanged. */
+    private int changedGenerations;
+
+    /**
+     * Records in config.json that a resume changed the run's generations (the decay length fixed to
+     * the original ones), written through a temporary file so that a crash leaves the old or the new one.
+     */
+    private void recordGenerations(RunDirectory run, TrainConfig cfg) throws IOException {
+        if (changedGenerations == 0) {
+            return;
+        }
+        Path tmp = run.config().resolveSibling("config.json.tmp");
+        Files.writeString(tmp, cfg.toJson() + "\n");
+        Files.move(tmp, run.config(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        spec.commandLine().getErr().printf(Locale.ROOT, "run %s: generations %d -> %d (config.json updated)%s%n",
+                run.root(), changedGenerations, cfg.generations, cfg.optimizer.decay() == LrDecay.CONSTANT ? ""
+                        : "; the " + cfg.optimizer.decay() + " decay keeps its " + cfg.optimizer.decaySteps()
+                        + " generations and continues at its floor after them");
+    }
+
     private TrainConfig newConfig() {
-        TrainConfig cfg = configFile != null ? TrainConfig.load(configFile)
-                : TrainConfig.defaults(task != null ? task : "nmnist");
+        // --optimizer and --precision choose the preset (its learning rate, decay and readout), as in a config file.
+        TrainConfig cfg = configFile != null ? TrainConfig.load(configFile, optimizer, precision)
+                : TrainConfig.defaults(task != null ? task : "nmnist", optimizer != null ? optimizer : OptimizerKind.ADAM,
+                        precision);
         applyOverrides(cfg);
         cfg.validate(); // before the run directory is created
         return cfg;
     }
 
-    private Start resumeRun(Path dir, TrainConfig cfg, Checkpoint.Data resumed, TaskData taskData) {
+    private Start resumeRun(Path dir, TrainConfig cfg, Checkpoint.Data resumed, TaskData taskData) throws IOException {
         if (!resumed.datasetFingerprint().equals(taskData.train().fingerprint())) {
             throw new IllegalArgumentException("cannot resume: the training data differ from the checkpoint's (fingerprint "
                     + taskData.train().fingerprint() + " vs " + resumed.datasetFingerprint() + ")");
         }
         RunDirectory run = new RunDirectory(dir);
         run.truncateMetricsAfter(resumed.generation());
+        recordGenerations(run, cfg);
         int start = resumed.nextGeneration();
         return new Start(run, resumed.state(), start, resumed.elapsedSeconds());
     }

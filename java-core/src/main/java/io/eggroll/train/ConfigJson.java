@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eggroll.es.OptimizerKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +64,14 @@ final class ConfigJson {
      * JSON's fields merged in field by field, nested objects included; then validated.
      */
     static TrainConfig read(String json, String source) {
+        return read(json, source, null, null);
+    }
+
+    /**
+     * {@link #read(String, String)} with the command line's optimizer kind and precision (null: not
+     * given) set in the JSON first: they choose the preset with its task.
+     */
+    static TrainConfig read(String json, String source, OptimizerKind optimizer, String precision) {
         TrainConfig c;
         try {
             ObjectMapper om = mapper();
@@ -74,7 +83,14 @@ final class ConfigJson {
                 throw new TrainConfig.ConfigException(source + ": a config must be a JSON object {...}, got "
                         + (tree.isNull() ? "null" : kind(tree) + " " + abbreviate(tree.toString())));
             }
-            ObjectNode merged = om.valueToTree(TrainConfig.defaults(task(root, source)));
+            if (optimizer != null && (root.get("optimizer") == null || root.get("optimizer").isObject())) {
+                root.withObjectProperty("optimizer").put("kind", optimizer.name());
+            }
+            if (precision != null) {
+                root.put("precision", precision);
+            }
+            ObjectNode merged = om.valueToTree(TrainConfig.defaults(task(root, source), optimizerKind(root),
+                    root.path("precision").asText("float")));
             rejectNulls(root, merged, "", source);
             merge(merged, root);
             c = om.readerFor(TrainConfig.class).readValue(merged);
@@ -106,6 +122,15 @@ final class ConfigJson {
             throw new TrainConfig.ConfigException(source + ": " + e.getMessage());
         }
         return c;
+    }
+
+    /**
+     * The optimizer whose defaults the preset takes: the JSON's {@code optimizer.kind}, Adam when
+     * absent or not a kind (the mapper then names the bad value).
+     */
+    private static OptimizerKind optimizerKind(ObjectNode root) {
+        String k = root.path("optimizer").path("kind").asText("");
+        return k.equals(OptimizerKind.SGD.name()) ? OptimizerKind.SGD : OptimizerKind.ADAM;
     }
 
     /** The task whose preset the config starts from: its {@code task} field, nmnist when absent. */
@@ -174,9 +199,9 @@ final class ConfigJson {
         return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 
-    static TrainConfig load(Path file) {
+    static TrainConfig load(Path file, OptimizerKind optimizer, String precision) {
         try {
-            return read(Files.readString(file), file.toString());
+            return read(Files.readString(file), file.toString(), optimizer, precision);
         } catch (IOException e) {
             throw new TrainConfig.ConfigException("cannot read config " + file + ": " + e.getMessage());
         }

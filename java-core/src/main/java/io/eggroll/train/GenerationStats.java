@@ -5,18 +5,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * One line of {@code metrics.jsonl}. {@code heldoutAccuracy} is NaN (written as null) on
- * generations without an evaluation.
+ * generations without an evaluation. {@code learningRate} and {@code sigma} are the step size and
+ * perturbation scale the generation's update used.
  */
 public record GenerationStats(int generation, double fitnessMean, double fitnessMax, double minibatchAccuracy,
                               double heldoutAccuracy, double seconds, double generationSeconds,
-                              double memberEvaluationsPerSecond, int[] excludedMembers) {
+                              double memberEvaluationsPerSecond, int[] excludedMembers, float learningRate,
+                              float sigma) {
 
     /**
      * The stats of one generation from its members' fitness (non-finite values are left out of the
      * mean and maximum) and the number of correct predictions out of {@code members x batch}.
      */
     public static GenerationStats of(int generation, float[] fitness, long correct, int batch, double heldoutAccuracy,
-                                     double seconds, double generationSeconds, int[] excludedMembers) {
+                                     double seconds, double generationSeconds, int[] excludedMembers,
+                                     float learningRate, float sigma) {
         double sum = 0;
         double max = Double.NEGATIVE_INFINITY;
         int finite = 0;
@@ -30,7 +33,7 @@ public record GenerationStats(int generation, double fitnessMean, double fitness
         long evaluations = (long) fitness.length * batch;
         return new GenerationStats(generation, finite == 0 ? Double.NaN : sum / finite, max,
                 (double) correct / evaluations, heldoutAccuracy, seconds, generationSeconds,
-                evaluations / generationSeconds, excludedMembers);
+                evaluations / generationSeconds, excludedMembers, learningRate, sigma);
     }
 
     /** This generation as its {@code metrics.jsonl} line (without the newline). */
@@ -45,6 +48,8 @@ public record GenerationStats(int generation, double fitnessMean, double fitness
         o.put("generation_seconds", Math.round(generationSeconds * 10000) / 10000.0);
         o.put("member_evals_per_second", Math.round(memberEvaluationsPerSecond));
         o.putPOJO("excluded_members", excludedMembers);
+        o.put("learning_rate", learningRate);
+        o.put("sigma", sigma);
         return o.toString();
     }
 

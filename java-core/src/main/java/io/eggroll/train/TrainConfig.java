@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eggroll.es.EsConfig;
 import io.eggroll.es.LrDecay;
 import io.eggroll.es.OptimizerConfig;
+import io.eggroll.es.OptimizerKind;
 import io.eggroll.snn.Readout;
 import io.eggroll.snn.SnnConfig;
 import java.nio.file.Path;
@@ -91,14 +92,22 @@ public final class TrainConfig {
 
     // ------------------------------------------------------------------ presets
 
+    /** The preset of {@code task} for Adam at float precision: see {@link #defaults(String, OptimizerKind, String)}. */
+    public static TrainConfig defaults(String task) {
+        return defaults(task, OptimizerKind.ADAM, "float");
+    }
+
     /**
      * The defaults of a task. {@code synthetic}: the field initialisers of this class (a small
      * network that learns the built-in task in seconds). {@code nmnist}: the configuration chosen
      * by experiment for N-MNIST on a 2-core machine (bench/RESULTS.md, "N-MNIST accuracy"): 2x2
      * OR-pooled input (2 x 17 x 17), 128 LIF hidden neurons, a leaky membrane readout, EGGROLL
      * r = 1 with N = 512, sigma = 0.02, Adam 0.006 with cosine decay, 64 samples a generation.
+     * The optimizer's learning rate and decay are those of {@link #optimizerDefaults} for
+     * {@code optimizer}; at {@code loihi} precision the readout is {@link Readout#SPIKE_COUNT}, the
+     * one Loihi's LIF can run. The CLI and a config file both start from this preset.
      */
-    public static TrainConfig defaults(String task) {
+    public static TrainConfig defaults(String task, OptimizerKind optimizer, String precision) {
         TrainConfig c = new TrainConfig();
         switch (task) {
             case "synthetic" -> c.task = "synthetic";
@@ -114,11 +123,33 @@ public final class TrainConfig {
                 c.network.hidden = new int[] {128};
                 c.network.readout = Readout.MEMBRANE;
                 c.es = EsConfig.eggroll(512, 1, 0.02f);
-                c.optimizer = OptimizerConfig.adam(0.006f).withDecay(LrDecay.COSINE);
             }
             default -> throw new IllegalArgumentException("task must be 'synthetic' or 'nmnist', got '" + task + "'");
         }
+        c.optimizer = optimizerDefaults(task, optimizer);
+        if ("loihi".equals(precision)) {
+            c.precision = "loihi";
+            c.network.readout = LOIHI_READOUT;
+        }
         return c;
+    }
+
+    /** The readout the preset takes at {@code loihi} precision: the only one Loihi's LIF can run. */
+    public static final Readout LOIHI_READOUT = Readout.SPIKE_COUNT;
+
+    /**
+     * The optimizer of a task's preset for {@code kind}: Adam 0.006 with cosine decay (nmnist) or
+     * Adam 0.02 constant (synthetic); SGD 0.1 with the same decay as the task's Adam (cosine for
+     * nmnist, constant for synthetic). Choosing an optimizer without a learning rate or decay takes these.
+     */
+    public static OptimizerConfig optimizerDefaults(String task, OptimizerKind kind) {
+        boolean nmnist = task.equals("nmnist");
+        LrDecay decay = nmnist ? LrDecay.COSINE : LrDecay.CONSTANT;
+        OptimizerConfig o = switch (kind) {
+            case ADAM -> OptimizerConfig.adam(nmnist ? 0.006f : 0.02f);
+            case SGD -> OptimizerConfig.sgd(0.1f);
+        };
+        return o.withDecay(decay);
     }
 
     /** Generations of the default N-MNIST run: sized to finish within 30 minutes on 2 cores. */
@@ -185,6 +216,11 @@ public final class TrainConfig {
             in("network.hidden[" + i + "]", network.hidden[i], 1, MAX_WIDTH);
         }
         notNull("network.readout", network.readout);
+        if (precision.equals("loihi") && network.readout != LOIHI_READOUT) {
+            throw new ConfigException("precision 'loihi' needs network.readout " + LOIHI_READOUT + ", got "
+                    + network.readout + " (a non-spiking membrane readout has no Loihi LIF equivalent): pass --readout "
+                    + LOIHI_READOUT + ", or leave the readout out and --precision loihi chooses it");
+        }
         if (!(network.initGain > 0) || !Float.isFinite(network.initGain)) {
             throw new ConfigException("network.initGain must be a finite number > 0, got " + network.initGain);
         }
@@ -273,7 +309,16 @@ public final class TrainConfig {
     }
 
     public static TrainConfig load(Path file) {
-        return ConfigJson.load(file);
+        return ConfigJson.load(file, null, null);
+    }
+
+    /**
+     * {@link #load(Path)} with the command line's {@code --optimizer} and {@code --precision} (null:
+     * not given) set in the file before its preset is chosen, so that the fields the file leaves
+     * out take the defaults of that optimizer and precision, as without a file.
+     */
+    public static TrainConfig load(Path file, OptimizerKind optimizer, String precision) {
+        return ConfigJson.load(file, optimizer, precision);
     }
 
     public TrainConfig copy() {

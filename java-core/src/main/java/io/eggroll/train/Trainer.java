@@ -126,7 +126,7 @@ public final class Trainer {
                 double now = elapsedBefore + (System.nanoTime() - t0) / 1e9;
                 double genSec = (System.nanoTime() - g0) / 1e9;
                 GenerationStats s = GenerationStats.of(gen, f.fitness(), f.correct(), cfg.batch, acc, now, genSec,
-                        shaped.excluded());
+                        shaped.excluded(), learningRate, es.sigma());
                 history.add(s);
                 if (run != null) {
                     run.appendMetrics(s);

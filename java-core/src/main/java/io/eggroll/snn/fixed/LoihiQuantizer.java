@@ -38,7 +38,8 @@ public final class LoihiQuantizer {
     public static void checkExpressible(SnnConfig cfg) {
         if (cfg.readout() != Readout.SPIKE_COUNT) {
             throw new IllegalArgumentException("Loihi fixed point needs network.readout = SPIKE_COUNT; "
-                    + cfg.readout() + " (a non-spiking membrane readout) has no Loihi LIF equivalent");
+                    + cfg.readout() + " (a non-spiking membrane readout) has no Loihi LIF equivalent; train the run with "
+                    + "--precision loihi (which chooses SPIKE_COUNT) or --readout SPIKE_COUNT");
         }
         if (Math.rint(cfg.threshold()) > FixedLif.MAX_VTH) {
             throw new IllegalArgumentException("network.threshold = " + cfg.threshold()
