@@ -57,7 +57,8 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Official N-MNIST root on this machine (default: the run's setting).")
     Path data;
 
-    @Option(names = "--work-dir", description = "Converted-data and cache directory on this machine (default: the run's).")
+    @Option(names = "--work-dir", description = "Converted-data and cache directory on this machine; the worker "
+            + "writes nowhere else, whatever the coordinator's config says (default: ./data).")
     Path workDir;
 
     @Option(names = "--heartbeat-timeout", defaultValue = "15",

@@ -36,6 +36,9 @@ public final class WorkerNode {
     private final Backend backend;
     private final Path dataDir;
     private final Path workDir;
+
+    /** A worker's work directory when none is given: {@code data} under its working directory. */
+    static final String DEFAULT_WORK_DIR = "data";
     private volatile String address = "worker";
     private volatile ClusterSecret secret = ClusterSecret.none();
     /** Fault injection for tests only: a worker that negates every fitness it returns (and tags the lie). */
@@ -59,12 +62,13 @@ public final class WorkerNode {
     /**
      * @param backend the backend this worker hosts (owned: closed by the worker process)
      * @param dataDir official N-MNIST root on this machine, or null to use the run's setting
-     * @param workDir converted-data and cache directory on this machine, or null to use the run's
+     * @param workDir converted-data and cache directory on this machine, or null for
+     *                {@value #DEFAULT_WORK_DIR} under the working directory (never the coordinator's)
      */
     public WorkerNode(Backend backend, Path dataDir, Path workDir) {
         this.backend = backend;
         this.dataDir = dataDir;
-        this.workDir = workDir;
+        this.workDir = workDir != null ? workDir : Path.of(DEFAULT_WORK_DIR);
     }
 
     void setAddress(String address) {
@@ -241,15 +245,23 @@ public final class WorkerNode {
         }
     }
 
-    /** The run's data as this machine has it; loaded once per distinct data setting. */
-    private TaskData data(TrainConfig c) {
+    /**
+     * The run's config as this machine runs it: its own official-data root when given, and always
+     * its own work directory. The coordinator's {@code data.workDir} is never used, so a
+     * coordinator cannot make a worker create or write files where it says.
+     */
+    TrainConfig localConfig(TrainConfig c) {
         TrainConfig local = c.copy();
         if (dataDir != null) {
             local.data.dir = dataDir.toString();
         }
-        if (workDir != null) {
-            local.data.workDir = workDir.toString();
-        }
+        local.data.workDir = workDir.toString();
+        return local;
+    }
+
+    /** The run's data as this machine has it; loaded once per distinct data setting. */
+    private TaskData data(TrainConfig c) {
+        TrainConfig local = localConfig(c);
         String key = local.task + "|" + (local.task.equals("synthetic") ? local.seed + "|"
                 + TrainConfig.mapper().valueToTree(local.synthetic) : TrainConfig.mapper().valueToTree(local.data));
         if (!key.equals(dataKey)) {

@@ -104,6 +104,17 @@ class WorkerNodeTest {
     }
 
     @Test
+    void aWorkerWritesOnlyUnderItsOwnWorkDirectory() {
+        TrainConfig remote = cfg.copy();
+        remote.data.workDir = "/etc/planted-by-coordinator";
+        assertThat(worker.localConfig(remote).data.workDir).isEqualTo(WorkerNode.DEFAULT_WORK_DIR);
+        try (CpuBackend b = new CpuBackend(1)) {
+            WorkerNode own = new WorkerNode(b, null, java.nio.file.Path.of("/scratch/worker-1"));
+            assertThat(own.localConfig(remote).data.workDir).isEqualTo("/scratch/worker-1");
+        }
+    }
+
+    @Test
     void slicesReproduceTheFullEvaluationAndRecordsKeepTheReplicaInStep() {
         PrepareReply r = worker.prepare(prepare(0, initial, List.of(), initial.params().sha256()));
         assertThat(r.accepted).as(r.message).isTrue();
