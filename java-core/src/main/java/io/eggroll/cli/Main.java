@@ -87,6 +87,7 @@ public final class Main implements Runnable {
         }
         train.getCommandSpec().mixinStandardHelpOptions(true); // after the providers': --help, --version last
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.getSubcommands().get("train").getCommandSpec().usageMessage().footer(TrainCommand.presetFooter());
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
             String msg = describe(ex);
             line.getErr().println(line.getColorScheme().errorText("error: " + msg));

@@ -522,4 +522,31 @@ final class TrainCommand implements Callable<Integer> {
         if (limitTrain != null) cfg.data.limitTrain = limitTrain;
         if (limitTest != null) cfg.data.limitTest = limitTest;
     }
+
+    /**
+     * The task presets' main values, for the end of {@code train --help}: the options are unset by
+     * default (a config file or the task's preset fills them), so their help cannot show a value.
+     */
+    static String[] presetFooter() {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        lines.add("");
+        lines.add("Defaults: an option not given takes its value from --config, else from");
+        lines.add("the preset of its task:");
+        for (String task : new String[] {"nmnist", "synthetic"}) {
+            TrainConfig c = TrainConfig.defaults(task);
+            int timesteps = task.equals("nmnist") ? c.data.timesteps : c.synthetic.timesteps;
+            String pad = " ".repeat(task.length() + 4);
+            lines.add(String.format(Locale.ROOT, "  %s: --generations %d --population %d --rank %d --sigma %s",
+                    task, c.generations, c.es.population(), c.es.rank(), c.es.sigma()));
+            lines.add(String.format(Locale.ROOT, "%s--optimizer %s --lr %s --lr-decay %s --batch %d", pad,
+                    c.optimizer.kind(), c.optimizer.learningRate(), c.optimizer.decay(), c.batch));
+            lines.add(String.format(Locale.ROOT, "%s--hidden %s --readout %s --timesteps %d%s", pad,
+                    Arrays.stream(c.network.hidden).mapToObj(Integer::toString)
+                            .collect(java.util.stream.Collectors.joining(",")),
+                    c.network.readout, timesteps, task.equals("nmnist") ? " --pool " + c.data.pool : ""));
+            lines.add(String.format(Locale.ROOT, "%s--eval-every %d --seed %d", pad, c.evalEvery, c.seed));
+        }
+        lines.add("'eggroll train --print-config [options]' shows the resolved configuration.");
+        return lines.toArray(String[]::new);
+    }
 }

@@ -14,6 +14,18 @@ class HelpTest {
     }
 
     @Test
+    void trainHelpShowsTheTaskPresetsDefaults() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cl = Main.commandLine();
+        cl.getSubcommands().get("train").usage(new java.io.PrintWriter(out, true));
+        io.eggroll.train.TrainConfig n = io.eggroll.train.TrainConfig.defaults("nmnist");
+        io.eggroll.train.TrainConfig syn = io.eggroll.train.TrainConfig.defaults("synthetic");
+        assertThat(out.toString()).contains("nmnist: --generations " + n.generations + " --population "
+                        + n.es.population(), "--lr " + n.optimizer.learningRate(), "--readout " + n.network.readout,
+                "synthetic: --generations " + syn.generations, "--print-config");
+    }
+
+    @Test
     void trainAndDataPrepareNameTheDataRootAlike() {
         picocli.CommandLine cl = Main.commandLine();
         var train = cl.parseArgs("train", "--data", "/some/root").subcommand();
