@@ -1,6 +1,6 @@
 package io.eggroll.bench;
 
-import io.eggroll.es.Eggroll;
+import io.eggroll.simd.VectorizationProvider;
 import io.eggroll.simd.VectorOps;
 import io.eggroll.snn.SpikeBatch;
 import io.eggroll.util.Parallel;
@@ -8,7 +8,7 @@ import io.eggroll.util.Parallel;
 /**
  * The machine's reference speeds, measured in the same run as the engine: a STREAM-style triad
  * for memory bandwidth, and the cpu backend's spike-driven layer-1 current (bias plus the rows of
- * W the spikes select, {@link Eggroll#gatherRows}) in the same bytes-moved terms; and the SIMD
+ * W the spikes select, {@link io.eggroll.simd.VectorOps#addRows}) in the same bytes-moved terms; and the SIMD
  * multiply-add rate of the vector operations' register-blocked product on an in-cache block.
  */
 public final class Roofline {
@@ -66,7 +66,7 @@ public final class Roofline {
                 for (int t = 0; t < steps; t++) {
                     int off = (s * steps + t) * n;
                     System.arraycopy(bias, 0, base, off, n);
-                    Eggroll.gatherRows(w, n, batch.indices(), batch.start(s, t), batch.end(s, t), base, off);
+                    VectorizationProvider.ops().addRows(w, n, batch.indices(), batch.start(s, t), batch.end(s, t), base, off);
                 }
             });
             best = Math.min(best, Alternation.since(t0));

@@ -88,40 +88,6 @@ public final class Eggroll {
     }
 
     /**
-     * {@code p = u B^T} with B stored transposed ({@code r x n}, row q contiguous): the same sums in
-     * the same order as {@link #expand} (q increasing from 0), laid out for vectorisation.
-     */
-    public static void expandTransposed(float[] u, float[] bt, int r, int n, float[] p, int pOff) {
-        float u0 = u[0];
-        if (r == 1) {
-            for (int j = 0; j < n; j++) {
-                p[pOff + j] = u0 * bt[j];
-            }
-            return;
-        }
-        for (int j = 0; j < n; j++) {
-            p[pOff + j] = 0f + u0 * bt[j]; // "0f +" as in expand's accumulator: -0 becomes +0
-        }
-        for (int q = 1; q < r; q++) {
-            float uq = u[q];
-            int row = q * n;
-            for (int j = 0; j < n; j++) {
-                p[pOff + j] += uq * bt[row + j];
-            }
-        }
-    }
-
-    /** {@code out += x M}: adds the rows of M (m x n) selected by the active inputs. */
-    public static void gatherRows(float[] mat, int n, int[] active, int from, int to, float[] out, int outOff) {
-        for (int k = from; k < to; k++) {
-            int row = active[k] * n;
-            for (int j = 0; j < n; j++) {
-                out[outOff + j] += mat[row + j];
-            }
-        }
-    }
-
-    /**
      * Scale of the gradient estimate {@code g = scale * A_cat diag(d) B_cat^T}:
      * {@code 1 / (N sigma sqrt r)} for EGGROLL, {@code 1 / (N sigma)} for full rank and biases.
      */

@@ -273,33 +273,8 @@ final class PanamaOps implements VectorOps {
     public void lifStepCountPair(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
                                  float[] vPlus, float[] vMinus, int n, float decay, float threshold,
                                  float[] countsPlus, int offPlus, float[] countsMinus, int offMinus) {
-        FloatVector zero = FloatVector.zero(S);
-        int j = 0;
-        for (; j + L <= n; j += L) {
-            FloatVector b = FloatVector.fromArray(S, base, baseOff + j);
-            FloatVector q = FloatVector.fromArray(S, p, pOff + j).mul(ss);
-            FloatVector plus = b.add(q);
-            FloatVector minus = b.sub(q);
-            if (e != null) {
-                FloatVector eq = FloatVector.fromArray(S, e, j).mul(sb);
-                plus = plus.add(eq);
-                minus = minus.sub(eq);
-            }
-            FloatVector up = FloatVector.fromArray(S, vPlus, j).mul(decay).add(plus);
-            FloatVector um = FloatVector.fromArray(S, vMinus, j).mul(decay).add(minus);
-            VectorMask<Float> fp = up.compare(VectorOperators.GE, threshold);
-            VectorMask<Float> fm = um.compare(VectorOperators.GE, threshold);
-            up.blend(0f, fp).intoArray(vPlus, j);
-            um.blend(0f, fm).intoArray(vMinus, j);
-            FloatVector.fromArray(S, countsPlus, offPlus + j).add(zero.blend(1f, fp)).intoArray(countsPlus, offPlus + j);
-            FloatVector.fromArray(S, countsMinus, offMinus + j).add(zero.blend(1f, fm))
-                    .intoArray(countsMinus, offMinus + j);
-        }
-        if (j < n) {
-            VectorMask<Float> m = tailMask(n - j);
-            countTail(base, baseOff, p, pOff, ss, e, sb, vPlus, j, n, decay, threshold, countsPlus, offPlus, m);
-            countTail(base, baseOff, p, pOff, -ss, e, -sb, vMinus, j, n, decay, threshold, countsMinus, offMinus, m);
-        }
+        lifStepCountPairFrames(base, baseOff, 0, p, pOff, 0, 1, ss, e, sb, vPlus, vMinus, n, decay, threshold,
+                countsPlus, offPlus, countsMinus, offMinus);
     }
 
     @Override

@@ -37,7 +37,7 @@ class EggrollTest {
         for (float sign : new float[] {1f, -1f}) {
             float[] cur = new float[n];
             System.arraycopy(b, 0, cur, 0, n);
-            Eggroll.gatherRows(w, n, active, 0, active.length, cur, 0);
+            io.eggroll.simd.VectorizationProvider.scalar().addRows(w, n, active, 0, active.length, cur, 0);
             float[] u = new float[r];
             float[] p = new float[n];
             Eggroll.project(a, r, active, 0, active.length, u);

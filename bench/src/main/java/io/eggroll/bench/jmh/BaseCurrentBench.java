@@ -1,7 +1,7 @@
 package io.eggroll.bench.jmh;
 
+import io.eggroll.simd.VectorizationProvider;
 import io.eggroll.bench.Workload;
-import io.eggroll.es.Eggroll;
 import io.eggroll.snn.SpikeBatch;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +72,7 @@ public class BaseCurrentBench {
     public float[] spikeGather() {
         for (int t = 0; t < FRAMES; t++) {
             System.arraycopy(bias, 0, out, 0, n);
-            Eggroll.gatherRows(w, n, spikes.indices(), spikes.start(0, t), spikes.end(0, t), out, 0);
+            VectorizationProvider.ops().addRows(w, n, spikes.indices(), spikes.start(0, t), spikes.end(0, t), out, 0);
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package io.eggroll.bench.jmh;
 
+import io.eggroll.simd.VectorizationProvider;
 import io.eggroll.bench.Workload;
 import io.eggroll.es.Eggroll;
 import io.eggroll.rng.NoiseKind;
@@ -107,13 +108,13 @@ public class LayerStepBench {
             int from = spikes.start(0, t);
             int to = spikes.end(0, t);
             System.arraycopy(bias, 0, cur, 0, n);
-            Eggroll.gatherRows(w, n, idx, from, to, cur, 0);
+            VectorizationProvider.ops().addRows(w, n, idx, from, to, cur, 0);
             if (rank > 0) {
                 Eggroll.project(a, rank, idx, from, to, u);
                 Eggroll.expand(u, b, rank, n, proj, 0);
             } else if (e != null) {
                 java.util.Arrays.fill(proj, 0f);
-                Eggroll.gatherRows(e, n, idx, from, to, proj, 0);
+                VectorizationProvider.ops().addRows(e, n, idx, from, to, proj, 0);
             }
             if (rank > 0 || e != null) {
                 for (int j = 0; j < n; j++) {
