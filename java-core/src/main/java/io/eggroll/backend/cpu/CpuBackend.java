@@ -449,6 +449,7 @@ public final class CpuBackend implements Backend {
                     + es.population());
         }
         float[] d = Eggroll.pairWeights(shapedFitness);
+        int[] live = livePairs(d); // pairs whose weight is 0 add nothing to any sum
         float[][] tensors = st.params().tensors();
         float[][] grads = new float[tensors.length][];
         boolean lowRank = es.mode() == EsMode.EGGROLL;
@@ -457,13 +458,13 @@ public final class CpuBackend implements Backend {
         for (int l = 0; l < cfg.layers(); l++) {
             int m = cfg.fanIn(l);
             int n = cfg.fanOut(l);
-            float[] gw = lowRank ? lowRankSum(g, l, m, n, d) : fullRankSum(g, l, m, n, d);
+            float[] gw = lowRank ? lowRankSum(g, l, m, n, d, live) : fullRankSum(g, l, m, n, d, live);
             scale(gw, wScale);
             grads[2 * l] = gw;
             float[] gb = new float[n];
             if (es.biasNoise()) {
                 float[] e = new float[n];
-                for (int k : livePairs(d)) {
+                for (int k : live) {
                     Eggroll.biasNoise(g.seed(), k, g.index(), l, es.noise(), n, e);
                     ops.axpy(d[k], e, 0, gb, 0, n);
                 }
@@ -484,11 +485,10 @@ public final class CpuBackend implements Backend {
      * its terms in column order (pairs increasing, then q), so neither the blocking nor the thread
      * count changes the bits.
      */
-    private float[] lowRankSum(Generation g, int l, int m, int n, float[] d) {
+    private float[] lowRankSum(Generation g, int l, int m, int n, float[] d, int[] live) {
         EsConfig es = g.es();
         int r = es.rank();
         float[] sum = new float[m * n];
-        int[] live = livePairs(d);
         for (int k0 = 0; k0 < live.length; k0 += UPDATE_PAIR_BLOCK) {
             int kn = Math.min(live.length, k0 + UPDATE_PAIR_BLOCK) - k0;
             int q = kn * r;
@@ -544,11 +544,10 @@ public final class CpuBackend implements Backend {
     }
 
     /** {@code sum_k d_k E_k} for one layer, one weight row at a time (rows are random-access). */
-    private float[] fullRankSum(Generation g, int l, int m, int n, float[] d) {
+    private float[] fullRankSum(Generation g, int l, int m, int n, float[] d, int[] live) {
         EsConfig es = g.es();
         float[] sum = new float[m * n];
         float[][] rowBuf = new float[parallel.threads()][];
-        int[] live = livePairs(d);
         int stream = io.eggroll.rng.Noise.stream(l, io.eggroll.rng.Noise.KIND_FULL);
         parallel.forEach(m, (w, i) -> {
             float[] e = rowBuf[w];
