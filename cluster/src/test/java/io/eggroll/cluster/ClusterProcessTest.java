@@ -163,14 +163,14 @@ class ClusterProcessTest {
     private static String localHash(TrainConfig cfg) {
         TaskData d = TaskData.synthetic(cfg);
         try (CpuBackend b = new CpuBackend(2)) {
-            return new Trainer(cfg, d.train(), d.heldout(), b, null).run(fresh(cfg, d), 0, 0).state().params().sha256();
+            return new Trainer(cfg, d.train(), d.validation(), b, null).run(fresh(cfg, d), 0, 0).state().params().sha256();
         }
     }
 
     /** Trains {@code cfg} on the cluster through {@code evaluator}; returns the final weights' hash. */
     private static String train(ClusterEvaluator evaluator, TrainConfig cfg, TaskData d, CpuBackend b,
                                 RunDirectory run) {
-        return new Trainer(cfg, d.train(), d.heldout(), b, run, evaluator).run(fresh(cfg, d), 0, 0).state().params()
+        return new Trainer(cfg, d.train(), d.validation(), b, run, evaluator).run(fresh(cfg, d), 0, 0).state().params()
                 .sha256();
     }
 
@@ -239,7 +239,7 @@ class ClusterProcessTest {
                 cluster))).isZero();
         assertThat(summaryHash(runs.resolve("halves"))).isEqualTo(expected);
         assertThat(clusterLines(runs.resolve("halves"))).extracting(l -> l.get("generation").asInt())
-                .containsExactly(0, 1, 2, 3, 4, 5);
+                .containsExactly(1, 2, 3, 4, 5, 6);
     }
 
     @Test

@@ -49,7 +49,7 @@ class ClusterVerificationTest {
         TaskData d = TaskData.synthetic(cfg);
         String expected;
         try (CpuBackend b = new CpuBackend(1)) {
-            expected = new Trainer(cfg, d.train(), d.heldout(), b, null).run(fresh(cfg, d), 0, 0).state().params()
+            expected = new Trainer(cfg, d.train(), d.validation(), b, null).run(fresh(cfg, d), 0, 0).state().params()
                     .sha256();
         }
 
@@ -91,7 +91,7 @@ class ClusterVerificationTest {
                             reruns.add(generation + " " + worker + ": " + reason);
                         }
                     });
-            got = new Trainer(cfg, d.train(), d.heldout(), b, null, ev).run(fresh(cfg, d), 0, 0).state().params()
+            got = new Trainer(cfg, d.train(), d.validation(), b, null, ev).run(fresh(cfg, d), 0, 0).state().params()
                     .sha256();
         }
 

@@ -153,6 +153,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit-test", description = "Use at most N test samples (0 = all).")
     Integer limitTest;
 
+    @Option(names = "--validation", paramLabel = "N", description = "Validation samples every periodic check runs on: carved off the training split, class-stratified (N-MNIST: 5000), or drawn as their own split (synthetic: 500).")
+    Integer validation;
+
     @Option(names = "--quiet", description = "No progress line.")
     boolean quiet;
 
@@ -203,15 +206,15 @@ final class TrainCommand implements Callable<Integer> {
         TaskData taskData = Tasks.load(cfg, System.err);
         SnnConfig net = cfg.networkConfig(taskData.train().inputs(), taskData.train().classes());
         cfg.esConfig().validateFor(net);
-        Start start = resumed != null ? resumeRun(dir, cfg, resumed, taskData) : newRun(dir, cfg, net);
         BackendOptions opts = new BackendOptions(cfg.resolvedThreads(), cfg.device, programBinary);
         try (Backend b = Backends.create(cfg.resolvedBackend(), opts)) {
-            spec.commandLine().getErr().printf(Locale.ROOT, "run %s | %s | task %s (%d train, %d held-out) | network %s | readout %s | %s N=%d%s sigma=%s | %s | backend %s%n",
+            Start start = resumed != null ? resumeRun(dir, cfg, resumed, taskData) : newRun(dir, cfg, net, b.device());
+            spec.commandLine().getErr().printf(Locale.ROOT, "run %s | %s | task %s (%d train, %d validation, %d test) | network %s | readout %s | %s N=%d%s sigma=%s | %s | backend %s%n",
                     dir, resumed != null ? "resuming at generation " + (start.generation() + 1) : "new", cfg.task,
-                    taskData.train().size(), taskData.heldout().size(), Arrays.toString(net.sizes()), readout(cfg),
+                    taskData.train().size(), taskData.validation().size(), taskData.test().size(), Arrays.toString(net.sizes()), readout(cfg),
                     cfg.es.mode(), cfg.es.population(), cfg.es.mode() == EsMode.EGGROLL ? " r=" + cfg.es.rank() : "",
                     cfg.es.sigma(), schedule(cfg.optimizerConfig()), b.device());
-            Trainer trainer = new Trainer(cfg, taskData.train(), taskData.heldout(), b, start.run(),
+            Trainer trainer = new Trainer(cfg, taskData.train(), taskData.validation(), b, start.run(),
                     evaluator(cfg, taskData.train(), b, start.run()));
             if (!quiet) {
                 trainer.listen(Progress.forConsole());
@@ -230,15 +233,18 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 Trainer.Result result = trainer.run(start.state(), start.generation(), start.elapsedSeconds());
                 if (trainer.stopped()) {
-                    System.err.println("stopped after generation " + (result.generations() - 1) + "; checkpoint "
+                    System.err.println("stopped after generation " + result.generations() + "; checkpoint "
                             + start.run().latestCheckpoint() + " written; continue with --resume --name " + cfg.name);
                     return STOPPED;
                 }
-                Evaluation full = Evaluation.of(b, taskData.heldout(), 0, 512);
-                writeSummary(start.run(), cfg, result, full, b.device());
+                Evaluation validation = Evaluation.of(b, taskData.validation(), 0, 512);
+                Evaluation test = Evaluation.of(b, taskData.test(), 0, 512);
+                writeSummary(start.run(), cfg, result, validation, test, b.device());
                 Plots.write(start.run());
-                System.out.printf(Locale.ROOT, "held-out accuracy: %.2f%% (%d samples of %s) after %d generations in %s%n",
-                        100 * full.accuracy(), full.samples(), taskData.heldout().name(), result.generations(),
+                System.out.printf(Locale.ROOT, "validation accuracy: %.2f%% (%d samples of %s)%n",
+                        100 * validation.accuracy(), validation.samples(), taskData.validation().name());
+                System.out.printf(Locale.ROOT, "test accuracy: %.2f%% (%d samples of %s) after %d generations in %s%n",
+                        100 * test.accuracy(), test.samples(), taskData.test().name(), result.generations(),
                         Progress.duration(result.seconds()));
                 System.out.println("run directory: " + dir + " (metrics.jsonl, summary.json, fitness.png, accuracy.png, checkpoints/)");
             } finally {
@@ -391,10 +397,7 @@ final class TrainCommand implements Callable<Integer> {
         if (changedGenerations == 0) {
             return;
         }
-        Path tmp = run.config().resolveSibling("config.json.tmp");
-        Files.writeString(tmp, cfg.toJson() + "\n");
-        Files.move(tmp, run.config(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        run.rewriteConfig(cfg);
         spec.commandLine().getErr().printf(Locale.ROOT, "run %s: generations %d -> %d (config.json updated)%s%n",
                 run.root(), changedGenerations, cfg.generations, cfg.optimizer.decay() == LrDecay.CONSTANT ? ""
                         : "; the " + cfg.optimizer.decay() + " decay keeps its " + cfg.optimizer.decaySteps()
@@ -442,8 +445,8 @@ final class TrainCommand implements Callable<Integer> {
         return false;
     }
 
-    private Start newRun(Path dir, TrainConfig cfg, SnnConfig net) throws IOException {
-        RunDirectory run = RunDirectory.create(dir, cfg, overwrite);
+    private Start newRun(Path dir, TrainConfig cfg, SnnConfig net, String device) throws IOException {
+        RunDirectory run = RunDirectory.create(dir, cfg, overwrite, provenance(device));
         return new Start(run, ModelState.fresh(Params.init(net, cfg.seed, cfg.network.initGain), cfg.optimizerConfig()),
                 0, 0);
     }
@@ -466,24 +469,32 @@ final class TrainCommand implements Callable<Integer> {
         return chosen.isEmpty() ? LocalEvaluator.of(b, train, cfg) : chosen.getFirst();
     }
 
-    private void writeSummary(RunDirectory run, TrainConfig cfg, Trainer.Result r, Evaluation ev, String device)
-            throws IOException {
+    private void writeSummary(RunDirectory run, TrainConfig cfg, Trainer.Result r, Evaluation validation,
+                              Evaluation ev, String device) throws IOException {
         ObjectNode o = TrainConfig.mapper().createObjectNode();
         o.put("name", cfg.name);
         o.put("generations", r.generations());
         o.put("seconds", r.seconds());
-        o.put("heldout_accuracy", ev.accuracy());
-        o.put("heldout_samples", ev.samples());
+        o.put("val_accuracy", validation.accuracy());
+        o.put("val_samples", validation.samples());
+        o.put("test_accuracy", ev.accuracy());
+        o.put("test_samples", ev.samples());
         o.put("params_sha256", r.state().params().sha256());
         o.putPOJO("confusion", ev.confusion());
         // What produced the run: the build, the JVM and the backend device.
-        BuildInfo build = BuildInfo.current();
-        ObjectNode made = o.putObject("provenance");
-        made.put("version", build.version());
-        made.put("commit", build.commit());
-        made.put("jvm", build.jvm());
-        made.put("device", device);
+        provenance(device).forEach(o.putObject("provenance")::put);
         Files.writeString(run.summary(), TrainConfig.mapper().writeValueAsString(o) + "\n");
+    }
+
+    /** The build, the JVM and the backend device of this process, as config.json and summary.json record them. */
+    static java.util.Map<String, String> provenance(String device) {
+        BuildInfo build = BuildInfo.current();
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("version", build.version());
+        m.put("commit", build.commit());
+        m.put("jvm", build.jvm());
+        m.put("device", device);
+        return m;
     }
 
     private void applyOverrides(TrainConfig cfg) {
@@ -520,6 +531,7 @@ final class TrainCommand implements Callable<Integer> {
         if (device != null) cfg.device = device;
         if (precision != null) cfg.precision = precision;
         if (limitTrain != null) cfg.data.limitTrain = limitTrain;
+        if (validation != null) cfg.data.validation = validation;
         if (limitTest != null) cfg.data.limitTest = limitTest;
     }
 
