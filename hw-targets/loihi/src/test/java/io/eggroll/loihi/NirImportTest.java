@@ -89,6 +89,20 @@ class NirImportTest {
     }
 
     @Test
+    void aNetworkWithoutLeakGoesOutAsIfAndComesBackExactly() {
+        SnnConfig cfg = new SnnConfig(new int[] {5, 4, 3}, 0.75f, 1f, Readout.SPIKE_COUNT);
+        Params p = Params.init(cfg, 7, 1f);
+        p.bias(0)[1] = -0.125f;
+        Path file = runs.resolve("if.nir");
+        assertThat(io.eggroll.loihi.export.NirExport.write(p, file, 1e-3, false, java.util.Map.of(), null))
+                .containsExactly("Input", "Affine", "IF", "Affine", "IF", "Output");
+        NirImport.Result r = NirImport.read(file, null);
+        assertThat(r.dt()).isEqualTo(1e-3);
+        assertThat(r.params().config()).isEqualTo(cfg);
+        assertThat(r.params().sha256()).isEqualTo(p.sha256());
+    }
+
+    @Test
     void aLoihiRunsExportQuantisesBackToTheSameIntegers() {
         TrainedRun run = TrainedRun.load(runs.resolve("fixed"));
         NirImport.Result r = NirImport.read(export("fixed", "nir"), null);
