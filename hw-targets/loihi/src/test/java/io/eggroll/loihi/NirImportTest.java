@@ -73,7 +73,9 @@ class NirImportTest {
     void ourFloatExportComesBackExactly() {
         for (String run : new String[] {"float", "membrane"}) {
             Params trained = TrainedRun.load(runs.resolve(run)).floatParams();
-            NirImport.Result r = NirImport.read(export(run, "nir"), null);
+            Path file = export(run, "nir");
+            NirImport.Result r = NirImport.read(file, null);
+            assertThat(NirImport.read(file, 1e-4).params().config()).isEqualTo(trained.config()); // --dt = the file's
             assertThat(r.params().config()).isEqualTo(trained.config());
             assertThat(r.params().sha256()).isEqualTo(trained.sha256());
             assertThat(r.dt()).isEqualTo(1e-4);

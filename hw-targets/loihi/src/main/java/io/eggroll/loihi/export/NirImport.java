@@ -202,8 +202,9 @@ public final class NirImport {
             if (!(dt > 0) || !Double.isFinite(dt)) {
                 throw new IllegalArgumentException("--dt must be a finite number > 0, got " + dt + " (" + dtSource + ")");
             }
-            Double beta = f.info("/node/metadata/beta").exists() && dtOption == null
-                    ? f.readDoubles("/node/metadata/beta")[0] : null;
+            // our exports record the float beta their taus stand for, at the dt they were written with
+            Double beta = f.info("/node/metadata/beta").exists() && f.info("/node/metadata/dt").exists()
+                    && f.readDoubles("/node/metadata/dt")[0] == dt ? f.readDoubles("/node/metadata/beta")[0] : null;
             Map<String, String> types = new HashMap<>();
             for (String name : f.list("/node/nodes")) {
                 String g = NODES + name;
