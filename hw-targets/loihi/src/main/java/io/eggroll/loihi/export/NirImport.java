@@ -421,7 +421,7 @@ public final class NirImport {
                         throw refuse(file, node, type, String.format(Locale.ROOT, "its synaptic current decays by "
                                 + "alpha = 1 - dt/tau_syn = %.6g per step (tau_syn = %s s, dt = %s s); the engine's neuron "
                                 + "has no synaptic current, so it takes only tau_syn = dt (alpha = 0: the current is "
-                                + "one step's input)", alpha, tauSyn[j], dt));
+                                + "one step's input)", alpha, (float) tauSyn[j], dt));
                     }
                     double a = dt / tauMem[j];
                     beta[j] = 1 - a;
@@ -496,7 +496,7 @@ public final class NirImport {
             for (int j = 0; j < beta.length; j++) {
                 if (beta[j] < -SNAP) {
                     throw refuse(file, node, type, String.format(Locale.ROOT, "%s = %s s is below dt = %s s: forward "
-                            + "Euler gives beta = 1 - dt/%s = %.6g < 0; pass a smaller --dt", name, tau[j], dt, name, beta[j]));
+                            + "Euler gives beta = 1 - dt/%s = %.6g < 0; pass a smaller --dt", name, (float) tau[j], dt, name, beta[j]));
                 }
                 beta[j] = Math.max(0, beta[j]);
             }
