@@ -173,6 +173,11 @@ final class TrainCommand implements Callable<Integer> {
         if (resume) {
             refuseRunChangingOptions();
         }
+        initial = initialNetwork(); // before the config: --init sets the network's shape
+        if (resume && initial != null) {
+            throw new IllegalArgumentException("--init starts a new run from a file; --resume continues a run from its "
+                    + "checkpoint: drop one of them");
+        }
         TrainConfig fresh = resume ? null : newConfig();
         if (printConfig) {
             TrainConfig shown = fresh != null ? fresh
@@ -410,6 +415,9 @@ final class TrainCommand implements Callable<Integer> {
                 : TrainConfig.defaults(task != null ? task : "nmnist", optimizer != null ? optimizer : OptimizerKind.ADAM,
                         precision);
         applyOverrides(cfg);
+        if (initial != null) {
+            initial.applyTo(cfg, hidden, readout);
+        }
         cfg.validate(); // before the run directory is created
         return cfg;
     }
@@ -446,9 +454,29 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private Start newRun(Path dir, TrainConfig cfg, SnnConfig net, String device) throws IOException {
+        Params params = initial != null ? initial.paramsFor(net) : Params.init(net, cfg.seed, cfg.network.initGain);
         RunDirectory run = RunDirectory.create(dir, cfg, overwrite, provenance(device));
-        return new Start(run, ModelState.fresh(Params.init(net, cfg.seed, cfg.network.initGain), cfg.optimizerConfig()),
-                0, 0);
+        if (initial != null) {
+            spec.commandLine().getErr().println("initial weights from " + initial.source() + ": " + initial.summary()
+                    + " (kept as they are in " + run.initialCheckpoint() + ")");
+        }
+        return new Start(run, ModelState.fresh(params, cfg.optimizerConfig()), 0, 0);
+    }
+
+    /** The network of {@code --init} (an {@link InitialNetworkProvider}'s options), or null for random weights. */
+    private InitialNetwork initial;
+
+    private InitialNetwork initialNetwork() {
+        List<InitialNetwork> chosen = new ArrayList<>();
+        for (Object mixin : spec.mixins().values().stream().map(CommandSpec::userObject).toList()) {
+            if (mixin instanceof InitialNetworkProvider p) {
+                p.initialNetwork().ifPresent(chosen::add);
+            }
+        }
+        if (chosen.size() > 1) {
+            throw new IllegalArgumentException("the options name " + chosen.size() + " initial networks; choose one");
+        }
+        return chosen.isEmpty() ? null : chosen.getFirst();
     }
 
     /**
