@@ -4,6 +4,7 @@ import io.eggroll.backend.Backend;
 import io.eggroll.data.SpikeDataset;
 import io.eggroll.es.EsConfig;
 import io.eggroll.es.Generation;
+import io.eggroll.train.Footprint;
 import io.eggroll.train.LocalEvaluator;
 import io.eggroll.train.PopulationEvaluator;
 import io.eggroll.train.TaskData;
@@ -130,6 +131,11 @@ public final class WorkerNode {
         if (loihi != backend.name().equals("loihi-sim")) {
             return refuse("the run uses precision '" + c.precision + "', which needs backend '"
                     + c.resolvedBackend() + "', but this worker hosts '" + backend.name() + "'");
+        }
+        try {
+            Footprint.of(c).requireFits(Runtime.getRuntime().maxMemory());
+        } catch (IllegalArgumentException e) {
+            return refuse("the run does not fit this worker's heap: " + e.getMessage());
         }
         SpikeDataset train;
         try {

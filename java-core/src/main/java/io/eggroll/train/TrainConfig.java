@@ -246,6 +246,7 @@ public final class TrainConfig {
         in("data.limitTest", data.limitTest, 0, Integer.MAX_VALUE);
         optimizerConfig();
         networkConfig(1, 2);
+        Footprint.of(this).requireIndexable();
     }
 
     private static void notNull(String field, Object value) {
