@@ -19,6 +19,7 @@ import io.eggroll.snn.Readout;
 import io.eggroll.snn.SnnConfig;
 import io.eggroll.train.Checkpoint;
 import io.eggroll.train.Evaluation;
+import io.eggroll.train.Footprint;
 import io.eggroll.train.LocalEvaluator;
 import io.eggroll.train.Plots;
 import io.eggroll.train.PopulationEvaluator;
@@ -185,6 +186,9 @@ final class TrainCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(shown.toJson());
             return 0;
         }
+        if (fresh != null) {
+            Footprint.of(fresh).requireFits(Runtime.getRuntime().maxMemory()); // before anything is written
+        }
         Path dir = RunDirectory.under(runsDir, resume ? resumedName() : fresh.name);
         if (resume && !Files.isDirectory(dir)) {
             throw new IllegalArgumentException("cannot resume: no run directory " + dir);
@@ -200,6 +204,7 @@ final class TrainCommand implements Callable<Integer> {
         Checkpoint.Data resumed = fresh == null ? resumedCheckpoint(dir) : null;
         TrainConfig cfg = resumed != null ? resumedConfig(resumed) : fresh;
         cfg.validate();
+        Footprint.of(cfg).requireFits(Runtime.getRuntime().maxMemory());
         if (resumed != null && alreadyDone(dir, resumed.nextGeneration(), cfg.generations)) {
             return 0;
         }

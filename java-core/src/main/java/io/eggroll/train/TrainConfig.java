@@ -258,6 +258,7 @@ public final class TrainConfig {
         in("data.validation", data.validation, 1, MAX_SAMPLES);
         optimizerConfig();
         networkConfig(1, 2);
+        Footprint.of(this).requireIndexable();
     }
 
     private static void notNull(String field, Object value) {
