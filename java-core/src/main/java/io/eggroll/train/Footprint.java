@@ -92,6 +92,8 @@ public final class Footprint {
                     mul(mul(c.synthetic.trainSamples, steps), words), 8, 1);
             f.add("synthetic.testSamples", "the synthetic test spikes (samples x timesteps x inputs bits)",
                     mul(mul(c.synthetic.testSamples, steps), words), 8, 1);
+            f.add("data.validation", "the synthetic validation spikes (samples x timesteps x inputs bits)",
+                    mul(mul(c.data.validation, steps), words), 8, 1);
         }
         return f;
     }
