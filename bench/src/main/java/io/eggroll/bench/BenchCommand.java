@@ -16,7 +16,9 @@ import picocli.CommandLine.Spec;
                 "prints a markdown table (median and min–max over repetitions) and writes <out>/<suite>.md, .json and .png.",
                 "Suites: throughput (inference vs EGGROLL r=1,5,10,20 vs full-rank ES, sparse-aware and the paper's dense,",
                 "large layer and N-MNIST net),",
-                "ranks (test accuracy after a wall-time budget), backends (one generation on every backend found)."})
+                "ranks (the paper's rank table: EGGROLL r=1,5,10,20 and full-rank ES trained on N-MNIST at equal generations",
+                "and at equal wall time, test accuracy, s/generation, memory per member),",
+                "backends (one generation on every backend found)."})
 public final class BenchCommand implements Callable<Integer> {
 
     /** The suites, in the order {@code --help} lists them. */
@@ -34,7 +36,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--reps", description = "Measured repetitions (default: throughput 3, ranks 1, backends 3).")
     Integer reps;
 
-    @Option(names = "--warmup", description = "Warm-up rounds, discarded (default: 1; the ranks suite has none).")
+    @Option(names = "--warmup", description = "Warm-up rounds, discarded (default: 1; ranks: 5 generations of each contender a round).")
     Integer warmup;
 
     @Option(names = "--threads", defaultValue = "0", description = "Worker threads (0 = all processors).")
@@ -49,7 +51,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--layer", defaultValue = "1000x5000", description = "Large workload: inputs x LIF neurons (default: ${DEFAULT-VALUE}).")
     String layer;
 
-    @Option(names = "--population", defaultValue = "0", description = "Population N (0 = large: 128, nmnist: the TrainConfig default).")
+    @Option(names = "--population", defaultValue = "0", description = "Population N (0 = large: 128, nmnist and ranks: the preset's).")
     int population;
 
     @Option(names = "--batch", defaultValue = "0", description = "Samples per generation B (0 = 32).")
@@ -85,10 +87,16 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--task", defaultValue = "nmnist", description = "Ranks suite task: nmnist or synthetic (default: ${DEFAULT-VALUE}).")
     String task;
 
+    @Option(names = "--preset", description = "Ranks suite: start from this preset (paper: the seed paper's setup, docs/CONFIG.md) instead of the task's own.")
+    String preset;
+
+    @Option(names = "--generations", defaultValue = "0", description = "Ranks suite: generations of the equal-generations runs (0 = the preset's: paper 200, nmnist 6500).")
+    int generations;
+
     @Option(names = "--data", description = "Ranks suite: official N-MNIST root (default: the converted set).")
     Path data;
 
-    @Option(names = "--budget", defaultValue = "30", description = "Ranks suite: training seconds per contender (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--seconds", "--budget"}, defaultValue = "0", description = "Ranks suite: training seconds of the equal-time runs (0 = the full-rank run's training time at equal generations).")
     double budget;
 
     @Option(names = "--limit-train", defaultValue = "0", description = "Ranks suite: at most N training samples (0 = all).")
@@ -97,7 +105,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--limit-test", defaultValue = "0", description = "Ranks suite: at most N test samples (0 = all).")
     int limitTest;
 
-    @Option(names = "--eval-samples", defaultValue = "0", description = "Ranks suite: test samples scored after the budget (0 = all).")
+    @Option(names = "--eval-samples", defaultValue = "0", description = "Ranks suite: test samples scored after each run (0 = all).")
     int evalSamples;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed for weights, inputs and noise (default: ${DEFAULT-VALUE}).")
@@ -122,7 +130,7 @@ public final class BenchCommand implements Callable<Integer> {
             default -> BackendsSuite.run(s, command);
         };
         double total = Alternation.since(t0);
-        if (s.warmup() == 0 && !suite.equals("ranks")) {
+        if (s.warmup() == 0) {
             // The first rounds run interpreted and JIT-compile the kernels (the Vector API code is
             // orders of magnitude slower until C2 has compiled it): their times are not the engine's.
             String warning = "WARNING: --warmup 0: the measured rounds include JIT compilation; these times are not "
@@ -160,13 +168,13 @@ public final class BenchCommand implements Callable<Integer> {
         boolean backends = suite.equals("backends");
         boolean ranksSuite = suite.equals("ranks");
         int r = reps != null ? reps : ranksSuite ? 1 : 3;
-        int w = warmup != null ? warmup : ranksSuite ? 0 : 1;
+        int w = warmup != null ? warmup : 1;
         List<String> wl = workloads != null ? workloads : backends ? List.of("nmnist") : List.of("large", "nmnist");
         List<Integer> rk = ranks != null ? ranks : backends ? List.of(10) : List.of(1, 5, 10, 20);
         int th = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         var err = spec.commandLine().getErr();
         return new Settings(w, r, th, backend, wl, m, n, population, batch, timesteps, density, nmnistDensity, hidden,
-                rk, !noFullRank, !noDenseFullRank, task, data, budget, limitTrain, limitTest, evalSamples, seed,
+                rk, !noFullRank, !noDenseFullRank, task, preset, generations, data, budget, limitTrain, limitTest, evalSamples, seed,
                 scalarRanks == null ? List.of() : scalarRanks,
                 quiet ? line -> { } : line -> {
                     err.println("bench: " + line);

@@ -10,8 +10,10 @@ import java.util.function.Consumer;
  * @param layerInputs   fan-in m of the large single-layer workload
  * @param layerNeurons  fan-out n (LIF neurons) of the large single-layer workload
  * @param hidden        hidden widths of the N-MNIST network (null: {@code TrainConfig.defaults("nmnist")}'s)
- * @param budgetSeconds wall time each contender of the ranks suite trains for
- * @param evalSamples   test samples scored after the budget (0 = all)
+ * @param preset        ranks suite: the named preset of {@code TrainConfig.defaults} (null: the task's own)
+ * @param generations   ranks suite: generations of the equal-generations runs (0 = the preset's)
+ * @param budgetSeconds ranks suite: wall time of the equal-time runs (0 = the full-rank run's)
+ * @param evalSamples   test samples scored after each ranks-suite run (0 = all)
  * @param fullRank      whether the suites run the backend's (sparse-aware) full-rank ES contender
  * @param denseFullRank whether the throughput suite runs the paper's dense full-rank ES ({@link DenseFullRank})
  * @param scalarRanks   throughput suite: EGGROLL ranks also run on the cpu backend's scalar definition
@@ -20,7 +22,7 @@ import java.util.function.Consumer;
 public record Settings(int warmup, int reps, int threads, String backend, List<String> workloads, int layerInputs,
                        int layerNeurons, int population, int batch, int timesteps, double density,
                        double nmnistDensity, int[] hidden, List<Integer> ranks, boolean fullRank, boolean denseFullRank,
-                       String task,
+                       String task, String preset, int generations,
                        Path data, double budgetSeconds, int limitTrain, int limitTest, int evalSamples, long seed,
                        List<Integer> scalarRanks, Consumer<String> log) {
 
@@ -39,8 +41,12 @@ public record Settings(int warmup, int reps, int threads, String backend, List<S
                 throw new IllegalArgumentException("--ranks must all be >= 1, got " + r);
             }
         }
-        if (!(budgetSeconds > 0)) {
-            throw new IllegalArgumentException("--budget must be > 0 seconds, got " + budgetSeconds);
+        if (!(budgetSeconds >= 0) || Double.isInfinite(budgetSeconds)) {
+            throw new IllegalArgumentException("--seconds must be a finite number >= 0 (0 = the full-rank run's time), "
+                    + "got " + budgetSeconds);
+        }
+        if (generations < 0) {
+            throw new IllegalArgumentException("--generations must be >= 0 (0 = the preset's), got " + generations);
         }
     }
 

@@ -73,6 +73,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--task", description = "nmnist (default) or synthetic (built-in Poisson spike patterns); each has its own defaults.")
     String task;
 
+    @Option(names = "--preset", description = "paper: the seed paper's N-MNIST setup (SGD 0.1, sigma 0.02, N=200, r=10, 200 generations; docs/CONFIG.md). Default: the task's own preset.")
+    String preset;
+
     @Option(names = "--data", description = "Official N-MNIST root with Train/ and Test/ (default: the converted set).")
     Path data;
 
@@ -220,7 +223,8 @@ final class TrainCommand implements Callable<Integer> {
         try (Backend b = Backends.create(cfg.resolvedBackend(), opts)) {
             Start start = resumed != null ? resumeRun(dir, cfg, resumed, taskData) : newRun(dir, cfg, net, b.device());
             spec.commandLine().getErr().printf(Locale.ROOT, "run %s | %s | task %s (%d train, %d validation, %d test) | network %s | readout %s | %s N=%d%s sigma=%s | %s | backend %s%n",
-                    dir, resumed != null ? "resuming at generation " + (start.generation() + 1) : "new", cfg.task,
+                    dir, resumed != null ? "resuming at generation " + (start.generation() + 1) : "new",
+                    cfg.task + (cfg.preset != null ? ", preset " + cfg.preset : ""),
                     taskData.train().size(), taskData.validation().size(), taskData.test().size(), Arrays.toString(net.sizes()), readout(cfg),
                     cfg.es.mode(), cfg.es.population(), cfg.es.mode() == EsMode.EGGROLL ? " r=" + cfg.es.rank() : "",
                     cfg.es.sigma(), schedule(cfg.optimizerConfig()), b.device());
@@ -278,7 +282,7 @@ final class TrainCommand implements Callable<Integer> {
      * {@code --readout} given: {@code explicit} false).
      */
     static String readout(TrainConfig cfg, boolean explicit) {
-        Readout preset = TrainConfig.defaults(cfg.task).network.readout;
+        Readout preset = TrainConfig.defaults(cfg.task, cfg.preset, null, "float").network.readout;
         boolean chosen = !explicit && cfg.precision.equals("loihi") && cfg.network.readout == TrainConfig.LOIHI_READOUT
                 && preset != TrainConfig.LOIHI_READOUT;
         return cfg.network.readout + (chosen ? " (chosen for --precision loihi: Loihi cannot run the preset's " + preset
@@ -415,10 +419,10 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainConfig newConfig() {
-        // --optimizer and --precision choose the preset (its learning rate, decay and readout), as in a config file.
-        TrainConfig cfg = configFile != null ? TrainConfig.load(configFile, optimizer, precision)
-                : TrainConfig.defaults(task != null ? task : "nmnist", optimizer != null ? optimizer : OptimizerKind.ADAM,
-                        precision);
+        // --preset, --optimizer and --precision choose the preset (its learning rate, decay and readout), as in a
+        // config file; an optimizer not given is the preset's own.
+        TrainConfig cfg = configFile != null ? TrainConfig.load(configFile, preset, optimizer, precision)
+                : TrainConfig.defaults(task != null ? task : "nmnist", preset, optimizer, precision);
         applyOverrides(cfg);
         if (initial != null) {
             initial.applyTo(cfg, hidden, readout);
@@ -576,19 +580,24 @@ final class TrainCommand implements Callable<Integer> {
         java.util.List<String> lines = new java.util.ArrayList<>();
         lines.add("");
         lines.add("Defaults: an option not given takes its value from --config, else from");
-        lines.add("the preset of its task:");
-        for (String task : new String[] {"nmnist", "synthetic"}) {
-            TrainConfig c = TrainConfig.defaults(task);
-            int timesteps = task.equals("nmnist") ? c.data.timesteps : c.synthetic.timesteps;
-            String pad = " ".repeat(task.length() + 4);
-            lines.add(String.format(Locale.ROOT, "  %s: --generations %d --population %d --rank %d --sigma %s",
-                    task, c.generations, c.es.population(), c.es.rank(), c.es.sigma()));
+        lines.add("the preset of its task, or the one --preset names:");
+        for (String label : new String[] {"nmnist", "synthetic", TrainConfig.PAPER}) {
+            boolean paper = label.equals(TrainConfig.PAPER);
+            TrainConfig c = paper ? TrainConfig.defaults("nmnist", TrainConfig.PAPER, null, "float")
+                    : TrainConfig.defaults(label);
+            int timesteps = c.task.equals("nmnist") ? c.data.timesteps : c.synthetic.timesteps;
+            String pad = " ".repeat(label.length() + 4);
+            if (paper) {
+                lines.add("  --preset paper, the seed paper's setup on task nmnist:");
+            }
+            lines.add(String.format(Locale.ROOT, "  %s: --generations %d --population %d --rank %d --sigma %s", label,
+                    c.generations, c.es.population(), c.es.rank(), c.es.sigma()));
             lines.add(String.format(Locale.ROOT, "%s--optimizer %s --lr %s --lr-decay %s --batch %d", pad,
                     c.optimizer.kind(), c.optimizer.learningRate(), c.optimizer.decay(), c.batch));
             lines.add(String.format(Locale.ROOT, "%s--hidden %s --readout %s --timesteps %d%s", pad,
                     Arrays.stream(c.network.hidden).mapToObj(Integer::toString)
                             .collect(java.util.stream.Collectors.joining(",")),
-                    c.network.readout, timesteps, task.equals("nmnist") ? " --pool " + c.data.pool : ""));
+                    c.network.readout, timesteps, c.task.equals("nmnist") ? " --pool " + c.data.pool : ""));
             lines.add(String.format(Locale.ROOT, "%s--eval-every %d --seed %d", pad, c.evalEvery, c.seed));
         }
         lines.add("'eggroll train --print-config [options]' shows the resolved configuration.");

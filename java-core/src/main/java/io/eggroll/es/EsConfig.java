@@ -54,16 +54,28 @@ public record EsConfig(EsMode mode, int population, int rank, float sigma, Noise
         }
     }
 
-    /** Checks the rank against every layer: a rank above min(m, n) adds nothing but cost. */
+    /**
+     * Largest factor a member holds for one layer, in values: backends keep A ({@code m x r}) and
+     * B ({@code n x r}) in Java arrays, with a little padding for the vector loops.
+     */
+    public static final int MAX_FACTOR_VALUES = Integer.MAX_VALUE - 1024;
+
+    /**
+     * Checks the rank against every layer. Any r >= 1 is a valid perturbation, r > min(m, n)
+     * included: A is m x r, B is n x r, and the sum of r rank-1 terms {@code A B^T / sqrt r} has
+     * a different distribution from a lower rank's (it tends to a dense Gaussian as r grows). What
+     * bounds r is memory: each factor must fit one array.
+     */
     public void validateFor(SnnConfig net) {
         if (mode != EsMode.EGGROLL) {
             return;
         }
         for (int l = 0; l < net.layers(); l++) {
-            int limit = Math.min(net.fanIn(l), net.fanOut(l));
-            if (rank > limit) {
-                throw new IllegalArgumentException("es.rank = " + rank + " exceeds min(m, n) = " + limit
-                        + " of layer " + l + " (" + net.fanIn(l) + " x " + net.fanOut(l) + ")");
+            long values = (long) rank * Math.max(net.fanIn(l), net.fanOut(l));
+            if (values > MAX_FACTOR_VALUES) {
+                throw new IllegalArgumentException("es.rank = " + rank + " makes a factor of layer " + l + " ("
+                        + net.fanIn(l) + " x " + net.fanOut(l) + ") hold " + values + " values, more than the "
+                        + MAX_FACTOR_VALUES + " an array holds");
             }
         }
     }

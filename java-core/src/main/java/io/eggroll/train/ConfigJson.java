@@ -64,14 +64,14 @@ final class ConfigJson {
      * JSON's fields merged in field by field, nested objects included; then validated.
      */
     static TrainConfig read(String json, String source) {
-        return read(json, source, null, null);
+        return read(json, source, null, null, null);
     }
 
     /**
-     * {@link #read(String, String)} with the command line's optimizer kind and precision (null: not
-     * given) set in the JSON first: they choose the preset with its task.
+     * {@link #read(String, String)} with the command line's preset, optimizer kind and precision
+     * (null: not given) set in the JSON first: they choose the preset with its task.
      */
-    static TrainConfig read(String json, String source, OptimizerKind optimizer, String precision) {
+    static TrainConfig read(String json, String source, String preset, OptimizerKind optimizer, String precision) {
         TrainConfig c;
         try {
             ObjectMapper om = mapper();
@@ -90,8 +90,11 @@ final class ConfigJson {
             if (precision != null) {
                 root.put("precision", precision);
             }
-            ObjectNode merged = om.valueToTree(TrainConfig.defaults(task(root, source), optimizerKind(root),
-                    root.path("precision").asText("float")));
+            if (preset != null) {
+                root.put("preset", preset);
+            }
+            ObjectNode merged = om.valueToTree(TrainConfig.defaults(task(root, source), preset(root, source),
+                    optimizerKind(root), root.path("precision").asText("float")));
             rejectNulls(root, merged, "", source);
             merge(merged, root);
             c = om.readerFor(TrainConfig.class).readValue(merged);
@@ -126,12 +129,33 @@ final class ConfigJson {
     }
 
     /**
-     * The optimizer whose defaults the preset takes: the JSON's {@code optimizer.kind}, Adam when
-     * absent or not a kind (the mapper then names the bad value).
+     * The optimizer whose defaults the preset takes: the JSON's {@code optimizer.kind}; null (the
+     * preset's own) when absent; Adam when not a kind (the mapper then names the bad value).
      */
     private static OptimizerKind optimizerKind(ObjectNode root) {
-        String k = root.path("optimizer").path("kind").asText("");
-        return k.equals(OptimizerKind.SGD.name()) ? OptimizerKind.SGD : OptimizerKind.ADAM;
+        JsonNode kind = root.path("optimizer").get("kind");
+        if (kind == null) {
+            return null;
+        }
+        return kind.asText("").equals(OptimizerKind.SGD.name()) ? OptimizerKind.SGD : OptimizerKind.ADAM;
+    }
+
+    /** The named preset of the JSON ({@code preset}), null when absent; a null or unknown one is refused. */
+    private static String preset(ObjectNode root, String source) {
+        JsonNode p = root.get("preset");
+        if (p == null) {
+            return null;
+        }
+        if (p.isNull()) {
+            throw nullField("preset", source);
+        }
+        try {
+            TrainConfig.checkPreset(p.isTextual() ? p.asText() : abbreviate(p.toString()),
+                    root.path("task").asText("nmnist"));
+        } catch (TrainConfig.ConfigException e) {
+            throw new TrainConfig.ConfigException(source + ": " + e.getMessage());
+        }
+        return p.asText();
     }
 
     /** The task whose preset the config starts from: its {@code task} field, nmnist when absent. */
@@ -200,9 +224,9 @@ final class ConfigJson {
         return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 
-    static TrainConfig load(Path file, OptimizerKind optimizer, String precision) {
+    static TrainConfig load(Path file, String preset, OptimizerKind optimizer, String precision) {
         try {
-            return read(Files.readString(file), file.toString(), optimizer, precision);
+            return read(Files.readString(file), file.toString(), preset, optimizer, precision);
         } catch (IOException e) {
             throw new TrainConfig.ConfigException("cannot read config " + file + ": " + e.getMessage());
         }

@@ -17,7 +17,7 @@ import java.nio.file.Path;
  * checkpoint. Loaded with strict typing: a field with the wrong type or an unknown field is an
  * error naming the field and the value.
  */
-@JsonPropertyOrder({"name", "seed", "task", "generations", "batch", "network", "es", "optimizer"})
+@JsonPropertyOrder({"name", "seed", "task", "preset", "generations", "batch", "network", "es", "optimizer"})
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public final class TrainConfig {
 
@@ -25,6 +25,13 @@ public final class TrainConfig {
     public long seed = 1;
     /** {@code synthetic} (built-in spike-pattern task) or {@code nmnist}. */
     public String task = "synthetic";  // the class defaults; the CLI starts from defaults("nmnist")
+    /**
+     * The preset the fields a config leaves out come from: absent (null) for the task's own,
+     * {@value #PAPER} for the seed paper's N-MNIST setup ({@link #defaults(String, String, OptimizerKind, String)}).
+     * Left out of the JSON when absent, so configs without one read and write as before.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public String preset = null;
     public int generations = 300;
     public int batch = 32;
     /** Held-out evaluation every this many generations (and at the end). */
@@ -105,17 +112,30 @@ public final class TrainConfig {
         return defaults(task, OptimizerKind.ADAM, "float");
     }
 
-    /**
-     * The defaults of a task. {@code synthetic}: the field initialisers of this class (a small
-     * network that learns the built-in task in seconds). {@code nmnist}: the configuration chosen
-     * by experiment for N-MNIST on a 2-core machine (bench/RESULTS.md, "N-MNIST accuracy"): 2x2
-     * OR-pooled input (2 x 17 x 17), 128 LIF hidden neurons, a leaky membrane readout, EGGROLL
-     * r = 1 with N = 512, sigma = 0.02, Adam 0.006 with cosine decay, 64 samples a generation.
-     * The optimizer's learning rate and decay are those of {@link #optimizerDefaults} for
-     * {@code optimizer}; at {@code loihi} precision the readout is {@link Readout#SPIKE_COUNT}, the
-     * one Loihi's LIF can run. The CLI and a config file both start from this preset.
-     */
+    /** The task's own preset: {@link #defaults(String, String, OptimizerKind, String)} without a named preset. */
     public static TrainConfig defaults(String task, OptimizerKind optimizer, String precision) {
+        return defaults(task, null, optimizer, precision);
+    }
+
+    /** The named preset that reproduces the seed paper's N-MNIST experiment (docs/CONFIG.md). */
+    public static final String PAPER = "paper";
+
+    /**
+     * The defaults of a task, or of a named preset. {@code synthetic}: the field initialisers of
+     * this class (a small network that learns the built-in task in seconds). {@code nmnist}: the
+     * configuration chosen by experiment for N-MNIST on a 2-core machine (bench/RESULTS.md,
+     * "N-MNIST accuracy"): 2x2 OR-pooled input (2 x 17 x 17), 128 LIF hidden neurons, a leaky
+     * membrane readout, EGGROLL r = 1 with N = 512, sigma = 0.02, Adam 0.006 with cosine decay, 64
+     * samples a generation. {@code preset} {@value #PAPER} (task nmnist only): the seed paper's
+     * setup, LIF threshold 1.0 and decay 0.9 with hard reset, sigma = 0.02, plain SGD at 0.1,
+     * 200 generations, N = 200, EGGROLL r = 10; what the paper leaves open (the network, the
+     * batch, the pooling, the readout) is chosen as docs/CONFIG.md says. The optimizer's learning
+     * rate and decay are those of {@link #optimizerDefaults} for {@code optimizer} (null: the
+     * preset's own, Adam for the tasks' presets, SGD for the paper's); at {@code loihi} precision
+     * the readout is {@link Readout#SPIKE_COUNT}, the one Loihi's LIF can run. The CLI and a config
+     * file both start from this preset.
+     */
+    public static TrainConfig defaults(String task, String preset, OptimizerKind optimizer, String precision) {
         TrainConfig c = new TrainConfig();
         switch (task) {
             case "synthetic" -> c.task = "synthetic";
@@ -135,7 +155,20 @@ public final class TrainConfig {
             }
             default -> throw new IllegalArgumentException("task must be 'synthetic' or 'nmnist', got '" + task + "'");
         }
-        c.optimizer = optimizerDefaults(task, optimizer);
+        if (preset != null) {
+            checkPreset(preset, task);
+            c.preset = PAPER;
+            c.generations = 200;
+            c.batch = 128;
+            c.evalEvery = 50;
+            c.checkpointEvery = 50;
+            c.network.threshold = 1.0f;
+            c.network.decay = 0.9f;
+            c.network.readout = Readout.SPIKE_COUNT;
+            c.es = EsConfig.eggroll(200, 10, 0.02f);
+        }
+        OptimizerKind kind = optimizer != null ? optimizer : preset != null ? OptimizerKind.SGD : OptimizerKind.ADAM;
+        c.optimizer = optimizerDefaults(task, preset, kind);
         if ("loihi".equals(precision)) {
             c.precision = "loihi";
             c.network.readout = LOIHI_READOUT;
@@ -143,17 +176,36 @@ public final class TrainConfig {
         return c;
     }
 
+    /** Refuses a preset other than {@value #PAPER}, or the paper's on a task other than nmnist. */
+    static void checkPreset(String preset, String task) {
+        if (!PAPER.equals(preset)) {
+            throw new ConfigException("preset must be '" + PAPER + "' (or left out for the task's own preset), got "
+                    + (preset == null ? "null" : "'" + preset + "'"));
+        }
+        if (!"nmnist".equals(task)) {
+            throw new ConfigException("preset '" + PAPER + "' is the seed paper's N-MNIST setup and needs task "
+                    + "'nmnist', got '" + task + "'");
+        }
+    }
+
     /** The readout the preset takes at {@code loihi} precision: the only one Loihi's LIF can run. */
     public static final Readout LOIHI_READOUT = Readout.SPIKE_COUNT;
 
-    /**
-     * The optimizer of a task's preset for {@code kind}: Adam 0.006 with cosine decay (nmnist) or
-     * Adam 0.02 constant (synthetic); SGD 0.1 with the same decay as the task's Adam (cosine for
-     * nmnist, constant for synthetic). Choosing an optimizer without a learning rate or decay takes these.
-     */
+    /** The optimizer of a task's own preset for {@code kind}: {@link #optimizerDefaults(String, String, OptimizerKind)}. */
     public static OptimizerConfig optimizerDefaults(String task, OptimizerKind kind) {
+        return optimizerDefaults(task, null, kind);
+    }
+
+    /**
+     * The optimizer of a preset for {@code kind}: Adam 0.006 with cosine decay (nmnist) or Adam
+     * 0.02 constant (synthetic); SGD 0.1 with the same decay as the task's Adam (cosine for
+     * nmnist, constant for synthetic). The paper's preset keeps its rate constant: SGD 0.1 as in
+     * the paper's ES update, Adam 0.006. Choosing an optimizer without a learning rate or decay
+     * takes these.
+     */
+    public static OptimizerConfig optimizerDefaults(String task, String preset, OptimizerKind kind) {
         boolean nmnist = task.equals("nmnist");
-        LrDecay decay = nmnist ? LrDecay.COSINE : LrDecay.CONSTANT;
+        LrDecay decay = nmnist && preset == null ? LrDecay.COSINE : LrDecay.CONSTANT;
         OptimizerConfig o = switch (kind) {
             case ADAM -> OptimizerConfig.adam(nmnist ? 0.006f : 0.02f);
             case SGD -> OptimizerConfig.sgd(0.1f);
@@ -213,6 +265,9 @@ public final class TrainConfig {
     public void validate() {
         checkName(name);
         oneOf("task", task, "synthetic", "nmnist");
+        if (preset != null) {
+            checkPreset(preset, task);
+        }
         oneOf("precision", precision, "float", "loihi");
         notNull("backend", backend);
         in("generations", generations, 1, MAX_GENERATIONS);
@@ -322,7 +377,7 @@ public final class TrainConfig {
     }
 
     public static TrainConfig load(Path file) {
-        return ConfigJson.load(file, null, null);
+        return ConfigJson.load(file, null, null, null);
     }
 
     /**
@@ -331,7 +386,12 @@ public final class TrainConfig {
      * out take the defaults of that optimizer and precision, as without a file.
      */
     public static TrainConfig load(Path file, OptimizerKind optimizer, String precision) {
-        return ConfigJson.load(file, optimizer, precision);
+        return load(file, null, optimizer, precision);
+    }
+
+    /** {@link #load(Path, OptimizerKind, String)} with the command line's {@code --preset} (null: not given) too. */
+    public static TrainConfig load(Path file, String preset, OptimizerKind optimizer, String precision) {
+        return ConfigJson.load(file, preset, optimizer, precision);
     }
 
     public TrainConfig copy() {

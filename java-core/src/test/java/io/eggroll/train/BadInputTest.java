@@ -1,6 +1,7 @@
 package io.eggroll.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.eggroll.es.EsConfig;
@@ -16,10 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 class BadInputTest {
 
     @Test
-    void rankLargerThanTheLayer() {
-        EsConfig es = EsConfig.eggroll(8, 12, 0.1f);
+    void rankAboveMinOfTheLayerIsValidButOneTooLargeForAnArrayIsNamed() {
+        assertThatCode(() -> EsConfig.eggroll(8, 20, 0.1f).validateFor(SnnConfig.of(64, 10, 10)))
+                .doesNotThrowAnyException();
+        EsConfig es = EsConfig.eggroll(8, 1 << 26, 0.1f);
         assertThatThrownBy(() -> es.validateFor(SnnConfig.of(64, 10, 10)))
-                .hasMessageContaining("es.rank = 12").hasMessageContaining("min(m, n) = 10");
+                .hasMessageContaining("es.rank = 67108864").hasMessageContaining("layer 0 (64 x 10)");
+        assertThatThrownBy(() -> EsConfig.eggroll(8, 0, 0.1f)).hasMessageContaining("es.rank must be >= 1, got 0");
     }
 
     @Test

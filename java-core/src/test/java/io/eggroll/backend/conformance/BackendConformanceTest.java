@@ -135,12 +135,7 @@ public abstract class BackendConformanceTest {
         for (int i = 0; i < cases(); i++) {
             ConformanceCase c = randomCase(i);
             reference.load(c.state());
-            float[] r = reference.evaluate(c.batch(), c.generation());
-            long nonzero = 0;
-            for (float x : r) {
-                nonzero += x != 0f ? 1 : 0;
-            }
-            active += (double) nonzero / r.length;
+            active += nonZeroFraction(reference.evaluate(c.batch(), c.generation()));
         }
         assertThat(active / cases()).as("fraction of non-zero readouts").isGreaterThan(0.05);
     }
@@ -163,15 +158,53 @@ public abstract class BackendConformanceTest {
     @Test
     void updatesAgreeWithTheDefinition() {
         for (int i = 0; i < cases(); i++) {
-            ConformanceCase c = randomCase(2000 + i);
-            Conformance.UpdateResult r = Conformance.update(reference, candidate, c, 3);
-            assertThat(r.maxRelative()).as("largest relative difference: %s", r.worst())
-                    .isLessThanOrEqualTo(Conformance.UPDATE_RELATIVE);
-            if (bitExact()) {
-                assertThat(r.bitIdentical()).as("values with the definition's bits; worst: %s", r.worst())
-                        .isEqualTo(r.values());
-            }
+            assertUpdatesAgree(randomCase(2000 + i), 3);
         }
+    }
+
+    /** {@code updates} updates of the candidate against the definition's, within the bound (or bit for bit). */
+    private void assertUpdatesAgree(ConformanceCase c, int updates) {
+        Conformance.UpdateResult r = Conformance.update(reference, candidate, c, updates);
+        assertThat(r.maxRelative()).as("largest relative difference: %s, %s", r.worst(), c)
+                .isLessThanOrEqualTo(Conformance.UPDATE_RELATIVE);
+        if (bitExact()) {
+            assertThat(r.bitIdentical()).as("values with the definition's bits; worst: %s, %s", r.worst(), c)
+                    .isEqualTo(r.values());
+        }
+    }
+
+    /**
+     * Ranks above min(m, n): r = 20 on layers with 10 outputs (A is m x 20, B is 10 x 20), once
+     * with r also above the fan-in (12 x 10), once behind a hidden layer; readouts and updates
+     * against the definition, as for the random cases.
+     */
+    @Test
+    void rankAboveALayersMinWidthAgreesWithTheDefinition() {
+        int[][] shapes = {{40, 24, 10}, {12, 10}, {30, 16, 10}};
+        Conformance.ReadoutResult total = Conformance.ReadoutResult.empty();
+        double active = 0;
+        for (int i = 0; i < 2 * shapes.length; i++) {
+            ConformanceCase c = ConformanceCase.withRank(seed * 31 + 4000 + i, shapes[i % shapes.length], 20, i);
+            assertThat(c.generation().es().rank()).isGreaterThan(c.state().network().fanOut(c.state().network().layers() - 1));
+            Conformance.ReadoutResult r = Conformance.evaluate(reference, candidate, c);
+            assertThat(r.maxFitnessExcess()).as("fitness difference beyond the stated bound, %s", c).isLessThanOrEqualTo(0);
+            total = total.plus(r);
+            reference.load(c.state());
+            float[] readouts = reference.evaluate(c.batch(), c.generation());
+            active += nonZeroFraction(readouts);
+            assertUpdatesAgree(c, 2);
+        }
+        assertThat(total.agreement()).as("identical (member, sample) readouts; first difference: %s",
+                total.firstDifference()).isGreaterThanOrEqualTo(readoutAgreement());
+        assertThat(active / (2 * shapes.length)).as("fraction of non-zero readouts").isGreaterThan(0.05);
+    }
+
+    private static double nonZeroFraction(float[] x) {
+        long nonzero = 0;
+        for (float v : x) {
+            nonzero += v != 0f ? 1 : 0;
+        }
+        return (double) nonzero / x.length;
     }
 
     @Test

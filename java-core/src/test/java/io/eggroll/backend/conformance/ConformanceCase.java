@@ -45,13 +45,30 @@ public record ConformanceCase(long seed, ModelState state, SpikeBatch batch, Gen
         }
         sizes[layers] = 2 + rnd.nextInt(9);
         Readout readout = variant % 4 == 1 ? Readout.MEMBRANE : Readout.SPIKE_COUNT;
+        return build(seed, rnd, sizes, readout, variant % 3 == 1 ? EsMode.FULL_RANK : EsMode.EGGROLL, 0, variant);
+    }
+
+    /**
+     * A random case on the network {@code sizes} with EGGROLL at rank {@code rank}, which may
+     * exceed min(m, n) of any layer; {@code variant} picks the readout and the noise as for
+     * {@link #random}.
+     */
+    public static ConformanceCase withRank(long seed, int[] sizes, int rank, int variant) {
+        Readout readout = variant % 4 == 1 ? Readout.MEMBRANE : Readout.SPIKE_COUNT;
+        return build(seed, new SplittableRandom(seed), sizes.clone(), readout, EsMode.EGGROLL, rank, variant);
+    }
+
+    /** The rest of a case after its shape; {@code fixedRank} 0 draws a rank of at most min(m, n) and 6. */
+    private static ConformanceCase build(long seed, SplittableRandom rnd, int[] sizes, Readout readout, EsMode mode,
+                                         int fixedRank, int variant) {
+        int layers = sizes.length - 1;
         float threshold = 0.5f + rnd.nextFloat();
         float decay = 0.5f + 0.5f * rnd.nextFloat();
         SnnConfig net = new SnnConfig(sizes, threshold, decay, readout);
 
-        EsMode mode = variant % 3 == 1 ? EsMode.FULL_RANK : EsMode.EGGROLL;
         int minWidth = Arrays.stream(sizes).min().orElseThrow();
-        int rank = 1 + rnd.nextInt(Math.min(minWidth, 6));
+        int drawn = 1 + rnd.nextInt(Math.min(minWidth, 6));
+        int rank = fixedRank > 0 ? fixedRank : drawn;
         int population = 2 * (2 + rnd.nextInt(10));
         float sigma = 0.05f + 0.3f * rnd.nextFloat();
         NoiseKind noise = variant % 3 == 2 || (variant % 3 == 1 && rnd.nextBoolean()) ? NoiseKind.RADEMACHER

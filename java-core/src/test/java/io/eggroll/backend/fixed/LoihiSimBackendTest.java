@@ -117,8 +117,9 @@ class LoihiSimBackendTest {
     }
 
     /**
-     * The vectorised integer kernels change nothing: evaluation (low rank with r = 1 and 3, full
-     * rank) and inference equal the scalar definition's, on layer widths with vector tails.
+     * The vectorised integer kernels change nothing: evaluation (low rank with r = 1, 3 and 20,
+     * the last above min(m, n) = 11 of the output layer, full rank) and inference equal the
+     * scalar definition's, on layer widths with vector tails.
      */
     @Test
     void theFastPathEqualsTheScalarDefinition() {
@@ -136,7 +137,7 @@ class LoihiSimBackendTest {
             fast.load(st);
             scalar.load(st);
             for (EsConfig es : List.of(EsConfig.eggroll(6, 1, 0.05f), EsConfig.eggroll(6, 3, 0.05f),
-                    EsConfig.fullRank(6, 0.05f))) {
+                    EsConfig.eggroll(6, 20, 0.05f), EsConfig.fullRank(6, 0.05f))) {
                 Generation g = new Generation(5, 2, es);
                 float[] want = scalar.evaluate(batch, g);
                 double total = 0;
@@ -144,7 +145,7 @@ class LoihiSimBackendTest {
                     total += Math.abs(x);
                 }
                 assertThat(total).as("the network must be active for the test to mean anything").isGreaterThan(0);
-                assertThat(fast.evaluate(batch, g)).as("%s", es.mode()).containsExactly(want);
+                assertThat(fast.evaluate(batch, g)).as("%s r=%d", es.mode(), es.rank()).containsExactly(want);
             }
             assertThat(fast.infer(batch)).containsExactly(scalar.infer(batch));
         }
