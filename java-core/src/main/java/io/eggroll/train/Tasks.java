@@ -1,6 +1,10 @@
 package io.eggroll.train;
 
 import io.eggroll.data.BinSpec;
+import io.eggroll.data.EventData;
+import io.eggroll.data.EventDataset;
+import io.eggroll.data.EventFiles;
+import io.eggroll.data.ShdEvents;
 import io.eggroll.data.NmnistData;
 import io.eggroll.data.PooledSpikeDataset;
 import io.eggroll.data.PrepareOptions;
@@ -20,7 +24,9 @@ public final class Tasks {
         TaskData data = switch (cfg.task) {
             case "synthetic" -> TaskData.synthetic(cfg);
             case "nmnist" -> nmnist(cfg, progress);
-            default -> throw new IllegalArgumentException("task must be 'synthetic' or 'nmnist', got '" + cfg.task + "'");
+            case "shd", "events" -> events(cfg, progress);
+            default -> throw new IllegalArgumentException("task must be one of " + TrainConfig.TASKS + ", got '"
+                    + cfg.task + "'");
         };
         checkSplits(data, progress);
         return data;
@@ -58,7 +64,10 @@ public final class Tasks {
         }
     }
 
-    /** The N-MNIST options a config implies (official files when data.dir is set, else the converted set). */
+    /**
+     * The N-MNIST options a config implies (official files when data.dir is set, else the converted
+     * set); the shd and events tasks use its work dir, binning, limits, leniency and threads.
+     */
     public static PrepareOptions nmnistOptions(TrainConfig cfg) {
         TrainConfig.Data d = cfg.data;
         return PrepareOptions.defaults()
@@ -78,6 +87,30 @@ public final class Tasks {
                     PooledSpikeDataset.nmnist(p.test(), cfg.data.pool));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare N-MNIST: " + e.getMessage(), e);
+        }
+    }
+
+    /** The reader of an event-data task's folder: {@link ShdEvents} for shd, {@link EventFiles} for events. */
+    public static EventDataset eventDataset(TrainConfig cfg) throws IOException {
+        if (cfg.data.dir == null) {
+            throw new IllegalArgumentException("task " + cfg.task + " needs --data DIR (data.dir): " + (cfg.task.equals("shd")
+                    ? "the folder holding shd_train.h5 and shd_test.h5" : "the folder holding manifest.json")
+                    + "; see docs/DATA.md");
+        }
+        Path dir = Path.of(cfg.data.dir);
+        return cfg.task.equals("shd") ? ShdEvents.open(dir) : EventFiles.open(dir);
+    }
+
+    /** SHD/SSC or generic event files: binned and cached like N-MNIST, then pooled by data.pool. */
+    private static TaskData events(TrainConfig cfg, PrintStream progress) {
+        try {
+            EventDataset ds = eventDataset(cfg);
+            EventData.Prepared p = EventData.prepare(ds, nmnistOptions(cfg),
+                    progress == null ? ProgressListener.NONE : ProgressListener.printing(progress, 3000));
+            return new TaskData(PooledSpikeDataset.of(p.train(), p.sensor(), cfg.data.pool),
+                    PooledSpikeDataset.of(p.test(), p.sensor(), cfg.data.pool));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + cfg.task + " data: " + e.getMessage(), e);
         }
     }
 }

@@ -10,21 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class EventFilesTest {
 
-    /** A 1-D dataset of 70 units (9-byte frames: one long and a tail byte) with two classes. */
     static Path writeUnits(Path dir) throws Exception {
-        Files.createDirectories(dir.resolve("train"));
-        Files.createDirectories(dir.resolve("test"));
-        Files.writeString(dir.resolve("train/a.csv"), "t,unit\n0,3\n1500,69\n# a comment\n\n1500,69\n");
-        Files.writeString(dir.resolve("train/b.csv"), "10,64\r\n2999,65\r\n");
-        Files.writeString(dir.resolve("test/c.csv"), "");
-        Files.writeString(dir.resolve(EventFiles.MANIFEST), """
-                {"version": 1, "sensor": {"units": 70}, "timeUnit": "us", "classes": ["low", "high"],
-                 "samples": [
-                   {"file": "train/a.csv", "label": "low", "split": "train"},
-                   {"file": "test/c.csv", "label": 1, "split": "test"},
-                   {"file": "train/b.csv", "label": "high", "split": "train"}
-                 ]}""");
-        return dir;
+        return EventFixtures.writeUnits(dir);
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.eggroll.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,11 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ShdEventsTest {
 
     static Path fixture(String name) {
-        try {
-            return Path.of(ShdEventsTest.class.getResource("shd/" + name).toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return EventFixtures.shd(name);
     }
 
     @Test
