@@ -26,6 +26,18 @@ public final class EventData {
 
     private EventData() {}
 
+    /**
+     * The reader of an event-data task's folder: {@code shd} ({@link ShdEvents}) or {@code events}
+     * ({@link EventFiles}).
+     */
+    public static EventDataset open(String task, Path dir) throws IOException {
+        return switch (task) {
+            case "shd" -> ShdEvents.open(dir);
+            case "events" -> EventFiles.open(dir);
+            default -> throw new IllegalArgumentException("event task must be 'shd' or 'events', got '" + task + "'");
+        };
+    }
+
     /** Bins (or reuses the caches of) the train and test splits of {@code dataset}. */
     public static Prepared prepare(EventDataset dataset, PrepareOptions opts, ProgressListener progress)
             throws IOException {

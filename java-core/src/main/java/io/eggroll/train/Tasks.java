@@ -3,8 +3,6 @@ package io.eggroll.train;
 import io.eggroll.data.BinSpec;
 import io.eggroll.data.EventData;
 import io.eggroll.data.EventDataset;
-import io.eggroll.data.EventFiles;
-import io.eggroll.data.ShdEvents;
 import io.eggroll.data.NmnistData;
 import io.eggroll.data.PooledSpikeDataset;
 import io.eggroll.data.PrepareOptions;
@@ -90,15 +88,14 @@ public final class Tasks {
         }
     }
 
-    /** The reader of an event-data task's folder: {@link ShdEvents} for shd, {@link EventFiles} for events. */
+    /** The reader of an event-data task's folder ({@link EventData#open}). */
     public static EventDataset eventDataset(TrainConfig cfg) throws IOException {
         if (cfg.data.dir == null) {
             throw new IllegalArgumentException("task " + cfg.task + " needs --data DIR (data.dir): " + (cfg.task.equals("shd")
                     ? "the folder holding shd_train.h5 and shd_test.h5" : "the folder holding manifest.json")
                     + "; see docs/DATA.md");
         }
-        Path dir = Path.of(cfg.data.dir);
-        return cfg.task.equals("shd") ? ShdEvents.open(dir) : EventFiles.open(dir);
+        return EventData.open(cfg.task, Path.of(cfg.data.dir));
     }
 
     /** SHD/SSC or generic event files: binned and cached like N-MNIST, then pooled by data.pool. */
