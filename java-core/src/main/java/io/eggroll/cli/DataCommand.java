@@ -4,6 +4,8 @@ import io.eggroll.data.BinSpec;
 import io.eggroll.data.BinnedCacheWriter;
 import io.eggroll.data.DvsParams;
 import io.eggroll.data.EventBuffer;
+import io.eggroll.data.EventData;
+import io.eggroll.data.EventDataset;
 import io.eggroll.data.MnistFetcher;
 import io.eggroll.data.MnistSet;
 import io.eggroll.data.NmnistData;
@@ -21,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -289,10 +292,16 @@ public final class DataCommand implements Runnable {
 
     @Command(name = "prepare", mixinStandardHelpOptions = true,
             description = {"Do what training does before it starts: use official N-MNIST from --data if it holds Train/ and Test/,",
-                    "otherwise fetch MNIST, convert it and bin both splits (cached under --work-dir)."})
+                    "otherwise fetch MNIST, convert it and bin both splits (cached under --work-dir).",
+                    "With --task shd or events, read and bin the SHD/SSC files or the generic event files in --data",
+                    "(a check of converted recordings before training)."})
     static final class Prepare extends Base {
+        @Option(names = "--task", description = "nmnist (default), shd or events: as 'eggroll train --task'.")
+        String task = "nmnist";
+
         @Option(names = {"--data", "--data-dir"}, paramLabel = "DIR",
-                description = "Official N-MNIST root (Train/, Test/); the same option as 'eggroll train --data'.")
+                description = "nmnist: the official root (Train/, Test/); shd: the folder of shd_train.h5 and shd_test.h5; "
+                        + "events: the folder of manifest.json. The same option as 'eggroll train --data'.")
         Path dataDir;
 
         @Option(names = "--work-dir", paramLabel = "DIR", description = "Work folder (default: ${DEFAULT-VALUE}).")
@@ -328,6 +337,18 @@ public final class DataCommand implements Runnable {
                     .withBins(parseWindow(timesteps, window)).withLimits(limitTrain, limitTest).withSeed(seed)
                     .withLenient(lenient).withThreads(threads);
             long t0 = System.nanoTime();
+            if (!task.equals("nmnist")) {
+                if (dataDir == null) {
+                    throw new IllegalArgumentException("--task " + task + " needs --data DIR");
+                }
+                EventDataset ds = EventData.open(task, dataDir);
+                EventData.Prepared p = EventData.prepare(ds, o, progress());
+                out().printf(Locale.ROOT, "source %s (%s, sensor %s, %d classes) in %.1f s%n", dataDir, task, p.sensor(),
+                        ds.classes(), (System.nanoTime() - t0) / 1e9);
+                out().println("train: " + p.train() + " fingerprint " + p.train().fingerprint());
+                out().println("test:  " + p.test() + " fingerprint " + p.test().fingerprint());
+                return;
+            }
             NmnistData.Prepared p = NmnistData.prepare(o, progress());
             out().printf("source %s (%s) in %.1f s%n", p.sourceDir(), p.converted() ? "converted from MNIST" : "official N-MNIST",
                     (System.nanoTime() - t0) / 1e9);

@@ -70,13 +70,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing run of the same name.")
     boolean overwrite;
 
-    @Option(names = "--task", description = "nmnist (default) or synthetic (built-in Poisson spike patterns); each has its own defaults.")
+    @Option(names = "--task", description = "nmnist (default), synthetic (built-in Poisson spike patterns), shd (SHD/SSC "
+            + "HDF5 files in --data) or events (the generic event format of docs/DATA.md in --data); each has its own defaults.")
     String task;
 
     @Option(names = "--preset", description = "paper: the seed paper's N-MNIST setup (SGD 0.1, sigma 0.02, N=200, r=10, 200 generations; docs/CONFIG.md). Default: the task's own preset.")
     String preset;
 
-    @Option(names = "--data", description = "Official N-MNIST root with Train/ and Test/ (default: the converted set).")
+    @Option(names = "--data", description = "nmnist: the official root with Train/ and Test/ (default: the converted set); "
+            + "shd: the folder of shd_train.h5 and shd_test.h5; events: the folder of manifest.json.")
     Path data;
 
     @Option(names = "--generations", description = "Number of generations.")
@@ -124,8 +126,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--timesteps", description = "Time steps (frames) per sample.")
     Integer timesteps;
 
-    @Option(names = "--pool", description = "N-MNIST spatial OR-pooling factor (2: 34x34 -> 17x17).")
+    @Option(names = "--pool", description = "Spatial OR-pooling factor of the sensor (N-MNIST 2: 34x34 -> 17x17; SHD 5: 700 -> 140 units).")
     Integer pool;
+
+    @Option(names = "--window-ms", description = "Event tasks: the time window binned into --timesteps frames, from 0 ms.")
+    Double windowMs;
 
     @Option(names = "--eval-every", description = "Held-out evaluation every N generations.")
     Integer evalEvery;
@@ -539,7 +544,8 @@ final class TrainCommand implements Callable<Integer> {
         if (task != null) cfg.task = task;
         if (data != null) {
             cfg.data.dir = data.toString();
-            if (task == null) cfg.task = "nmnist";
+            // --data means data: a synthetic config turns to N-MNIST, an event task keeps its reader.
+            if (task == null && cfg.task.equals("synthetic")) cfg.task = "nmnist";
         }
         if (generations != null) cfg.generations = generations;
         if (population != null) cfg.es = cfg.es.withPopulation(population);
@@ -561,6 +567,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (evalEvery != null) cfg.evalEvery = evalEvery;
         if (pool != null) cfg.data.pool = pool;
+        if (windowMs != null) cfg.data.windowMs = windowMs;
         if (evalSamples != null) cfg.evalSamples = evalSamples;
         if (seed != null) cfg.seed = seed;
         if (threads != null) cfg.threads = threads;
@@ -581,11 +588,14 @@ final class TrainCommand implements Callable<Integer> {
         lines.add("");
         lines.add("Defaults: an option not given takes its value from --config, else from");
         lines.add("the preset of its task, or the one --preset names:");
-        for (String label : new String[] {"nmnist", "synthetic", TrainConfig.PAPER}) {
+        java.util.List<String> labels = new java.util.ArrayList<>(TrainConfig.TASKS.reversed());
+        labels.add(TrainConfig.PAPER);
+        for (String label : labels) {
             boolean paper = label.equals(TrainConfig.PAPER);
             TrainConfig c = paper ? TrainConfig.defaults("nmnist", TrainConfig.PAPER, null, "float")
                     : TrainConfig.defaults(label);
-            int timesteps = c.task.equals("nmnist") ? c.data.timesteps : c.synthetic.timesteps;
+            boolean events = !c.task.equals("synthetic");
+            int timesteps = events ? c.data.timesteps : c.synthetic.timesteps;
             String pad = " ".repeat(label.length() + 4);
             if (paper) {
                 lines.add("  --preset paper, the seed paper's setup on task nmnist:");
@@ -597,7 +607,7 @@ final class TrainCommand implements Callable<Integer> {
             lines.add(String.format(Locale.ROOT, "%s--hidden %s --readout %s --timesteps %d%s", pad,
                     Arrays.stream(c.network.hidden).mapToObj(Integer::toString)
                             .collect(java.util.stream.Collectors.joining(",")),
-                    c.network.readout, timesteps, c.task.equals("nmnist") ? " --pool " + c.data.pool : ""));
+                    c.network.readout, timesteps, events ? " --pool " + c.data.pool + " --window-ms " + c.data.windowMs : ""));
             lines.add(String.format(Locale.ROOT, "%s--eval-every %d --seed %d", pad, c.evalEvery, c.seed));
         }
         lines.add("'eggroll train --print-config [options]' shows the resolved configuration.");

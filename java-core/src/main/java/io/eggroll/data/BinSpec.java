@@ -4,15 +4,16 @@ package io.eggroll.data;
  * How events become frames: the window {@code [windowStartUs, windowEndUs)} is split into
  * {@code timesteps} equal bins, {@code bin = floor((t - start) * T / (end - start))}; events with
  * {@code t < start} or {@code t >= end} are dropped; several events of one input in one bin make
- * one spike (OR binning). Input index {@code p*34*34 + y*34 + x}, as lava-dl flattens
- * {@code [p, y, x]}.
+ * one spike (OR binning). Input index {@link SensorShape#index}: {@code p*34*34 + y*34 + x} for
+ * N-MNIST, as lava-dl flattens {@code [p, y, x]}.
  *
  * <p>Frames are stored bit-packed: input {@code i} of a frame is bit {@code i & 7} of byte
- * {@code i >>> 3}, so a frame is 2312 / 8 = 289 bytes and a sample {@code 289 * T} bytes.
+ * {@code i >>> 3}, so a frame is {@link SensorShape#frameBytes()} bytes (N-MNIST: 2312 / 8 = 289)
+ * and a sample {@code frameBytes * T} bytes. The methods without a sensor are N-MNIST's.
  */
 public record BinSpec(int timesteps, long windowStartUs, long windowEndUs) {
 
-    /** Bytes of one bit-packed frame. */
+    /** Bytes of one bit-packed N-MNIST frame. */
     public static final int FRAME_BYTES = NmnistFormat.INPUTS / 8;
 
     /** T frames over 0..300 ms. */
@@ -38,29 +39,50 @@ public record BinSpec(int timesteps, long windowStartUs, long windowEndUs) {
         return (int) ((tUs - windowStartUs) * timesteps / (windowEndUs - windowStartUs));
     }
 
-    /** Bytes of one binned sample. */
+    /** Bytes of one binned N-MNIST sample. */
     public long sampleBytes() {
-        return (long) FRAME_BYTES * timesteps;
+        return sampleBytes(SensorShape.NMNIST);
     }
 
-    /** Input index of an event. */
+    /** Bytes of one binned sample of {@code sensor}. */
+    public long sampleBytes(SensorShape sensor) {
+        return (long) sensor.frameBytes() * timesteps;
+    }
+
+    /** Input index of an N-MNIST event. */
     public static int inputIndex(int x, int y, int p) {
-        return p * NmnistFormat.WIDTH * NmnistFormat.HEIGHT + y * NmnistFormat.WIDTH + x;
+        return SensorShape.NMNIST.index(x, y, p);
+    }
+
+    /** {@link #binInto(EventBuffer, SensorShape, byte[], int)} for N-MNIST's sensor. */
+    public int binInto(EventBuffer events, byte[] dst, int offset) {
+        return binInto(events, SensorShape.NMNIST, dst, offset);
     }
 
     /**
-     * ORs the events into the bit-packed frames at {@code dst[offset .. offset + sampleBytes())}
+     * ORs the events into the bit-packed frames at {@code dst[offset .. offset + sampleBytes(sensor))}
      * (which the caller zeroes first) and returns how many events fell inside the window.
+     *
+     * @throws IllegalArgumentException if an event in the window lies off the sensor (readers
+     *     refuse such events first, naming the file)
      */
-    public int binInto(EventBuffer events, byte[] dst, int offset) {
+    public int binInto(EventBuffer events, SensorShape sensor, byte[] dst, int offset) {
+        int frameBytes = sensor.frameBytes();
         int kept = 0;
         for (int e = 0; e < events.size(); e++) {
             int b = bin(events.t(e));
             if (b < 0) {
                 continue;
             }
-            int in = inputIndex(events.x(e), events.y(e), events.p(e));
-            dst[offset + b * FRAME_BYTES + (in >>> 3)] |= (byte) (1 << (in & 7));
+            int x = events.x(e);
+            int y = events.y(e);
+            int p = events.p(e);
+            if (!sensor.contains(x, y, p)) {
+                throw new IllegalArgumentException("event " + e + " at (x=" + x + ", y=" + y + ", p=" + p
+                        + ") lies off the " + sensor + " sensor");
+            }
+            int in = sensor.index(x, y, p);
+            dst[offset + b * frameBytes + (in >>> 3)] |= (byte) (1 << (in & 7));
             kept++;
         }
         return kept;

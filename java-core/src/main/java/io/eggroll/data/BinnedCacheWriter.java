@@ -23,8 +23,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Bins the {@code .bin} files of one split into a cache file read by {@link BinnedSpikeDataset}.
- * Samples keep the reader's order. Decoding runs on several threads, each writing its samples'
+ * Bins the samples of one split ({@link EventSource}: N-MNIST {@code .bin} files, SHD, generic
+ * event files) into a cache file read by {@link BinnedSpikeDataset}. Samples keep the reader's order. Decoding runs on several threads, each writing its samples'
  * frames straight into the memory-mapped output; the file is written under a temporary name and
  * renamed when complete.
  */
@@ -41,17 +41,30 @@ public final class BinnedCacheWriter {
      * cheap to compute and enough to notice a changed or regenerated source folder.
      */
     public static String sourceFingerprint(Path root, List<NmnistSample> samples, String extra) throws IOException {
+        return filesFingerprint(root, samples.stream().map(NmnistSample::file).toList(), extra);
+    }
+
+    /** As {@link #sourceFingerprint(Path, List, String)} over any list of files under {@code root}. */
+    public static String filesFingerprint(Path root, List<Path> files, String extra) throws IOException {
         MessageDigest md = MnistFetcher.sha256();
         md.update(extra.getBytes(StandardCharsets.UTF_8));
         ByteBuffer b = ByteBuffer.allocate(16);
-        for (NmnistSample s : samples) {
-            Path rel = root.relativize(s.file());
+        for (Path f : files) {
+            Path rel = root.relativize(f);
             md.update(rel.toString().replace('\\', '/').getBytes(StandardCharsets.UTF_8));
             b.clear();
-            b.putLong(Files.size(s.file())).putLong(Files.getLastModifiedTime(s.file()).toMillis());
+            b.putLong(Files.size(f)).putLong(Files.getLastModifiedTime(f).toMillis());
             md.update(b.array());
         }
         return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Builds the cache of N-MNIST {@code .bin} files: {@link #build(EventSource, BinSpec, Path, String, String, boolean, int, ProgressListener)}. */
+    public static Result build(List<NmnistSample> samples, BinSpec spec, Path out, String sourceFingerprint,
+                               String name, boolean lenient, int threads, ProgressListener progress)
+            throws IOException {
+        return build(NmnistEvents.source(name, Path.of(""), samples), spec, out, sourceFingerprint, name, lenient, threads,
+                progress);
     }
 
     /**
@@ -59,9 +72,9 @@ public final class BinnedCacheWriter {
      *
      * @param sourceFingerprint hex SHA-256 stored in the header (see {@link #sourceFingerprint})
      * @param name dataset name, at most 16 UTF-8 bytes
-     * @param lenient skip (and report) malformed files instead of failing
+     * @param lenient skip (and report) malformed samples instead of failing
      */
-    public static Result build(List<NmnistSample> samples, BinSpec spec, Path out, String sourceFingerprint,
+    public static Result build(EventSource samples, BinSpec spec, Path out, String sourceFingerprint,
                                String name, boolean lenient, int threads, ProgressListener progress)
             throws IOException {
         byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
@@ -72,9 +85,14 @@ public final class BinnedCacheWriter {
         if (srcFp.length != 32) {
             throw new IllegalArgumentException("source fingerprint must be 32 bytes of hex");
         }
+        if (samples.classes() > BinnedSpikeDataset.MAX_CLASSES) {
+            throw new IllegalArgumentException(samples.name() + " has " + samples.classes() + " classes; a cache holds at most "
+                    + BinnedSpikeDataset.MAX_CLASSES);
+        }
         ProgressListener pl = progress == null ? ProgressListener.NONE : progress;
+        SensorShape sensor = samples.sensor();
         int n = samples.size();
-        long sampleBytes = spec.sampleBytes();
+        long sampleBytes = spec.sampleBytes(sensor);
         Path parent = out.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = parent.resolve(out.getFileName() + ".tmp");
@@ -111,16 +129,15 @@ public final class BinnedCacheWriter {
                             byte[] frames = new byte[(int) sampleBytes];
                             int i;
                             while ((i = next.getAndIncrement()) < n) {
-                                NmnistSample s = samples.get(i);
                                 try {
-                                    NmnistReader.readFile(s.file(), buf);
+                                    samples.read(i, buf);
                                     java.util.Arrays.fill(frames, (byte) 0);
-                                    inWindow.addAndGet(spec.binInto(buf, frames, 0));
+                                    inWindow.addAndGet(spec.binInto(buf, sensor, frames, 0));
                                     total.addAndGet(buf.size());
                                     MemorySegment.copy(frames, 0, seg, ValueLayout.JAVA_BYTE,
                                             dataOff + i * sampleBytes, frames.length);
                                     ok[i] = true;
-                                } catch (NmnistFormatException e) {
+                                } catch (EventFormatException e) {
                                     if (!lenient) {
                                         throw e;
                                     }
@@ -158,18 +175,19 @@ public final class BinnedCacheWriter {
                     if (!ok[i]) {
                         continue;
                     }
-                    labels[kept] = (byte) samples.get(i).label();
+                    labels[kept] = (byte) samples.label(i);
                     if (kept != i || newOff != dataOff) {
                         MemorySegment.copy(seg, dataOff + i * sampleBytes, seg, newOff + kept * sampleBytes, sampleBytes);
                     }
                     kept++;
                 }
                 MemorySegment frames = seg.asSlice(newOff, kept * sampleBytes);
-                String fp = BinnedSpikeDataset.computeFingerprint(spec, kept, labels, frames);
+                String fp = BinnedSpikeDataset.computeFingerprint(spec, sensor.inputs(), samples.classes(), kept, labels,
+                        frames);
                 ByteBuffer h = ByteBuffer.allocate(BinnedSpikeDataset.HEADER_BYTES);
                 h.put(BinnedSpikeDataset.MAGIC).putInt(BinnedSpikeDataset.VERSION).putInt(spec.timesteps())
-                        .putLong(spec.windowStartUs()).putLong(spec.windowEndUs()).putInt(NmnistFormat.INPUTS)
-                        .putInt(BinnedSpikeDataset.CLASSES).putInt(kept).putInt(BinSpec.FRAME_BYTES)
+                        .putLong(spec.windowStartUs()).putLong(spec.windowEndUs()).putInt(sensor.inputs())
+                        .putInt(samples.classes()).putInt(kept).putInt(sensor.frameBytes())
                         .put(srcFp).put(HexFormat.of().parseHex(fp)).put(nameBytes);
                 MemorySegment.copy(h.array(), 0, seg, ValueLayout.JAVA_BYTE, 0, BinnedSpikeDataset.HEADER_BYTES);
                 MemorySegment labelRegion = seg.asSlice(BinnedSpikeDataset.HEADER_BYTES, newOff - BinnedSpikeDataset.HEADER_BYTES);

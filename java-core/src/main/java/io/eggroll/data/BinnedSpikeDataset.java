@@ -25,15 +25,15 @@ import java.util.HexFormat;
  *  12   4  T (frames per sample)
  *  16   8  window start, us
  *  24   8  window end, us
- *  32   4  inputs (2312)
- *  36   4  classes (10)
+ *  32   4  inputs I (N-MNIST: 2312; SHD: 700)
+ *  36   4  classes C (N-MNIST: 10), at most 256
  *  40   4  sample count N
- *  44   4  bytes per frame (289)
+ *  44   4  bytes per frame, ceil(I / 8) (N-MNIST: 289)
  *  48  32  source fingerprint: SHA-256 identifying the .bin files the cache was built from
  *  80  32  content fingerprint: SHA-256 over bytes 8..48, the labels and the frame data
  * 112  16  name, UTF-8, zero-padded
- * 128   N  labels, one byte each, then zero padding to a multiple of 8
- *   .      frames: N * T * 289 bytes, sample-major, frame-major, bit-packed as in {@link BinSpec}
+ * 128   N  labels, one unsigned byte each, then zero padding to a multiple of 8
+ *   .      frames: N * T * ceil(I / 8) bytes, sample-major, frame-major, bit-packed as in {@link BinSpec}
  * </pre>
  * The content fingerprint deliberately leaves out the source fingerprint and the name, so two
  * machines that binned the same spikes agree on {@link #fingerprint()}.
@@ -43,10 +43,14 @@ public final class BinnedSpikeDataset implements SpikeDataset {
     static final byte[] MAGIC = "EGBINSPK".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 1;
     static final int HEADER_BYTES = 128;
-    static final int CLASSES = 10;
+    /** Most classes a cache holds: a label is one unsigned byte. */
+    static final int MAX_CLASSES = 256;
 
     private final Path file;
     private final BinSpec spec;
+    private final int inputs;
+    private final int classes;
+    private final int frameBytes;
     private final int size;
     private final byte[] labels;
     private final MemorySegment frames;
@@ -57,10 +61,13 @@ public final class BinnedSpikeDataset implements SpikeDataset {
     private static final ValueLayout.OfLong LONG_LE =
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    private BinnedSpikeDataset(Path file, BinSpec spec, int size, byte[] labels, MemorySegment frames,
-                               String name, String sourceFingerprint, String fingerprint) {
+    private BinnedSpikeDataset(Path file, BinSpec spec, int inputs, int classes, int size, byte[] labels,
+                               MemorySegment frames, String name, String sourceFingerprint, String fingerprint) {
         this.file = file;
         this.spec = spec;
+        this.inputs = inputs;
+        this.classes = classes;
+        this.frameBytes = (inputs + 7) >>> 3;
         this.size = size;
         this.labels = labels;
         this.frames = frames;
@@ -70,7 +77,7 @@ public final class BinnedSpikeDataset implements SpikeDataset {
     }
 
     /** Parsed header of a cache file. */
-    record Header(BinSpec spec, int size, String sourceFingerprint, String fingerprint, String name,
+    record Header(BinSpec spec, int inputs, int classes, int size, String sourceFingerprint, String fingerprint, String name,
                   long dataOffset) {}
 
     static long dataOffset(int n) {
@@ -111,10 +118,11 @@ public final class BinnedSpikeDataset implements SpikeDataset {
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + ": bad header: " + e.getMessage());
             }
-            if (inputs != NmnistFormat.INPUTS || frameBytes != BinSpec.FRAME_BYTES || classes != CLASSES) {
+            if (inputs < 1 || inputs > SensorShape.MAX_INPUTS || frameBytes != (inputs + 7) >>> 3
+                    || classes < 1 || classes > MAX_CLASSES) {
                 throw new IOException(file + ": header declares inputs=" + inputs + ", frame bytes=" + frameBytes
-                        + ", classes=" + classes + " (expected " + NmnistFormat.INPUTS + ", "
-                        + BinSpec.FRAME_BYTES + ", " + CLASSES + ")");
+                        + ", classes=" + classes + " (expected 1.." + SensorShape.MAX_INPUTS
+                        + " inputs, ceil(inputs / 8) frame bytes, 1.." + MAX_CLASSES + " classes)");
             }
             if (n < 0) {
                 throw new IOException(file + ": negative sample count " + n);
@@ -130,13 +138,14 @@ public final class BinnedSpikeDataset implements SpikeDataset {
                 nl++;
             }
             long off = dataOffset(n);
-            long expected = off + n * spec.sampleBytes();
+            long sampleBytes = (long) frameBytes * spec.timesteps();
+            long expected = off + n * sampleBytes;
             if (len != expected) {
                 throw new IOException(file + ": length " + len + " bytes does not match the header (" + n
-                        + " samples x " + spec.sampleBytes() + " bytes + " + off + " = " + expected + ")");
+                        + " samples x " + sampleBytes + " bytes + " + off + " = " + expected + ")");
             }
             HexFormat hex = HexFormat.of();
-            return new Header(spec, n, hex.formatHex(src), hex.formatHex(fp),
+            return new Header(spec, inputs, classes, n, hex.formatHex(src), hex.formatHex(fp),
                     new String(nm, 0, nl, StandardCharsets.UTF_8), off);
         }
     }
@@ -148,33 +157,36 @@ public final class BinnedSpikeDataset implements SpikeDataset {
             MemorySegment all = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), Arena.ofAuto());
             byte[] labels = all.asSlice(HEADER_BYTES, h.size()).toArray(ValueLayout.JAVA_BYTE);
             for (int i = 0; i < labels.length; i++) {
-                if (labels[i] < 0 || labels[i] >= CLASSES) {
-                    throw new IOException(file + ": label " + labels[i] + " of sample " + i + " is not a digit 0-9");
+                if ((labels[i] & 0xFF) >= h.classes()) {
+                    throw new IOException(file + ": label " + (labels[i] & 0xFF) + " of sample " + i
+                            + " is not a class 0.." + (h.classes() - 1));
                 }
             }
             MemorySegment frames = all.asSlice(h.dataOffset());
-            return new BinnedSpikeDataset(file, h.spec(), h.size(), labels, frames, h.name(),
+            return new BinnedSpikeDataset(file, h.spec(), h.inputs(), h.classes(), h.size(), labels, frames, h.name(),
                     h.sourceFingerprint(), h.fingerprint());
         }
     }
 
     /** Recomputes the content fingerprint from the file and checks it against the stored one. */
     public void verify() throws IOException {
-        String actual = computeFingerprint(spec, size, labels, frames);
+        String actual = computeFingerprint(spec, inputs, classes, size, labels, frames);
         if (!actual.equals(fingerprint)) {
             throw new IOException(file + ": content fingerprint mismatch: header says " + fingerprint
                     + ", data hashes to " + actual + " (file corrupt or modified)");
         }
     }
 
-    static String computeFingerprint(BinSpec spec, int n, byte[] labels, MemorySegment frames) {
+    static String computeFingerprint(BinSpec spec, int inputs, int classes, int n, byte[] labels,
+                                     MemorySegment frames) {
         MessageDigest md = MnistFetcher.sha256();
+        int frameBytes = (inputs + 7) >>> 3;
         ByteBuffer h = ByteBuffer.allocate(40);
         h.putInt(VERSION).putInt(spec.timesteps()).putLong(spec.windowStartUs()).putLong(spec.windowEndUs())
-                .putInt(NmnistFormat.INPUTS).putInt(CLASSES).putInt(n).putInt(BinSpec.FRAME_BYTES);
+                .putInt(inputs).putInt(classes).putInt(n).putInt(frameBytes);
         md.update(h.array());
         md.update(labels, 0, n);
-        long total = n * spec.sampleBytes();
+        long total = n * (long) frameBytes * spec.timesteps();
         long chunk = 1 << 26;
         for (long off = 0; off < total; off += chunk) {
             md.update(frames.asSlice(off, Math.min(chunk, total - off)).asByteBuffer());
@@ -189,7 +201,7 @@ public final class BinnedSpikeDataset implements SpikeDataset {
 
     @Override
     public int inputs() {
-        return NmnistFormat.INPUTS;
+        return inputs;
     }
 
     @Override
@@ -199,12 +211,12 @@ public final class BinnedSpikeDataset implements SpikeDataset {
 
     @Override
     public int classes() {
-        return CLASSES;
+        return classes;
     }
 
     @Override
     public int label(int i) {
-        return labels[i];
+        return labels[i] & 0xFF;
     }
 
     @Override
@@ -215,20 +227,23 @@ public final class BinnedSpikeDataset implements SpikeDataset {
         if (t < 0 || t >= spec.timesteps()) {
             throw new IndexOutOfBoundsException("frame " + t + " of " + spec.timesteps());
         }
-        long base = ((long) i * spec.timesteps() + t) * BinSpec.FRAME_BYTES;
+        long base = ((long) i * spec.timesteps() + t) * frameBytes;
         int n = 0;
-        // 289 bytes = 36 little-endian longs + 1 byte; bit k of long w is input 64w + k.
-        for (int w = 0; w < 36; w++) {
+        // Whole little-endian longs first (N-MNIST's 289 bytes: 36 longs + 1 byte); bit k of long w is input 64w + k.
+        int words = frameBytes >>> 3;
+        for (int w = 0; w < words; w++) {
             long bits = frames.get(LONG_LE, base + 8L * w);
             while (bits != 0) {
                 out[n++] = (w << 6) + Long.numberOfTrailingZeros(bits);
                 bits &= bits - 1;
             }
         }
-        int last = frames.get(ValueLayout.JAVA_BYTE, base + 288) & 0xFF;
-        while (last != 0) {
-            out[n++] = 288 * 8 + Integer.numberOfTrailingZeros(last);
-            last &= last - 1;
+        for (int b = words << 3; b < frameBytes; b++) {
+            int last = frames.get(ValueLayout.JAVA_BYTE, base + b) & 0xFF;
+            while (last != 0) {
+                out[n++] = (b << 3) + Integer.numberOfTrailingZeros(last);
+                last &= last - 1;
+            }
         }
         return n;
     }

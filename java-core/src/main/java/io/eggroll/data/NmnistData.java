@@ -155,27 +155,7 @@ public final class NmnistData {
         if (samples.isEmpty()) {
             throw new IOException(root.resolve(split.folder()) + ": no .bin files");
         }
-        BinSpec b = opts.bins();
-        String src = BinnedCacheWriter.sourceFingerprint(root, samples, "lenient=" + opts.lenient());
-        String name = prefix + "-" + split.id();
-        Path cache = opts.workDir().resolve("cache").resolve(String.format("%s-T%d-%d-%d-%s.ebin", name,
-                b.timesteps(), b.windowStartUs(), b.windowEndUs(), src.substring(0, 12)));
-        if (Files.exists(cache)) {
-            try {
-                BinnedSpikeDataset ds = BinnedSpikeDataset.open(cache);
-                if (ds.spec().equals(b) && ds.sourceFingerprint().equals(src)) {
-                    pl.update("bin " + name + " (cached)", ds.size(), ds.size());
-                    return ds;
-                }
-            } catch (IOException e) {
-                LOG.warn("rebuilding unreadable cache: {}", e.getMessage());
-            }
-        }
-        BinnedCacheWriter.Result r = BinnedCacheWriter.build(samples, b, cache, src, name, opts.lenient(),
-                opts.threads(), pl);
-        if (r.skipped() > 0) {
-            LOG.warn("{}: skipped {} malformed file(s); first: {}", name, r.skipped(), r.problems().getFirst());
-        }
-        return r.dataset();
+        // The limit picks files by MNIST index, so the file list itself says which samples were binned.
+        return EventData.bin(NmnistEvents.source(prefix + "-" + split.id(), root, samples), opts, "", pl);
     }
 }

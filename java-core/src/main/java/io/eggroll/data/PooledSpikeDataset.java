@@ -2,7 +2,8 @@ package io.eggroll.data;
 
 /**
  * Spatial OR-pooling of a {@code channels x height x width} spike dataset by an integer factor:
- * output pixel {@code (c, y / f, x / f)} is active in a frame when any input pixel it covers is.
+ * output pixel {@code (c, y / f, x / f)} is active in a frame when any input pixel it covers is
+ * (for a height of 1, the one row stays one row: {@code x / f} alone).
  * The same transform as Tonic's spatial downsampling of events before binning; it divides the
  * first layer's fan-in, and so the dimension ES searches, by {@code f^2}.
  */
@@ -44,7 +45,17 @@ public final class PooledSpikeDataset implements SpikeDataset {
 
     /** N-MNIST's 2 x 34 x 34 sensor pooled by {@code factor} (1 returns the dataset itself). */
     public static SpikeDataset nmnist(SpikeDataset inner, int factor) {
-        return factor == 1 ? inner : new PooledSpikeDataset(inner, 2, 34, 34, factor);
+        return of(inner, SensorShape.NMNIST, factor);
+    }
+
+    /**
+     * {@code inner}, whose inputs are {@code sensor}'s, pooled by {@code factor} (1 returns the
+     * dataset itself). A one-dimensional sensor ({@code 1 x 1 x n}) pools runs of {@code factor}
+     * neighbouring units: SHD's 700 units by 5 give 140 inputs.
+     */
+    public static SpikeDataset of(SpikeDataset inner, SensorShape sensor, int factor) {
+        return factor == 1 ? inner
+                : new PooledSpikeDataset(inner, sensor.channels(), sensor.height(), sensor.width(), factor);
     }
 
     @Override

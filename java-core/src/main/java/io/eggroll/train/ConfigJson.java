@@ -164,8 +164,8 @@ final class ConfigJson {
         if (t == null || t.isNull()) {
             return "nmnist"; // a null task is refused with the other nulls
         }
-        if (!t.isTextual() || !(t.asText().equals("synthetic") || t.asText().equals("nmnist"))) {
-            throw new TrainConfig.ConfigException(source + ": field 'task' must be \"synthetic\" or \"nmnist\", got "
+        if (!t.isTextual() || !TrainConfig.TASKS.contains(t.asText())) {
+            throw new TrainConfig.ConfigException(source + ": field 'task' must be one of " + TrainConfig.TASKS + ", got "
                     + abbreviate(t.toString()));
         }
         return t.asText();

@@ -1,6 +1,8 @@
 package io.eggroll.train;
 
 import io.eggroll.data.BinSpec;
+import io.eggroll.data.EventData;
+import io.eggroll.data.EventDataset;
 import io.eggroll.data.NmnistData;
 import io.eggroll.data.PooledSpikeDataset;
 import io.eggroll.data.PrepareOptions;
@@ -21,7 +23,9 @@ public final class Tasks {
         TaskData data = switch (cfg.task) {
             case "synthetic" -> TaskData.synthetic(cfg);
             case "nmnist" -> nmnist(cfg, progress);
-            default -> throw new IllegalArgumentException("task must be 'synthetic' or 'nmnist', got '" + cfg.task + "'");
+            case "shd", "events" -> events(cfg, progress);
+            default -> throw new IllegalArgumentException("task must be one of " + TrainConfig.TASKS + ", got '"
+                    + cfg.task + "'");
         };
         checkSplits(data, progress);
         return data;
@@ -59,7 +63,10 @@ public final class Tasks {
         }
     }
 
-    /** The N-MNIST options a config implies (official files when data.dir is set, else the converted set). */
+    /**
+     * The N-MNIST options a config implies (official files when data.dir is set, else the converted
+     * set); the shd and events tasks use its work dir, binning, limits, leniency and threads.
+     */
     public static PrepareOptions nmnistOptions(TrainConfig cfg) {
         TrainConfig.Data d = cfg.data;
         return PrepareOptions.defaults()
@@ -72,11 +79,12 @@ public final class Tasks {
     }
 
     /**
-     * The task of a file-backed training and test split: {@code data.validation} samples are
-     * carved off {@code train}, class-stratified with {@code data.validationSeed}.
+     * The task of a file-backed training and test split: {@code data.validation} samples (0: a
+     * tenth of them) are carved off {@code train}, class-stratified with {@code data.validationSeed}.
      */
     public static TaskData withValidation(TrainConfig cfg, SpikeDataset train, SpikeDataset test) {
-        SubsetDataset.Parts parts = SubsetDataset.stratifiedSplit(train, cfg.data.validation, cfg.data.validationSeed,
+        int count = cfg.data.validation > 0 ? cfg.data.validation : Math.max(1, train.size() / 10);
+        SubsetDataset.Parts parts = SubsetDataset.stratifiedSplit(train, count, cfg.data.validationSeed,
                 "data.validation");
         return new TaskData(parts.train(), parts.validation(), test);
     }
@@ -89,6 +97,29 @@ public final class Tasks {
                     PooledSpikeDataset.nmnist(p.test(), cfg.data.pool));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare N-MNIST: " + e.getMessage(), e);
+        }
+    }
+
+    /** The reader of an event-data task's folder ({@link EventData#open}). */
+    public static EventDataset eventDataset(TrainConfig cfg) throws IOException {
+        if (cfg.data.dir == null) {
+            throw new IllegalArgumentException("task " + cfg.task + " needs --data DIR (data.dir): " + (cfg.task.equals("shd")
+                    ? "the folder holding shd_train.h5 and shd_test.h5" : "the folder holding manifest.json")
+                    + "; see docs/DATA.md");
+        }
+        return EventData.open(cfg.task, Path.of(cfg.data.dir));
+    }
+
+    /** SHD/SSC or generic event files: binned and cached like N-MNIST, then pooled by data.pool. */
+    private static TaskData events(TrainConfig cfg, PrintStream progress) {
+        try {
+            EventDataset ds = eventDataset(cfg);
+            EventData.Prepared p = EventData.prepare(ds, nmnistOptions(cfg),
+                    progress == null ? ProgressListener.NONE : ProgressListener.printing(progress, 3000));
+            return withValidation(cfg, PooledSpikeDataset.of(p.train(), p.sensor(), cfg.data.pool),
+                    PooledSpikeDataset.of(p.test(), p.sensor(), cfg.data.pool));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + cfg.task + " data: " + e.getMessage(), e);
         }
     }
 }

@@ -23,7 +23,11 @@ public final class TrainConfig {
 
     public String name = "default";
     public long seed = 1;
-    /** {@code synthetic} (built-in spike-pattern task) or {@code nmnist}. */
+    /**
+     * {@code synthetic} (built-in spike-pattern task), {@code nmnist}, {@code shd} (SHD/SSC HDF5
+     * files in {@code data.dir}) or {@code events} (the generic event format of docs/DATA.md in
+     * {@code data.dir}).
+     */
     public String task = "synthetic";  // the class defaults; the CLI starts from defaults("nmnist")
     /**
      * The preset the fields a config leaves out come from: absent (null) for the task's own,
@@ -83,13 +87,19 @@ public final class TrainConfig {
     }
 
     public static final class Data {
-        /** Official N-MNIST root (with Train/ and Test/); null = the converted set. */
+        /**
+         * nmnist: the official root (with Train/ and Test/), null = the converted set; shd: the
+         * folder of shd_train.h5 and shd_test.h5 (or ssc_*); events: the folder of manifest.json.
+         */
         public String dir = null;
         /** Where converted data and binned caches live. */
         public String workDir = "data";
         public int timesteps = 16;
         public double windowMs = 300;
-        /** Spatial OR-pooling factor of the 34 x 34 sensor (1 = none, 2 = 17 x 17). */
+        /**
+         * Spatial OR-pooling factor of the sensor (1 = none; N-MNIST 2: 34 x 34 -> 17 x 17; SHD 5:
+         * 700 units -> 140).
+         */
         public int pool = 1;
         /** Use at most this many training / test samples; 0 = all. */
         public int limitTrain = 0;
@@ -97,7 +107,7 @@ public final class TrainConfig {
         public boolean lenient = false;
         /**
          * Validation samples: carved off the training split, class-stratified (file-backed tasks),
-         * or generated as a split of their own (synthetic). Every periodic check runs on them; the
+         * or generated as a split of their own (synthetic); 0 = a tenth of the training samples. Every periodic check runs on them; the
          * test split is touched only for the final score.
          */
         public int validation = 500;
@@ -153,7 +163,23 @@ public final class TrainConfig {
                 c.network.readout = Readout.MEMBRANE;
                 c.es = EsConfig.eggroll(512, 1, 0.02f);
             }
-            default -> throw new IllegalArgumentException("task must be 'synthetic' or 'nmnist', got '" + task + "'");
+            case "shd", "events" -> {
+                // Starting points, not tuned by experiment: N-MNIST's network and ES on the new input.
+                c.task = task;
+                c.generations = EVENT_GENERATIONS;
+                c.batch = 64;
+                c.evalEvery = 500;
+                c.evalSamples = 2000;
+                c.checkpointEvery = 250;
+                c.data.pool = task.equals("shd") ? 5 : 1;
+                c.data.timesteps = task.equals("shd") ? 50 : 20;
+                c.data.windowMs = 1000;
+                c.data.validation = 0;   // a tenth of whatever the user's training split holds
+                c.network.hidden = new int[] {128};
+                c.network.readout = Readout.MEMBRANE;
+                c.es = EsConfig.eggroll(512, 1, 0.02f);
+            }
+            default -> throw new IllegalArgumentException("task must be one of " + TASKS + ", got '" + task + "'");
         }
         if (preset != null) {
             checkPreset(preset, task);
@@ -197,14 +223,13 @@ public final class TrainConfig {
     }
 
     /**
-     * The optimizer of a preset for {@code kind}: Adam 0.006 with cosine decay (nmnist) or Adam
-     * 0.02 constant (synthetic); SGD 0.1 with the same decay as the task's Adam (cosine for
-     * nmnist, constant for synthetic). The paper's preset keeps its rate constant: SGD 0.1 as in
-     * the paper's ES update, Adam 0.006. Choosing an optimizer without a learning rate or decay
-     * takes these.
+     * The optimizer of a preset for {@code kind}: Adam 0.006 with cosine decay (nmnist and the
+     * event-data tasks) or Adam 0.02 constant (synthetic); SGD 0.1 with the same decay as the
+     * task's Adam. The paper's preset keeps its rate constant: SGD 0.1 as in the paper's ES
+     * update, Adam 0.006. Choosing an optimizer without a learning rate or decay takes these.
      */
     public static OptimizerConfig optimizerDefaults(String task, String preset, OptimizerKind kind) {
-        boolean nmnist = task.equals("nmnist");
+        boolean nmnist = !task.equals("synthetic"); // the event-data tasks share N-MNIST's optimizer
         LrDecay decay = nmnist && preset == null ? LrDecay.COSINE : LrDecay.CONSTANT;
         OptimizerConfig o = switch (kind) {
             case ADAM -> OptimizerConfig.adam(nmnist ? 0.006f : 0.02f);
@@ -212,6 +237,12 @@ public final class TrainConfig {
         };
         return o.withDecay(decay);
     }
+
+    /** The tasks: the built-in one, N-MNIST, SHD/SSC and the generic event format. */
+    public static final java.util.List<String> TASKS = java.util.List.of("synthetic", "nmnist", "shd", "events");
+
+    /** Generations of the shd and events presets (not sized by experiment). */
+    public static final int EVENT_GENERATIONS = 3000;
 
     /** Generations of the default N-MNIST run: sized to finish within 30 minutes on 2 cores. */
     public static final int NMNIST_GENERATIONS = 6500;
@@ -264,7 +295,9 @@ public final class TrainConfig {
      */
     public void validate() {
         checkName(name);
-        oneOf("task", task, "synthetic", "nmnist");
+        if (!TASKS.contains(task)) {
+            throw new ConfigException("task must be one of " + TASKS + ", got " + (task == null ? "null" : "'" + task + "'"));
+        }
         if (preset != null) {
             checkPreset(preset, task);
         }
@@ -307,10 +340,10 @@ public final class TrainConfig {
         if (!(data.windowMs > 0 && data.windowMs <= MAX_WINDOW_MS)) {
             throw new ConfigException("data.windowMs must lie in (0, " + (long) MAX_WINDOW_MS + "], got " + data.windowMs);
         }
-        in("data.pool", data.pool, 1, 34);
+        in("data.pool", data.pool, 1, MAX_WIDTH);
         in("data.limitTrain", data.limitTrain, 0, Integer.MAX_VALUE);
         in("data.limitTest", data.limitTest, 0, Integer.MAX_VALUE);
-        in("data.validation", data.validation, 1, MAX_SAMPLES);
+        in("data.validation", data.validation, 0, MAX_SAMPLES);
         optimizerConfig();
         networkConfig(1, 2);
         Footprint.of(this).requireIndexable();

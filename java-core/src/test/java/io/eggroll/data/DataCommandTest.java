@@ -35,6 +35,24 @@ class DataCommandTest {
     }
 
     @Test
+    void prepareChecksAndBinsEventTasks(@TempDir Path dir) throws Exception {
+        Path rec = EventFixtures.writeUnits(dir.resolve("rec"));
+        Run r = run("prepare", "--task", "events", "--data", rec.toString(), "--work-dir", dir.resolve("work").toString(),
+                "-T", "3", "--window-us", "0:3000", "--threads", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("(events, sensor 70 units, 2 classes)").contains("events-train, 2 samples, T=3");
+        Run shd = run("prepare", "--task", "shd", "--data", EventFixtures.shd("ok").toString(), "--work-dir",
+                dir.resolve("work").toString(), "--threads", "1");
+        assertThat(shd.code()).as(shd.err()).isZero();
+        assertThat(shd.out()).contains("(shd, sensor 700 units, 20 classes)").contains("shd-test, 4 samples");
+        Files.writeString(rec.resolve("train/a.csv"), "0,70\n");
+        Run bad = run("prepare", "--task", "events", "--data", rec.toString(), "--work-dir", dir.resolve("work").toString());
+        assertThat(bad.code()).isNotZero();
+        assertThat(bad.err()).contains(rec.resolve("train/a.csv").toString()).contains("line 1: unit '70' is off the sensor");
+        assertThat(run("prepare", "--task", "gestures", "--data", rec.toString()).err()).contains("'shd' or 'events'");
+    }
+
+    @Test
     void convertInspectAndBinEndToEnd(@TempDir Path dir) throws Exception {
         DataFixtures.writeFakeMnist(dir.resolve("mnist"), 12, 6);
         Run c = run("convert", "--mnist", dir.resolve("mnist").toString(), "--out", dir.resolve("conv").toString(),

@@ -54,6 +54,6 @@ public record TrainedRun(RunDirectory run, Checkpoint.Data checkpoint) {
 
     /** Time steps per sample of the run's task. */
     public int timesteps() {
-        return "nmnist".equals(config().task) ? config().data.timesteps : config().synthetic.timesteps;
+        return "synthetic".equals(config().task) ? config().synthetic.timesteps : config().data.timesteps;
     }
 }
