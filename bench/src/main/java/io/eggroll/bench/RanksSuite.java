@@ -6,6 +6,7 @@ import io.eggroll.backend.BackendOptions;
 import io.eggroll.backend.Backends;
 import io.eggroll.backend.ModelState;
 import io.eggroll.es.EsMode;
+import io.eggroll.plot.Charts;
 import io.eggroll.snn.Params;
 import io.eggroll.snn.SnnConfig;
 import io.eggroll.train.Evaluation;
@@ -51,7 +52,8 @@ public final class RanksSuite {
     public static Report run(Settings s, String command) {
         Report report = new Report("ranks", "Ranks: held-out accuracy after " + Summary.num(s.budgetSeconds(), 3)
                 + " s of training per contender", command, Machine.here(), HEADER);
-        report.chart("Held-out accuracy after the time budget (median, min–max whiskers)", "held-out accuracy %", false);
+        report.chart("Held-out accuracy after the time budget (median of the repetitions, min and max marked)",
+                Charts.Axis.percent("held-out accuracy (%)"));
         TrainConfig base = baseConfig(s);
         TaskData data = Tasks.load(base, System.err);
         SnnConfig net = base.networkConfig(data.train().inputs(), data.train().classes());
@@ -123,7 +125,7 @@ public final class RanksSuite {
             ThroughputSuite.summary(o.putObject("final_minibatch_accuracy_percent"), mb);
             report.row(List.of(task, names.get(i), a.format(3), g.format(3), t.format(3), Summary.num(work / t.median(), 3),
                     mb.format(3)), o);
-            report.bar(new Chart.Bar(names.get(i), a.median(), a.min(), a.max()));
+            report.bar(new Charts.Bar(names.get(i), a.median(), a.min(), a.max()));
         }
         for (String sk : skipped) {
             String[] p = sk.split("\t", 2);

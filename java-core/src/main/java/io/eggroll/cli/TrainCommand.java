@@ -13,6 +13,7 @@ import io.eggroll.es.LrDecay;
 import io.eggroll.es.OptimizerConfig;
 import io.eggroll.es.OptimizerKind;
 import io.eggroll.es.Shaping;
+import io.eggroll.plot.RunCharts;
 import io.eggroll.rng.NoiseKind;
 import io.eggroll.snn.Params;
 import io.eggroll.snn.Readout;
@@ -20,7 +21,6 @@ import io.eggroll.snn.SnnConfig;
 import io.eggroll.train.Checkpoint;
 import io.eggroll.train.Evaluation;
 import io.eggroll.train.LocalEvaluator;
-import io.eggroll.train.Plots;
 import io.eggroll.train.PopulationEvaluator;
 import io.eggroll.train.Progress;
 import io.eggroll.train.RunDirectory;
@@ -236,7 +236,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 Evaluation full = Evaluation.of(b, taskData.heldout(), 0, 512);
                 writeSummary(start.run(), cfg, result, full, b.device());
-                Plots.write(start.run());
+                RunCharts.write(start.run());
                 System.out.printf(Locale.ROOT, "held-out accuracy: %.2f%% (%d samples of %s) after %d generations in %s%n",
                         100 * full.accuracy(), full.samples(), taskData.heldout().name(), result.generations(),
                         Progress.duration(result.seconds()));
