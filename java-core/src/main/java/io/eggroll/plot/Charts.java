@@ -52,6 +52,11 @@ public final class Charts {
     /** Series with fewer points than this get a marker on every point. */
     private static final int MARKER_LIMIT = 60;
 
+    static {
+        // Set before XChart's first font or image touches AWT: charts are files, never windows.
+        System.setProperty("java.awt.headless", "true");
+    }
+
     private Charts() {}
 
     /** A named series of (x, y) points; points with a non-finite coordinate are left out when drawn. */
@@ -247,14 +252,13 @@ public final class Charts {
     }
 
     /**
-     * Writes {@code panels} side by side into one PNG at {@code file} (replacing it), headless;
-     * returns {@code file}.
+     * Writes {@code panels} side by side into one PNG at {@code file} (replacing it); returns
+     * {@code file}.
      */
     public static Path write(Path file, List<? extends Chart<?, ?>> panels) throws IOException {
         if (panels.isEmpty()) {
             throw new IllegalArgumentException("no charts to write to " + file);
         }
-        System.setProperty("java.awt.headless", "true");
         BufferedImage image;
         if (panels.size() == 1) {
             image = BitmapEncoder.getBufferedImage(panels.getFirst());
