@@ -6,6 +6,7 @@ import io.eggroll.backend.BackendOptions;
 import io.eggroll.backend.BackendProvider;
 import io.eggroll.backend.Backends;
 import io.eggroll.es.EsConfig;
+import io.eggroll.plot.Charts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +28,8 @@ public final class BackendsSuite {
     public static Report run(Settings s, String command) {
         Report rep = new Report("backends", "Backends: the same generation on every backend found", command,
                 Machine.here(), HEADER);
-        rep.chart("Seconds per generation by backend (median, min–max whiskers)", "seconds per generation", true);
+        rep.chart("Seconds per generation by backend (median of the repetitions, min and max marked)",
+                Charts.Axis.log("seconds per generation"));
         for (Workload w : s.buildWorkloads()) {
             for (int r : s.ranks()) {
                 EsConfig es = EsConfig.eggroll(w.population(), r, ThroughputSuite.SIGMA);
@@ -98,7 +100,7 @@ public final class BackendsSuite {
                 o.put("backend", u[0]);
                 o.put("unavailable", u[1]);
                 rep.row(cells, o);
-                rep.bar(new Chart.Bar(w.name() + " · " + u[0], Double.NaN, Double.NaN, Double.NaN));
+                rep.bar(new Charts.Bar(w.name() + " · " + u[0], Double.NaN, Double.NaN, Double.NaN));
             }
         } finally {
             live.forEach(l -> l.backend().close());
@@ -124,7 +126,7 @@ public final class BackendsSuite {
                 m.summary(GenerationTrial.EVALUATE).format(3), m.summary(GenerationTrial.UPDATE).format(3),
                 Summary.num(w.memberSampleSteps() / gen.median(), 3), Summary.num(vsCpu, 3) + "×",
                 ref == null ? "— (no cpu)" : Summary.num(maxDiff, 3)), record(rep, w, l, m, vsCpu, ref, maxDiff));
-        rep.bar(new Chart.Bar(w.name() + " r=" + l.trial().rank() + " · " + l.provider().name(), gen.median(),
+        rep.bar(new Charts.Bar(w.name() + " r=" + l.trial().rank() + " · " + l.provider().name(), gen.median(),
                 gen.min(), gen.max()));
     }
 

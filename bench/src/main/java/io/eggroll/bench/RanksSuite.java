@@ -8,6 +8,7 @@ import io.eggroll.backend.ModelState;
 import io.eggroll.data.SpikeDataset;
 import io.eggroll.es.EsConfig;
 import io.eggroll.es.EsMode;
+import io.eggroll.plot.Charts;
 import io.eggroll.snn.Params;
 import io.eggroll.snn.SnnConfig;
 import io.eggroll.train.Evaluation;
@@ -99,7 +100,8 @@ public final class RanksSuite {
                 "Ranks: test accuracy after %d generations, and after %s s of training (%s)", generations,
                 budget.format(3), s.budgetSeconds() > 0 ? "--seconds" : "the full-rank run's time"), command,
                 Machine.here(), HEADER);
-        report.chart("Test accuracy by rank (median, min–max whiskers)", "test accuracy %", false);
+        report.chart("Test accuracy by rank (median of the repetitions, min and max marked)",
+                Charts.Axis.percent("test accuracy (%)"));
         addRows(report, EQUAL_GENERATIONS, contenders, equalGen, hasFull, base, net);
         addRows(report, EQUAL_TIME, contenders, equalTime, hasFull, base, net);
         report.extra().put("generations", generations);
@@ -196,7 +198,7 @@ public final class RanksSuite {
             report.row(List.of(phase, ct.name(), acc.format(4), genCell, secs.format(3), perGen.format(3),
                     Double.isFinite(speedup) ? Summary.num(speedup, 3) + "×" : "—",
                     ThroughputSuite.bytes(noise + state), atRest + " B"), o);
-            report.bar(new Chart.Bar(phase + " · " + ct.name(), acc.median(), acc.min(), acc.max()));
+            report.bar(new Charts.Bar(phase + " · " + ct.name(), acc.median(), acc.min(), acc.max()));
         }
     }
 

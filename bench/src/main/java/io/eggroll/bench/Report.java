@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eggroll.plot.Charts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,10 +28,9 @@ public final class Report {
     private final ArrayNode jsonRows = JSON.createArrayNode();
     private final List<String> notes = new ArrayList<>();
     private final ObjectNode extra = JSON.createObjectNode();
-    private final List<Chart.Bar> bars = new ArrayList<>();
+    private final List<Charts.Bar> bars = new ArrayList<>();
     private String chartTitle;
-    private String chartAxis = "";
-    private boolean chartLog;
+    private Charts.Axis chartAxis = Charts.Axis.linear("");
 
     public Report(String suite, String title, String command, Machine machine, List<String> header) {
         this.suite = suite;
@@ -64,13 +64,13 @@ public final class Report {
         return extra;
     }
 
-    public void chart(String chartTitle, String axis, boolean log) {
+    /** The chart's title and value axis (e.g. {@code Charts.Axis.log("seconds per generation")}). */
+    public void chart(String chartTitle, Charts.Axis axis) {
         this.chartTitle = chartTitle;
         this.chartAxis = axis;
-        this.chartLog = log;
     }
 
-    public void bar(Chart.Bar b) {
+    public void bar(Charts.Bar b) {
         bars.add(b);
     }
 
@@ -129,7 +129,7 @@ public final class Report {
         Path png = dir.resolve(suite + ".png");
         Files.writeString(md, markdown());
         Files.writeString(json, JSON.writeValueAsString(json()) + "\n");
-        Chart.write(png, chartTitle, chartAxis, bars, chartLog);
+        Charts.write(png, List.of(Charts.bars(chartTitle, chartAxis, bars)));
         return List.of(md, json, png);
     }
 }

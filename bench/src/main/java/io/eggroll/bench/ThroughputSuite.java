@@ -3,6 +3,7 @@ package io.eggroll.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eggroll.backend.Backend;
 import io.eggroll.backend.cpu.CpuBackend;
+import io.eggroll.plot.Charts;
 import io.eggroll.simd.VectorizationProvider;
 import io.eggroll.backend.BackendOptions;
 import io.eggroll.backend.Backends;
@@ -49,7 +50,8 @@ public final class ThroughputSuite {
     public static Report run(Settings s, String command) {
         Report rep = new Report("throughput", "Throughput: one ES generation, contenders side by side", command,
                 Machine.here(), HEADER);
-        rep.chart("Seconds per generation (median, min–max whiskers)", "seconds per generation", true);
+        rep.chart("Seconds per generation (median of the repetitions, min and max marked)",
+                Charts.Axis.log("seconds per generation"));
         try (Parallel pool = new Parallel(s.threads(), "bench-noise");
              Backend backend = Backends.create(s.backend(), BackendOptions.defaults().withThreads(s.threads()));
              Backend scalar = new CpuBackend(s.threads(), VectorizationProvider.scalar());
@@ -284,7 +286,7 @@ public final class ThroughputSuite {
         o.put("perturbation_bytes_at_rest_per_member", atRest);
         o.put("peak_heap_bytes", m.peakHeapBytes());
         rep.row(cells, o);
-        rep.bar(new Chart.Bar(w.name() + " · " + m.name(), gen.median(), gen.min(), gen.max()));
+        rep.bar(new Charts.Bar(w.name() + " · " + m.name(), gen.median(), gen.min(), gen.max()));
     }
 
     private static void targets(Report rep, Workload w, List<Alternation.Measured> results, double inferMedian,

