@@ -55,7 +55,12 @@ class ExportTest {
     }
 
     static void train(String name, String... extra) {
-        String[] base = {"train", "--runs-dir", runs.toString(), "--name", name, "--task", "synthetic", "--generations", "4",
+        train(runs, name, extra);
+    }
+
+    /** A short synthetic training run {@code dir/name}; {@code extra} adds options. */
+    static void train(Path dir, String name, String... extra) {
+        String[] base = {"train", "--runs-dir", dir.toString(), "--name", name, "--task", "synthetic", "--generations", "4",
                 "--population", "8", "--hidden", "12", "--timesteps", "8", "--batch", "8", "--eval-every", "1000",
                 "--eval-samples", "50", "--threads", "2", "--quiet", "--sigma", "0.05", "--lr", "0.05"};
         String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);

@@ -50,6 +50,10 @@ final class ExportCommand implements Callable<Integer> {
         if (format == Format.netx) {
             FixedNetwork net = r.fixed();
             NetxExport.write(net, out, source, schedule);
+            String lost = NetxExport.perNeuronLoss(net);
+            if (lost != null) {
+                System.err.println("warning: evolved neuron parameters: " + lost.replace("\n", "\nwarning: "));
+            }
             System.out.printf(Locale.ROOT, "NetX: %s (%s, %d dense layers%s)%n", out, r.loihiPrecision()
                     ? "the trained fixed-point network" : "post-training quantised", net.layers().size(),
                     schedule == null ? "" : ", with seed schedule");
@@ -63,9 +67,10 @@ final class ExportCommand implements Callable<Integer> {
         } else {
             NirExport.write(r.floatParams(), out, dt, r.loihiPrecision(),
                     Map.of("source", source, "precision", r.config().precision), schedule);
-            System.out.printf(Locale.ROOT, "NIR: %s (Input -> %s -> Output, dt = %s s, tau = %.6g s%s)%n", out,
-                    "Affine/LIF x " + r.network().layers(), dt, dt / (1 - r.network().decay()),
-                    schedule == null ? "" : ", with seed schedule");
+            String tau = r.network().evolveDecay() ? "per neuron (evolved decays)"
+                    : String.format(Locale.ROOT, "%.6g s", dt / (1 - r.network().decay()));
+            System.out.printf(Locale.ROOT, "NIR: %s (Input -> %s -> Output, dt = %s s, tau = %s%s)%n", out,
+                    "Affine/LIF x " + r.network().layers(), dt, tau, schedule == null ? "" : ", with seed schedule");
         }
         return 0;
     }

@@ -1,6 +1,7 @@
 package io.eggroll.loihi.export;
 
 import io.eggroll.loihi.bridge.Hdf5File;
+import io.eggroll.snn.Neurons;
 import io.eggroll.snn.Params;
 import io.eggroll.snn.Readout;
 import io.eggroll.snn.SnnConfig;
@@ -19,6 +20,10 @@ import java.util.Map;
  * {@code v_leak = 0}, {@code v_threshold = theta}, {@code v_reset = 0}; Affine holds
  * {@code W^T} (out, in) and the bias. dt, the integration scheme, the threshold comparison and
  * the reset mode go under {@code node/metadata} only (a LIF dataset named dt breaks nir.read).
+ *
+ * <p>Evolved neuron parameters ({@link Neurons}) are per neuron in NIR too: {@code tau}, {@code r}
+ * and {@code v_threshold} of neuron j come from its own {@code beta_j} and {@code theta_j} as they
+ * act (clamped); {@code metadata/beta} stays the network's initial decay.
  */
 public final class NirExport {
 
@@ -36,6 +41,19 @@ public final class NirExport {
         }
     }
 
+    /** Layer l's decays as they act, each checked as {@link #checkExpressible} checks the shared one. */
+    static float[] decays(Params params, int l) {
+        float[] beta = new float[params.config().fanOut(l)];
+        Neurons.decays(params, l, null, 0f, beta);
+        for (int j = 0; j < beta.length; j++) {
+            if (!(beta[j] < 1f)) {
+                throw new IllegalArgumentException("NIR cannot express the evolved decay " + beta[j] + " of layer " + l
+                        + " neuron " + j + ": a LIF without leak has tau = dt / (1 - beta) = infinity");
+            }
+        }
+        return beta;
+    }
+
     /**
      * Writes the graph. {@code strictThreshold} says whether the network spikes on {@code v > theta}
      * (loihi runs) or {@code v >= theta} (float runs); it is recorded in the metadata.
@@ -48,8 +66,6 @@ public final class NirExport {
             throw new IllegalArgumentException("--dt must be a finite number > 0, got " + dt);
         }
         double beta = cfg.decay();
-        double tau = dt / (1 - beta);
-        double r = 1 / (1 - beta);
         List<String[]> edges = new ArrayList<>();
         try (Hdf5File f = Hdf5File.create(out)) {
             f.writeString("/version", NIR_VERSION);
@@ -76,11 +92,20 @@ public final class NirExport {
                 boolean membrane = l == cfg.layers() - 1 && cfg.readout() == Readout.MEMBRANE;
                 String neuron = (membrane ? "li" : "lif") + l;
                 f.writeString(nodes + neuron + "/type", membrane ? "LI" : "LIF");
-                f.writeFloats(nodes + neuron + "/tau", filled(n, tau), n);
-                f.writeFloats(nodes + neuron + "/r", filled(n, r), n);
+                float[] betas = decays(params, l);
+                float[] tau = new float[n];
+                float[] r = new float[n];
+                for (int j = 0; j < n; j++) {
+                    tau[j] = (float) (dt / (1 - (double) betas[j]));
+                    r[j] = (float) (1 / (1 - (double) betas[j]));
+                }
+                f.writeFloats(nodes + neuron + "/tau", tau, n);
+                f.writeFloats(nodes + neuron + "/r", r, n);
                 f.writeFloats(nodes + neuron + "/v_leak", filled(n, 0), n);
                 if (!membrane) {
-                    f.writeFloats(nodes + neuron + "/v_threshold", filled(n, cfg.threshold()), n);
+                    float[] theta = new float[n];
+                    Neurons.thresholds(params, l, null, 0f, theta);
+                    f.writeFloats(nodes + neuron + "/v_threshold", theta, n);
                     f.writeFloats(nodes + neuron + "/v_reset", filled(n, 0), n);
                 }
                 edges.add(new String[] {fc, neuron});
