@@ -117,8 +117,7 @@ final class Wire {
 
     /** Reads a state written by {@link #writeState}; neuron settings and optimizer come from the run's config. */
     static ModelState readState(ObjectDataInput in, TrainConfig cfg) throws IOException {
-        SnnConfig net = new SnnConfig(in.readIntArray(), cfg.network.threshold, cfg.network.decay,
-                cfg.network.readout);
+        SnnConfig net = cfg.networkConfig(in.readIntArray());
         OptimizerConfig optimizer = cfg.optimizerConfig();
         Params p = new Params(net);
         float[][] t = p.tensors();

@@ -138,6 +138,24 @@ class WorkerNodeTest {
 
     @Test
     void slicesReproduceTheFullEvaluationAndRecordsKeepTheReplicaInStep() {
+        slicesReproduceTheFullEvaluation();
+    }
+
+    /** Evolved thresholds and decays travel with the replica and its updates like the weights. */
+    @Test
+    void evolvedNeuronParametersWorkThroughTheWorkersBackend() {
+        reference.close();
+        cfg.network.evolveThreshold = true;
+        cfg.network.evolveDecay = true;
+        SnnConfig net = cfg.networkConfig(data.train().inputs(), data.train().classes());
+        initial = ModelState.fresh(Params.init(net, cfg.seed, cfg.network.initGain), cfg.optimizerConfig());
+        reference = new CpuBackend(2);
+        reference.load(initial);
+        slicesReproduceTheFullEvaluation();
+        assertThat(reference.state().params().threshold(0)).isNotEqualTo(initial.params().threshold(0));
+    }
+
+    private void slicesReproduceTheFullEvaluation() {
         PrepareReply r = worker.prepare(prepare(0, initial, List.of(), initial.params().sha256()));
         assertThat(r.accepted).as(r.message).isTrue();
         int pairs = cfg.es.population() / 2;

@@ -1,6 +1,7 @@
 package io.eggroll.es;
 
 import io.eggroll.rng.Noise;
+import io.eggroll.snn.Neurons;
 import io.eggroll.snn.Params;
 import io.eggroll.snn.Readout;
 import io.eggroll.snn.SnnConfig;
@@ -16,6 +17,8 @@ import io.eggroll.snn.SpikeBatch;
  *   noise       A_l (m x r), B_l (n x r), e_l (n)  from the key (seed, pair, generation, layer, kind)
  *   forward     I_l = b_l + x W_l + (s sigma/sqrt r) (x A_l) B_l^T + (s sigma) e_l,   s = +1 / -1
  *   LIF         v = beta v + I;  spike where v >= theta, then v = 0
+ *   neurons     evolved theta_l, beta_l (per neuron): theta + (s sigma) e_theta, beta + (s sigma) e_beta,
+ *               clamped as io.eggroll.snn.Neurons says; their gradients are those of the biases
  *   update      d_k = f_2k - f_2k+1
  *               G_l = 1/(N sigma sqrt r) A_cat diag(d) B_cat^T    g_b = 1/(N sigma) sum_k d_k e_k
  *               theta <- optimizer(theta, G)
@@ -40,9 +43,11 @@ public final class Definition {
      * {@code A} ({@code m x r}) and {@code B} ({@code n x r}), or the full-rank {@code E}
      * ({@code m x n}), all row-major, and the bias noise {@code e} (null when biases are not
      * perturbed). The antithetic partners {@code 2k} and {@code 2k+1} share it; only the sign differs.
+     * {@code threshold} and {@code decay} are the noise of evolved neuron parameters ({@link Neurons}),
+     * null when they are not evolved (a layer's threshold noise is null where its thresholds do not act).
      */
     public record Perturbation(SnnConfig net, EsConfig es, float sign, float[][] a, float[][] b, float[][] full,
-                               float[][] bias) {
+                               float[][] bias, float[][] threshold, float[][] decay) {
 
         /** The scale of the weight term: {@code s sigma/sqrt r} (EGGROLL) or {@code s sigma} (full rank). */
         public float weightScale() {
@@ -79,7 +84,17 @@ public final class Definition {
                 bias[l] = noise(g, pair, l, Noise.KIND_BIAS, n);
             }
         }
-        return new Perturbation(cfg, es, Generation.sign(member), a, b, full, bias);
+        float[][] threshold = cfg.evolveThreshold() ? new float[layers][] : null;
+        float[][] decay = cfg.evolveDecay() ? new float[layers][] : null;
+        for (int l = 0; l < layers; l++) {
+            if (threshold != null && cfg.thresholdActs(l)) {
+                threshold[l] = noise(g, pair, l, Noise.KIND_THRESHOLD, cfg.fanOut(l));
+            }
+            if (decay != null) {
+                decay[l] = noise(g, pair, l, Noise.KIND_DECAY, cfg.fanOut(l));
+            }
+        }
+        return new Perturbation(cfg, es, Generation.sign(member), a, b, full, bias, threshold, decay);
     }
 
     /** Elements {@code 0 .. count-1} of the stream (pair, generation, layer, kind), one at a time. */
@@ -113,6 +128,14 @@ public final class Definition {
         for (int l = 0; l < layers; l++) {
             v[l] = new float[cfg.fanOut(l)];
         }
+        float[][] theta = new float[layers][];
+        float[][] beta = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            theta[l] = new float[cfg.fanOut(l)];
+            beta[l] = new float[cfg.fanOut(l)];
+            Neurons.thresholds(params, l, z.threshold() == null ? null : z.threshold()[l], z.biasScale(), theta[l]);
+            Neurons.decays(params, l, z.decay() == null ? null : z.decay()[l], z.biasScale(), beta[l]);
+        }
         float[] score = new float[cfg.outputs()];
         int steps = batch.timesteps();
         for (int t = 0; t < steps; t++) {
@@ -120,12 +143,12 @@ public final class Definition {
             for (int l = 0; l < layers; l++) {
                 float[] current = current(params, z, l, x);
                 if (l == last && membrane) {
-                    integrate(v[l], current, cfg.decay());
+                    integrate(v[l], current, beta[l]);
                     for (int j = 0; j < score.length; j++) {
                         score[j] += v[l][j];
                     }
                 } else {
-                    x = fire(v[l], current, cfg.decay(), cfg.threshold());
+                    x = fire(v[l], current, beta[l], theta[l]);
                     if (l == last) {
                         for (int j : x) {
                             score[j] += 1f;
@@ -135,7 +158,7 @@ public final class Definition {
             }
         }
         for (int j = 0; j < score.length; j++) {
-            score[j] = membrane ? score[j] / steps : score[j] + v[last][j] / cfg.threshold();
+            score[j] = membrane ? score[j] / steps : score[j] + v[last][j] / theta[last][j];
         }
         return score;
     }
@@ -220,13 +243,13 @@ public final class Definition {
         return out;
     }
 
-    /** One LIF step; returns the neurons that spiked, in increasing order. */
-    static int[] fire(float[] v, float[] current, float decay, float threshold) {
+    /** One LIF step with neuron j's decay and threshold; returns the neurons that spiked, in increasing order. */
+    static int[] fire(float[] v, float[] current, float[] decay, float[] threshold) {
         int[] spikes = new int[v.length];
         int count = 0;
         for (int j = 0; j < v.length; j++) {
-            v[j] = decay * v[j] + current[j];
-            if (v[j] >= threshold) {
+            v[j] = decay[j] * v[j] + current[j];
+            if (v[j] >= threshold[j]) {
                 spikes[count++] = j;
                 v[j] = 0f;
             }
@@ -235,9 +258,9 @@ public final class Definition {
     }
 
     /** One step of the non-spiking leaky integrator of the membrane readout. */
-    static void integrate(float[] v, float[] current, float decay) {
+    static void integrate(float[] v, float[] current, float[] decay) {
         for (int j = 0; j < v.length; j++) {
-            v[j] = decay * v[j] + current[j];
+            v[j] = decay[j] * v[j] + current[j];
         }
     }
 
@@ -253,9 +276,11 @@ public final class Definition {
     }
 
     /**
-     * The gradient estimate for every tensor of {@link Params#tensors()} (W0, b0, W1, ...):
-     * {@code G_l = A_cat diag(d) B_cat^T / (N sigma sqrt r)} (or {@code sum_k d_k E_k / (N sigma)}),
-     * and {@code sum_k d_k e_k / (N sigma)} for the biases (zero when biases are not perturbed).
+     * The gradient estimate for every tensor of {@link Params#tensors()} (W0, b0, W1, ..., then the
+     * evolved thresholds and decays): {@code G_l = A_cat diag(d) B_cat^T / (N sigma sqrt r)} (or
+     * {@code sum_k d_k E_k / (N sigma)}), and {@code sum_k d_k e_k / (N sigma)} for the biases (zero
+     * when biases are not perturbed) and for the neuron parameters with their own noise e (zero for
+     * thresholds that do not act).
      * {@code N} is {@code effectivePopulation}; no members means a zero estimate.
      */
     public static float[][] gradient(SnnConfig cfg, Generation g, float[] shaped, int effectivePopulation) {
@@ -268,7 +293,7 @@ public final class Definition {
         float[] d = pairWeights(shaped);
         float weightScale = inverse(effectivePopulation, es.sigma(), lowRank ? Math.sqrt(es.rank()) : 1);
         float biasScale = inverse(effectivePopulation, es.sigma(), 1);
-        float[][] grads = new float[2 * cfg.layers()][];
+        float[][] grads = new float[2 * cfg.layers() + neuronTensors(cfg)][];
         for (int l = 0; l < cfg.layers(); l++) {
             int m = cfg.fanIn(l);
             int n = cfg.fanOut(l);
@@ -280,7 +305,23 @@ public final class Definition {
             }
             grads[2 * l + 1] = gb;
         }
+        for (int l = 0, i = 2 * cfg.layers(); l < cfg.layers(); l++) {
+            int n = cfg.fanOut(l);
+            if (cfg.evolveThreshold()) {
+                grads[i + l] = cfg.thresholdActs(l) ? times(noiseSum(g, l, Noise.KIND_THRESHOLD, n, d), biasScale)
+                        : new float[n];
+            }
+            if (cfg.evolveDecay()) {
+                grads[i + (cfg.evolveThreshold() ? cfg.layers() : 0) + l] =
+                        times(noiseSum(g, l, Noise.KIND_DECAY, n, d), biasScale);
+            }
+        }
         return grads;
+    }
+
+    /** The number of evolved neuron parameter tensors: L for thresholds, L for decays. */
+    static int neuronTensors(SnnConfig cfg) {
+        return ((cfg.evolveThreshold() ? 1 : 0) + (cfg.evolveDecay() ? 1 : 0)) * cfg.layers();
     }
 
     /** {@code 1 / (N sigma sqrt_r)}, in double, rounded to float once; 0 when N is 0. */
@@ -366,7 +407,8 @@ public final class Definition {
     /**
      * One ES step on {@code params} and {@code state}, in place: the {@link #gradient}, then the
      * optimizer ({@link Optimizer#apply}) at {@code learningRate} with step number
-     * {@code state.step() + 1}. Biases are left alone (weights, moments) when they are not perturbed.
+     * {@code state.step() + 1}. Biases are left alone (weights, moments) when they are not perturbed,
+     * and so are thresholds that do not act ({@link SnnConfig#thresholdActs}).
      */
     public static void update(Params params, OptimizerConfig optimizer, OptimizerState state, Generation g,
                               float[] shaped, int effectivePopulation, float learningRate) {
@@ -375,8 +417,7 @@ public final class Definition {
         state.setStep(t);
         float[][] tensors = params.tensors();
         for (int i = 0; i < tensors.length; i++) {
-            boolean bias = i % 2 == 1;
-            if (bias && !g.es().biasNoise()) {
+            if (params.isBias(i) && !g.es().biasNoise() || !params.trains(i)) {
                 continue;
             }
             Optimizer.apply(optimizer, learningRate, t, tensors[i], grads[i], state.first()[i], state.second()[i], 0,

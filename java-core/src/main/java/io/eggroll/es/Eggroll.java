@@ -33,7 +33,16 @@ public final class Eggroll {
     /** Full-rank bias noise of a pair for layer l: n values. */
     public static void biasNoise(long seed, int pair, int generation, int layer, NoiseKind noise, int n,
                                  float[] out) {
-        Noise.fill(seed, pair, generation, Noise.stream(layer, Noise.KIND_BIAS), noise, 0, n, out, 0);
+        vectorNoise(seed, pair, generation, layer, Noise.KIND_BIAS, noise, n, out);
+    }
+
+    /**
+     * Full-rank noise of a pair for one of layer l's per-neuron vectors: n values of the stream
+     * {@code kind} ({@link Noise#KIND_BIAS}, {@link Noise#KIND_THRESHOLD}, {@link Noise#KIND_DECAY}).
+     */
+    public static void vectorNoise(long seed, int pair, int generation, int layer, int kind, NoiseKind noise, int n,
+                                   float[] out) {
+        Noise.fill(seed, pair, generation, Noise.stream(layer, kind), noise, 0, n, out, 0);
     }
 
     /** The full-rank baseline's dense perturbation E of a pair for layer l: {@code m x n}. */

@@ -16,8 +16,11 @@ public final class Noise {
     public static final int KIND_A = 0;
     public static final int KIND_B = 1;
     public static final int KIND_BIAS = 2;
-    // 3 is reserved (threshold noise, not implemented).
+    /** Evolved per-neuron thresholds ({@code io.eggroll.snn.Neurons}). */
+    public static final int KIND_THRESHOLD = 3;
     public static final int KIND_FULL = 4;
+    /** Evolved per-neuron decays ({@code io.eggroll.snn.Neurons}). */
+    public static final int KIND_DECAY = 5;
 
     private Noise() {}
 

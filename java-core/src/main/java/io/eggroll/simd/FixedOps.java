@@ -36,6 +36,13 @@ public interface FixedOps {
                 int[] spikes);
 
     /**
+     * {@link io.eggroll.snn.fixed.FixedLif#stepNeurons}: {@link #lifStep} with each neuron's own
+     * {@code dv[j]} and {@code vth[j]} (evolved neuron parameters).
+     */
+    int lifStepNeurons(int n, int[] u, int[] v, int off, int[] a, int du, int[] dv, int[] vth, int[] biasMant,
+                       int biasExp, int[] spikes);
+
+    /**
      * One perturbed weight row on the integer grid:
      * {@code out[outOff + j] = LoihiQuantizer.weight(w[wOff + j] + s x[xOff + j], p)} for {@code j < n},
      * the float sum formed as multiply, then add.

@@ -245,6 +245,13 @@ final class PanamaFixedOps implements FixedOps {
         o.lanewise(VectorOperators.LSHL, wexp).intoArray(a, aOff + j);
     }
 
+    /** Per-neuron decays and thresholds have no vector kernel yet: the scalar definition. */
+    @Override
+    public int lifStepNeurons(int n, int[] u, int[] v, int off, int[] a, int du, int[] dv, int[] vth,
+                              int[] biasMant, int biasExp, int[] spikes) {
+        return FixedLif.stepNeurons(n, u, v, off, a, du, dv, vth, biasMant, biasExp, spikes);
+    }
+
     @Override
     public int lifStep(int n, int[] u, int[] v, int off, int[] a, int du, int dv, int vth, int[] biasMant, int biasExp,
                        int[] spikes) {

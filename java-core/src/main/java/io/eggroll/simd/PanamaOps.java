@@ -355,6 +355,13 @@ final class PanamaOps implements VectorOps {
     /** {@code decay v_j + (base_j + ss p_j [+ sb e_j])} for one whole vector of neurons from j. */
     private static FloatVector membrane(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
                                         float[] v, int j, float decay) {
+        FloatVector cur = current(base, baseOff, p, pOff, ss, e, sb, j);
+        return FloatVector.fromArray(S, v, j).mul(decay).add(cur);
+    }
+
+    /** {@code base_j + ss p_j [+ sb e_j]} for one whole vector of neurons from j. */
+    private static FloatVector current(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
+                                       int j) {
         FloatVector cur = FloatVector.fromArray(S, base, baseOff + j);
         if (p != null) {
             cur = cur.add(FloatVector.fromArray(S, p, pOff + j).mul(ss));
@@ -362,12 +369,19 @@ final class PanamaOps implements VectorOps {
         if (e != null) {
             cur = cur.add(FloatVector.fromArray(S, e, j).mul(sb));
         }
-        return FloatVector.fromArray(S, v, j).mul(decay).add(cur);
+        return cur;
     }
 
     /** {@link #membrane} on the lanes of {@code m} only (the others read as 0). */
     private static FloatVector membrane(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
                                         float[] v, int j, float decay, VectorMask<Float> m) {
+        FloatVector cur = current(base, baseOff, p, pOff, ss, e, sb, j, m);
+        return FloatVector.fromArray(S, v, j, m).mul(decay).add(cur);
+    }
+
+    /** {@link #current} on the lanes of {@code m} only (the others read as 0). */
+    private static FloatVector current(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
+                                       int j, VectorMask<Float> m) {
         FloatVector cur = FloatVector.fromArray(S, base, baseOff + j, m);
         if (p != null) {
             cur = cur.add(FloatVector.fromArray(S, p, pOff + j, m).mul(ss));
@@ -375,7 +389,78 @@ final class PanamaOps implements VectorOps {
         if (e != null) {
             cur = cur.add(FloatVector.fromArray(S, e, j, m).mul(sb));
         }
-        return FloatVector.fromArray(S, v, j, m).mul(decay).add(cur);
+        return cur;
+    }
+
+    // ---------------------------------------------------------------- per-neuron decays and thresholds
+
+    /** {@code decay_j v_j + I_j} for the lanes of {@code m} (all lanes when null) of the vector from j. */
+    private static FloatVector membraneNeurons(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e,
+                                               float sb, float[] v, int j, float[] decay, VectorMask<Float> m) {
+        if (m == null) {
+            FloatVector cur = current(base, baseOff, p, pOff, ss, e, sb, j);
+            return FloatVector.fromArray(S, v, j).mul(FloatVector.fromArray(S, decay, j)).add(cur);
+        }
+        FloatVector cur = current(base, baseOff, p, pOff, ss, e, sb, j, m);
+        return FloatVector.fromArray(S, v, j, m).mul(FloatVector.fromArray(S, decay, j, m)).add(cur);
+    }
+
+    /** The lanes of the vector from j whose {@code v_j >= threshold_j}, within {@code m} (all when null). */
+    private static VectorMask<Float> fires(FloatVector u, float[] threshold, int j, VectorMask<Float> m) {
+        return m == null ? u.compare(VectorOperators.GE, FloatVector.fromArray(S, threshold, j))
+                : u.compare(VectorOperators.GE, FloatVector.fromArray(S, threshold, j, m), m);
+    }
+
+    @Override
+    public int lifStepNeurons(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
+                              float[] v, int n, float[] decay, float[] threshold, int[] spikes) {
+        int count = 0;
+        for (int j = 0; j < n; j += L) {
+            VectorMask<Float> m = j + L <= n ? null : tailMask(n - j);
+            FloatVector u = membraneNeurons(base, baseOff, p, pOff, ss, e, sb, v, j, decay, m);
+            VectorMask<Float> fire = fires(u, threshold, j, m);
+            store(u.blend(0f, fire), v, j, m);
+            count = appendSpikes(fire.toLong(), j, spikes, count);
+        }
+        return count;
+    }
+
+    @Override
+    public void lifStepCountNeurons(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
+                                    float[] v, int n, float[] decay, float[] threshold, float[] counts,
+                                    int countOff) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int j = 0; j < n; j += L) {
+            VectorMask<Float> m = j + L <= n ? null : tailMask(n - j);
+            FloatVector u = membraneNeurons(base, baseOff, p, pOff, ss, e, sb, v, j, decay, m);
+            VectorMask<Float> fire = fires(u, threshold, j, m);
+            store(u.blend(0f, fire), v, j, m);
+            FloatVector c = m == null ? FloatVector.fromArray(S, counts, countOff + j)
+                    : FloatVector.fromArray(S, counts, countOff + j, m);
+            store(c.add(zero.blend(1f, fire)), counts, countOff + j, m);
+        }
+    }
+
+    @Override
+    public void integrateNeurons(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
+                                 float[] v, int n, float[] decay, float[] acc, int accOff) {
+        for (int j = 0; j < n; j += L) {
+            VectorMask<Float> m = j + L <= n ? null : tailMask(n - j);
+            FloatVector u = membraneNeurons(base, baseOff, p, pOff, ss, e, sb, v, j, decay, m);
+            store(u, v, j, m);
+            FloatVector a = m == null ? FloatVector.fromArray(S, acc, accOff + j)
+                    : FloatVector.fromArray(S, acc, accOff + j, m);
+            store(a.add(u), acc, accOff + j, m);
+        }
+    }
+
+    /** Stores the lanes of {@code m} (all when null) of x at {@code a[off ..]}. */
+    private static void store(FloatVector x, float[] a, int off, VectorMask<Float> m) {
+        if (m == null) {
+            x.intoArray(a, off);
+        } else {
+            x.intoArray(a, off, m);
+        }
     }
 
     @Override

@@ -44,6 +44,12 @@ public final class ScalarFixedOps implements FixedOps {
     }
 
     @Override
+    public int lifStepNeurons(int n, int[] u, int[] v, int off, int[] a, int du, int[] dv, int[] vth,
+                              int[] biasMant, int biasExp, int[] spikes) {
+        return FixedLif.stepNeurons(n, u, v, off, a, du, dv, vth, biasMant, biasExp, spikes);
+    }
+
+    @Override
     public void quantizeRow(float[] w, int wOff, float s, float[] x, int xOff, int p, int[] out, int outOff, int n) {
         quantizeRow(w, wOff, s, x, xOff, p, out, outOff, 0, n);
     }

@@ -163,6 +163,52 @@ public final class ScalarOps implements VectorOps {
         }
     }
 
+    /** The input current of neuron j, as every step above forms it. */
+    private static float current(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
+                                 int j) {
+        float cur = p == null ? base[baseOff + j] : base[baseOff + j] + ss * p[pOff + j];
+        return e == null ? cur : cur + sb * e[j];
+    }
+
+    @Override
+    public int lifStepNeurons(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
+                              float[] v, int n, float[] decay, float[] threshold, int[] spikes) {
+        int count = 0;
+        for (int j = 0; j < n; j++) {
+            float u = decay[j] * v[j] + current(base, baseOff, p, pOff, ss, e, sb, j);
+            if (u >= threshold[j]) {
+                spikes[count++] = j;
+                u = 0f;
+            }
+            v[j] = u;
+        }
+        return count;
+    }
+
+    @Override
+    public void lifStepCountNeurons(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
+                                    float[] v, int n, float[] decay, float[] threshold, float[] counts,
+                                    int countOff) {
+        for (int j = 0; j < n; j++) {
+            float u = decay[j] * v[j] + current(base, baseOff, p, pOff, ss, e, sb, j);
+            if (u >= threshold[j]) {
+                counts[countOff + j] += 1f;
+                u = 0f;
+            }
+            v[j] = u;
+        }
+    }
+
+    @Override
+    public void integrateNeurons(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
+                                 float[] v, int n, float[] decay, float[] acc, int accOff) {
+        for (int j = 0; j < n; j++) {
+            float u = decay[j] * v[j] + current(base, baseOff, p, pOff, ss, e, sb, j);
+            v[j] = u;
+            acc[accOff + j] += u;
+        }
+    }
+
     @Override
     public void gemmAccumulate(float[] a, float[] b, float[] c, int q, int n, int rowFrom, int rowTo, int colFrom,
                                int colTo) {

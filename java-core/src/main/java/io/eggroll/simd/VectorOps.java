@@ -87,6 +87,22 @@ public interface VectorOps {
                    float decay, float[] acc, int accOff);
 
     /**
+     * {@link #lifStep} with neuron j's own {@code decay[j]} and {@code threshold[j]} (evolved neuron
+     * parameters, {@code io.eggroll.snn.Neurons}): {@code v_j = decay_j v_j + I_j}, spike where
+     * {@code v_j >= threshold_j}. {@code decay} and {@code threshold} are padded as {@code v} is.
+     */
+    int lifStepNeurons(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb, float[] v,
+                       int n, float[] decay, float[] threshold, int[] spikes);
+
+    /** {@link #lifStepCount} with per-neuron decays and thresholds, as {@link #lifStepNeurons}. */
+    void lifStepCountNeurons(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
+                             float[] v, int n, float[] decay, float[] threshold, float[] counts, int countOff);
+
+    /** {@link #integrate} with per-neuron decays, as {@link #lifStepNeurons}. */
+    void integrateNeurons(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb, float[] v,
+                          int n, float[] decay, float[] acc, int accOff);
+
+    /**
      * The rank-q update block {@code C[m × n] += A[m × q] · Bm[q × n]}: each element adds its terms
      * {@code a[i q + c] * b[c n + j]} in increasing c (multiply, then add), for rows
      * {@code [rowFrom, rowTo)} and columns {@code [colFrom, colTo)}. A term whose product is zero

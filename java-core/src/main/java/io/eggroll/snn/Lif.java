@@ -25,6 +25,27 @@ public final class Lif {
         return count;
     }
 
+    /** {@link #step} with neuron j's own {@code decay[j]} and {@code threshold[j]}. */
+    public static int step(float[] v, float[] current, int n, float[] decay, float[] threshold, int[] spikes) {
+        int count = 0;
+        for (int j = 0; j < n; j++) {
+            float u = decay[j] * v[j] + current[j];
+            if (u >= threshold[j]) {
+                spikes[count++] = j;
+                u = 0f;
+            }
+            v[j] = u;
+        }
+        return count;
+    }
+
+    /** {@link #integrate} with neuron j's own {@code decay[j]}. */
+    public static void integrate(float[] v, float[] current, int n, float[] decay) {
+        for (int j = 0; j < n; j++) {
+            v[j] = decay[j] * v[j] + current[j];
+        }
+    }
+
     /** One step of a non-spiking leaky integrator (the membrane readout): {@code v = beta * v + I}. */
     public static void integrate(float[] v, float[] current, int n, float decay) {
         for (int j = 0; j < n; j++) {

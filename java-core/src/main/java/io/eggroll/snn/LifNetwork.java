@@ -11,6 +11,39 @@ public final class LifNetwork {
 
     /** Scores of one sample: spike counts or mean membrane of the last layer, length = classes. */
     public static float[] forward(SnnConfig cfg, float[][] weights, float[][] biases, SpikeBatch batch, int sample) {
+        float[][] theta = new float[cfg.layers()][];
+        float[][] beta = new float[cfg.layers()][];
+        for (int l = 0; l < cfg.layers(); l++) {
+            theta[l] = new float[cfg.fanOut(l)];
+            beta[l] = new float[cfg.fanOut(l)];
+            java.util.Arrays.fill(theta[l], cfg.threshold());
+            java.util.Arrays.fill(beta[l], cfg.decay());
+        }
+        return forward(cfg, weights, biases, theta, beta, batch, sample);
+    }
+
+    /** {@link #forward} of {@code params}, with its evolved neuron parameters as they act ({@link Neurons}). */
+    public static float[] forward(Params params, SpikeBatch batch, int sample) {
+        SnnConfig cfg = params.config();
+        int layers = cfg.layers();
+        float[][] w = new float[layers][];
+        float[][] b = new float[layers][];
+        float[][] theta = new float[layers][];
+        float[][] beta = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            w[l] = params.weights(l);
+            b[l] = params.bias(l);
+            theta[l] = new float[cfg.fanOut(l)];
+            beta[l] = new float[cfg.fanOut(l)];
+            Neurons.thresholds(params, l, null, 0f, theta[l]);
+            Neurons.decays(params, l, null, 0f, beta[l]);
+        }
+        return forward(cfg, w, b, theta, beta, batch, sample);
+    }
+
+    /** {@link #forward} with the decay {@code beta[l][j]} and threshold {@code theta[l][j]} of each neuron. */
+    static float[] forward(SnnConfig cfg, float[][] weights, float[][] biases, float[][] theta, float[][] beta,
+                           SpikeBatch batch, int sample) {
         int layers = cfg.layers();
         int width = cfg.maxWidth();
         float[][] v = new float[layers][];
@@ -31,12 +64,12 @@ public final class LifNetwork {
                 current(weights[l], biases[l], n, in, count, cur);
                 boolean last = l == layers - 1;
                 if (last && membrane) {
-                    Lif.integrate(v[l], cur, n, cfg.decay());
+                    Lif.integrate(v[l], cur, n, beta[l]);
                     for (int j = 0; j < n; j++) {
                         score[j] += v[l][j];
                     }
                 } else {
-                    count = Lif.step(v[l], cur, n, cfg.decay(), cfg.threshold(), out);
+                    count = Lif.step(v[l], cur, n, beta[l], theta[l], out);
                     if (last) {
                         for (int k = 0; k < count; k++) {
                             score[out[k]] += 1f;
@@ -50,7 +83,7 @@ public final class LifNetwork {
         }
         float[] vl = v[layers - 1];
         for (int j = 0; j < outs; j++) {
-            score[j] = membrane ? score[j] / batch.timesteps() : score[j] + vl[j] / cfg.threshold();
+            score[j] = membrane ? score[j] / batch.timesteps() : score[j] + vl[j] / theta[layers - 1][j];
         }
         return score;
     }

@@ -31,7 +31,9 @@ import java.util.zip.CRC32;
  *
  * <p>File layout (big-endian): magic {@code EGGCKPT1}; int header length; UTF-8 JSON header;
  * int tensor count; per tensor an int length and the floats (weights and biases, then the
- * optimizer's first and second moments, in {@code Params.tensors()} order); then the CRC-32 of
+ * optimizer's first and second moments, in {@code Params.tensors()} order, which ends with the
+ * evolved thresholds and decays when the config's {@code network.evolveThreshold} /
+ * {@code network.evolveDecay} are on); then the CRC-32 of
  * everything before it as a long. Written to a temporary file and renamed, so a crash never
  * leaves a torn checkpoint in place of the last good one.
  */
@@ -137,7 +139,7 @@ public final class Checkpoint {
             JsonNode header = om.readTree(json);
             TrainConfig cfg = TrainConfig.fromJson(header.get("config").toString(), file + " (config)");
             int[] sizes = om.treeToValue(header.get("sizes"), int[].class);
-            SnnConfig net = new SnnConfig(sizes, cfg.network.threshold, cfg.network.decay, cfg.network.readout);
+            SnnConfig net = cfg.networkConfig(sizes);
             Params params = new Params(net);
             float[][] p = params.tensors();
             int count = in.readInt();

@@ -74,6 +74,10 @@ public final class TrainConfig {
         public Readout readout = Readout.SPIKE_COUNT;
         /** Initial weights are uniform with standard deviation initGain / sqrt(fan-in). */
         public float initGain = 1.0f;
+        /** Each neuron's threshold is its own, trained by ES (starting at {@code threshold}). */
+        public boolean evolveThreshold = false;
+        /** Each neuron's decay is its own, trained by ES (starting at {@code decay}). */
+        public boolean evolveDecay = false;
     }
 
     public static final class Synthetic {
@@ -265,7 +269,13 @@ public final class TrainConfig {
         sizes[0] = inputs;
         System.arraycopy(network.hidden, 0, sizes, 1, network.hidden.length);
         sizes[sizes.length - 1] = classes;
-        return new SnnConfig(sizes, network.threshold, network.decay, network.readout);
+        return networkConfig(sizes);
+    }
+
+    /** The network of this config's neuron settings with the layer widths {@code sizes} (input first). */
+    public SnnConfig networkConfig(int[] sizes) {
+        return new SnnConfig(sizes, network.threshold, network.decay, network.readout, network.evolveThreshold,
+                network.evolveDecay);
     }
 
     /**

@@ -225,6 +225,65 @@ class VectorOpsTest {
         assertThat(acc1).isEqualTo(acc0);
     }
 
+    @Property(tries = 80)
+    void perNeuronStepsMatch(@ForAll @IntRange(min = 1, max = 300) int n, @ForAll boolean biasNoise,
+                             @ForAll boolean perturbed, @ForAll long seed) {
+        assumeThat(fast).isNotNull();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] base = gaussian(rnd, n + 5, 0.8);
+        float[] p = perturbed ? gaussian(rnd, n + 1, 2) : null;
+        float[] e = biasNoise ? gaussian(rnd, n, 1) : null;
+        float ss = (float) rnd.nextGaussian() * 0.1f;
+        float sb = 0.02f;
+        float[] decay = new float[n];
+        float[] threshold = new float[n];
+        for (int j = 0; j < n; j++) {
+            decay[j] = rnd.nextFloat();
+            threshold[j] = j == 0 ? -100f : 0.2f + rnd.nextFloat(); // neuron 0 always spikes
+        }
+        float[] v0 = gaussian(rnd, n, 0.7);
+        float[] v1 = v0.clone();
+        int[] s0 = new int[n + 64];
+        int[] s1 = new int[n + 64];
+        int c0 = REF.lifStepNeurons(base, 5, p, 1, ss, e, sb, v0, n, decay, threshold, s0);
+        int c1 = fast.lifStepNeurons(base, 5, p, 1, ss, e, sb, v1, n, decay, threshold, s1);
+        assertThat(c0).as("the case spikes").isPositive();
+        assertThat(c1).isEqualTo(c0);
+        assertThat(java.util.Arrays.copyOf(s1, c1)).isEqualTo(java.util.Arrays.copyOf(s0, c0));
+        assertThat(v1).isEqualTo(v0);
+        float[] k0 = gaussian(rnd, n + 2, 1);
+        float[] k1 = k0.clone();
+        REF.lifStepCountNeurons(base, 0, p, 0, ss, e, sb, v0, n, decay, threshold, k0, 2);
+        fast.lifStepCountNeurons(base, 0, p, 0, ss, e, sb, v1, n, decay, threshold, k1, 2);
+        assertThat(v1).isEqualTo(v0);
+        assertThat(k1).isEqualTo(k0);
+        REF.integrateNeurons(base, 0, p, 0, ss, e, sb, v0, n, decay, k0, 1);
+        fast.integrateNeurons(base, 0, p, 0, ss, e, sb, v1, n, decay, k1, 1);
+        assertThat(v1).isEqualTo(v0);
+        assertThat(k1).isEqualTo(k0);
+    }
+
+    @Property(tries = 80)
+    void perNeuronStepsWithSharedValuesAreTheSharedSteps(@ForAll @IntRange(min = 1, max = 100) int n,
+                                                         @ForAll long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] base = gaussian(rnd, n, 0.8);
+        float[] p = gaussian(rnd, n, 2);
+        float[] decay = new float[n];
+        float[] threshold = new float[n];
+        java.util.Arrays.fill(decay, 0.85f);
+        java.util.Arrays.fill(threshold, 0.7f);
+        float[] v0 = gaussian(rnd, n, 0.7);
+        float[] v1 = v0.clone();
+        int[] s0 = new int[n + 64];
+        int[] s1 = new int[n + 64];
+        int c0 = REF.lifStep(base, 0, p, 0, 0.1f, null, 0f, v0, n, 0.85f, 0.7f, s0);
+        int c1 = REF.lifStepNeurons(base, 0, p, 0, 0.1f, null, 0f, v1, n, decay, threshold, s1);
+        assertThat(c1).isEqualTo(c0);
+        assertThat(java.util.Arrays.copyOf(s1, c1)).isEqualTo(java.util.Arrays.copyOf(s0, c0));
+        assertThat(v1).isEqualTo(v0);
+    }
+
     @Property(tries = 40)
     void gemmAccumulateMatches(@ForAll @IntRange(min = 1, max = 23) int m, @ForAll @IntRange(min = 1, max = 200) int n,
                                @ForAll @IntRange(min = 1, max = 40) int q, @ForAll long seed) {

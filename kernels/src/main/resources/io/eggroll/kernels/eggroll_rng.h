@@ -53,6 +53,7 @@ typedef uint64_t egg_u64;
 #define EGG_KIND_BIAS 2u
 #define EGG_KIND_THRESHOLD 3u
 #define EGG_KIND_FULL 4u
+#define EGG_KIND_DECAY 5u
 
 #define EGG_STREAM(layer, kind) ((((egg_u32)(layer)) << 4) | (egg_u32)(kind))
 

@@ -151,7 +151,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void load(ModelState s) {
-        SnnConfig c = s.network();
+        SnnConfig c = s.network().requireSharedNeurons("the opencl backend");
         int tensors = 2 * c.layers();
         io.eggroll.snn.Params.Packing packing = s.params().packing().requireIntIndexable("opencl");
         int[] off = packing.offsets();

@@ -35,6 +35,16 @@ class OpenClBackendTest {
     }
 
     @Test
+    void evolvedNeuronParametersAreRefusedNamingTheOption() {
+        ConformanceCase c = someCase(0).withEvolvedNeurons(false, true);
+        try (Backend b = new OpenClBackend(device, null, 0)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.load(c.state()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("network.evolveDecay").hasMessageContaining("opencl");
+        }
+    }
+
+    @Test
     void programBinaryRoundTripGivesIdenticalResults() throws Exception {
         Path bin = tmp.resolve("eggroll.bin");
         int rc = io.eggroll.testing.Fixtures.runCli(new StringBuilder(), "kernels", "build", "--device", Integer.toString(device.index()), "--out",

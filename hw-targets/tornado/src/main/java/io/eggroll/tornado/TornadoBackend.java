@@ -128,7 +128,7 @@ public final class TornadoBackend implements Backend {
 
     @Override
     public void load(ModelState s) {
-        SnnConfig c = s.network();
+        SnnConfig c = s.network().requireSharedNeurons("the tornado backend");
         io.eggroll.snn.Params.Packing packing = s.params().packing().requireIntIndexable("tornado");
         int[] off = packing.offsets();
         int[] len = packing.lengths();

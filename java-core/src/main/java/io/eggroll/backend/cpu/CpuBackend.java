@@ -8,8 +8,10 @@ import io.eggroll.es.Eggroll;
 import io.eggroll.es.Generation;
 import io.eggroll.es.Optimizer;
 import io.eggroll.es.OptimizerConfig;
+import io.eggroll.rng.Noise;
 import io.eggroll.rng.NoiseKind;
 import io.eggroll.snn.Lif;
+import io.eggroll.snn.Neurons;
 import io.eggroll.snn.Params;
 import io.eggroll.snn.Readout;
 import io.eggroll.snn.SnnConfig;
@@ -119,6 +121,9 @@ public final class CpuBackend implements Backend {
         float decay = cfg.decay();
         float theta = cfg.threshold();
         int width = cfg.maxWidth();
+        boolean neurons = cfg.evolvesNeurons();
+        float[][] thetas = neurons ? neuronValues(p, true) : null;
+        float[][] betas = neurons ? neuronValues(p, false) : null;
         float[][][] v = new float[parallel.threads()][][];
         float[][] cur = new float[parallel.threads()][];
         int[][][] spikes = new int[parallel.threads()][][];
@@ -148,10 +153,16 @@ public final class CpuBackend implements Backend {
                     float[] vl = v[worker][l];
                     int[] next = spikes[worker][l & 1];
                     if (l == layers - 1 && membrane) {
-                        ops.integrate(cu, 0, null, 0, 0f, null, 0f, vl, n, decay, out, scoreOff);
+                        if (neurons) {
+                            ops.integrateNeurons(cu, 0, null, 0, 0f, null, 0f, vl, n, betas[l], out, scoreOff);
+                        } else {
+                            ops.integrate(cu, 0, null, 0, 0f, null, 0f, vl, n, decay, out, scoreOff);
+                        }
                         continue;
                     }
-                    int count = ops.lifStep(cu, 0, null, 0, 0f, null, 0f, vl, n, decay, theta, next);
+                    int count = neurons
+                            ? ops.lifStepNeurons(cu, 0, null, 0, 0f, null, 0f, vl, n, betas[l], thetas[l], next)
+                            : ops.lifStep(cu, 0, null, 0, 0f, null, 0f, vl, n, decay, theta, next);
                     if (l == layers - 1) {
                         for (int k = 0; k < count; k++) {
                             out[scoreOff + next[k]] += 1f;
@@ -164,9 +175,25 @@ public final class CpuBackend implements Backend {
             }
             float[] vl = v[worker][layers - 1];
             for (int j = 0; j < c; j++) {
-                out[scoreOff + j] = membrane ? out[scoreOff + j] / steps : out[scoreOff + j] + vl[j] / theta;
+                out[scoreOff + j] = membrane ? out[scoreOff + j] / steps
+                        : out[scoreOff + j] + vl[j] / (neurons ? thetas[layers - 1][j] : theta);
             }
         });
+        return out;
+    }
+
+    /** Every layer's thresholds (or decays) as they act, unperturbed ({@link Neurons}), padded. */
+    private static float[][] neuronValues(Params p, boolean thresholds) {
+        SnnConfig cfg = p.config();
+        float[][] out = new float[cfg.layers()][];
+        for (int l = 0; l < out.length; l++) {
+            out[l] = new float[cfg.fanOut(l) + PAD];
+            if (thresholds) {
+                Neurons.thresholds(p, l, null, 0f, out[l]);
+            } else {
+                Neurons.decays(p, l, null, 0f, out[l]);
+            }
+        }
         return out;
     }
 
@@ -225,6 +252,10 @@ public final class CpuBackend implements Backend {
         final float[] u;
         final float[] bTmp;
         final int[][] in;
+        /** Evolved neuron parameters ({@link Neurons}): [member of the pair][layer][neuron] as they act, or null. */
+        final float[][][] theta;
+        final float[][][] beta;
+        final float[] neuronNoise;
 
         PairScratch(SnnConfig cfg, EsConfig es, int steps) {
             int layers = cfg.layers();
@@ -262,6 +293,43 @@ public final class CpuBackend implements Backend {
                 }
             }
             in = new int[][] {new int[width + PAD], new int[width + PAD]};
+            boolean neurons = cfg.evolvesNeurons();
+            theta = neurons ? new float[2][layers][] : null;
+            beta = neurons ? new float[2][layers][] : null;
+            neuronNoise = neurons ? new float[width + PAD] : null;
+            for (int m = 0; neurons && m < 2; m++) {
+                for (int l = 0; l < layers; l++) {
+                    theta[m][l] = new float[cfg.fanOut(l) + PAD];
+                    beta[m][l] = new float[cfg.fanOut(l) + PAD];
+                }
+            }
+        }
+
+        /**
+         * Both members' thresholds and decays of every layer as they act: the pair's noise of the
+         * neuron parameters with the sign of each member, as {@link io.eggroll.es.Definition} forms them.
+         */
+        void neuronParams(SnnConfig cfg, Params p, Generation g, int pair) {
+            EsConfig es = g.es();
+            for (int l = 0; l < cfg.layers(); l++) {
+                int n = cfg.fanOut(l);
+                for (int kind : new int[] {Noise.KIND_THRESHOLD, Noise.KIND_DECAY}) {
+                    boolean thresholds = kind == Noise.KIND_THRESHOLD;
+                    boolean evolved = thresholds ? cfg.thresholdActs(l) : cfg.evolveDecay();
+                    if (evolved) {
+                        Eggroll.vectorNoise(g.seed(), pair, g.index(), l, kind, es.noise(), n, neuronNoise);
+                    }
+                    for (int m = 0; m < 2; m++) {
+                        float sb = Generation.sign(2 * pair + m) * es.sigma();
+                        float[] e = evolved ? neuronNoise : null;
+                        if (thresholds) {
+                            Neurons.thresholds(p, l, e, sb, theta[m][l]);
+                        } else {
+                            Neurons.decays(p, l, e, sb, beta[m][l]);
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -299,6 +367,10 @@ public final class CpuBackend implements Backend {
                 }
             }
         }
+        boolean neurons = cfg.evolvesNeurons();
+        if (neurons) {
+            sc.neuronParams(cfg, p, g, pair);
+        }
         int samples = batch.samples();
         int steps = batch.timesteps();
         int n0 = cfg.fanOut(0);
@@ -332,7 +404,7 @@ public final class CpuBackend implements Backend {
             float[] e0 = es.biasNoise() ? sc.biasNoise[0] : null;
             int plusOff = ((2 * pair - memberOffset) * samples + s) * classes;
             int minusOff = ((2 * pair + 1 - memberOffset) * samples + s) * classes;
-            boolean allSteps = layers == 1 && !membrane;
+            boolean allSteps = layers == 1 && !membrane && !neurons;
             if (allSteps) {
                 // A single spike-count layer: all steps of both members in one call.
                 ops.lifStepCountPairFrames(base0, s * steps * n0, n0, sc.p0, 0, n0, steps, scaleR, e0, sigma,
@@ -343,7 +415,7 @@ public final class CpuBackend implements Backend {
                 // Layer 1 for both members in one pass (member 2k has sign +1, 2k+1 sign -1), unless it
                 // is a membrane readout.
                 int first = 0;
-                if (layers > 1) {
+                if (layers > 1 && !neurons) {
                     ops.lifStepPair(base0, off, sc.p0, t * n0, scaleR, e0, sigma, sc.v[0][0], sc.v[1][0], n0, decay,
                             theta, sc.in[0], sc.in[1], sc.count0);
                     first = 1;
@@ -382,7 +454,11 @@ public final class CpuBackend implements Backend {
                         }
                         float[] e = es.biasNoise() ? sc.biasNoise[l] : null;
                         float[] v = sc.v[m][l];
-                        if (l == layers - 1) {
+                        if (neurons) {
+                            // Evolved neuron parameters: each member's own decays and thresholds.
+                            c = neuronStep(sc, m, l, l == layers - 1, membrane, base, baseOff, pert, pertOff, ss, e, sb,
+                                    v, n, in, out, scoreOff);
+                        } else if (l == layers - 1) {
                             if (membrane) {
                                 ops.integrate(base, baseOff, pert, pertOff, ss, e, sb, v, n, decay, out, scoreOff);
                             } else {
@@ -399,10 +475,31 @@ public final class CpuBackend implements Backend {
                 int scoreOff = ((2 * pair + m - memberOffset) * samples + s) * classes;
                 float[] vl = sc.v[m][layers - 1];
                 for (int j = 0; j < classes; j++) {
-                    out[scoreOff + j] = membrane ? out[scoreOff + j] / steps : out[scoreOff + j] + vl[j] / theta;
+                    out[scoreOff + j] = membrane ? out[scoreOff + j] / steps
+                            : out[scoreOff + j] + vl[j] / (neurons ? sc.theta[m][layers - 1][j] : theta);
                 }
             }
         }
+    }
+
+    /**
+     * One layer's step of member m with its own decays and thresholds ({@link PairScratch#neuronParams}):
+     * the last layer adds to the readout at {@code out[scoreOff ..]} (returns 0), a hidden layer
+     * writes its spikes to {@code in} and returns their number.
+     */
+    private int neuronStep(PairScratch sc, int m, int l, boolean last, boolean membrane, float[] base, int baseOff,
+                           float[] pert, int pertOff, float ss, float[] e, float sb, float[] v, int n, int[] in,
+                           float[] out, int scoreOff) {
+        float[] beta = sc.beta[m][l];
+        if (last && membrane) {
+            ops.integrateNeurons(base, baseOff, pert, pertOff, ss, e, sb, v, n, beta, out, scoreOff);
+        } else if (last) {
+            ops.lifStepCountNeurons(base, baseOff, pert, pertOff, ss, e, sb, v, n, beta, sc.theta[m][l], out,
+                    scoreOff);
+        } else {
+            return ops.lifStepNeurons(base, baseOff, pert, pertOff, ss, e, sb, v, n, beta, sc.theta[m][l], in);
+        }
+        return 0;
     }
 
     /**
@@ -461,18 +558,36 @@ public final class CpuBackend implements Backend {
             float[] gw = lowRank ? lowRankSum(g, l, m, n, d, live) : fullRankSum(g, l, m, n, d, live);
             scale(gw, wScale);
             grads[2 * l] = gw;
-            float[] gb = new float[n];
-            if (es.biasNoise()) {
-                float[] e = new float[n];
-                for (int k : live) {
-                    Eggroll.biasNoise(g.seed(), k, g.index(), l, es.noise(), n, e);
-                    ops.axpy(d[k], e, 0, gb, 0, n);
-                }
-                scale(gb, bScale);
+            grads[2 * l + 1] = es.biasNoise() ? vectorGradient(g, l, Noise.KIND_BIAS, n, d, live, bScale)
+                    : new float[n];
+        }
+        Params p = st.params();
+        for (int l = 0; l < cfg.layers(); l++) {
+            int n = cfg.fanOut(l);
+            if (cfg.evolveThreshold()) {
+                grads[p.thresholdTensor(l)] = cfg.thresholdActs(l)
+                        ? vectorGradient(g, l, Noise.KIND_THRESHOLD, n, d, live, bScale) : new float[n];
             }
-            grads[2 * l + 1] = gb;
+            if (cfg.evolveDecay()) {
+                grads[p.decayTensor(l)] = vectorGradient(g, l, Noise.KIND_DECAY, n, d, live, bScale);
+            }
         }
         applyOptimizer(st, tensors, grads, es.biasNoise(), learningRate);
+    }
+
+    /**
+     * {@code scale sum_k d_k e_k} over the live pairs' noise vectors e_k of one per-neuron kind
+     * (bias, threshold, decay) of layer l, pairs in increasing order from 0.
+     */
+    private float[] vectorGradient(Generation g, int l, int kind, int n, float[] d, int[] live, float scale) {
+        float[] sum = new float[n];
+        float[] e = new float[n];
+        for (int k : live) {
+            Eggroll.vectorNoise(g.seed(), k, g.index(), l, kind, g.es().noise(), n, e);
+            ops.axpy(d[k], e, 0, sum, 0, n);
+        }
+        scale(sum, scale);
+        return sum;
     }
 
     private void scale(float[] x, float s) {
@@ -571,7 +686,7 @@ public final class CpuBackend implements Backend {
         float[][] m = st.optimizerState().first();
         float[][] v = st.optimizerState().second();
         for (int i = 0; i < tensors.length; i++) {
-            if (!trainBias && i % 2 == 1) {
+            if (!trainBias && st.params().isBias(i) || !st.params().trains(i)) {
                 continue;
             }
             float[] theta = tensors[i];

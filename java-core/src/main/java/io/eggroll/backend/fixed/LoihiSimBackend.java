@@ -7,10 +7,12 @@ import io.eggroll.es.EsConfig;
 import io.eggroll.es.EsMode;
 import io.eggroll.es.Eggroll;
 import io.eggroll.es.Generation;
+import io.eggroll.rng.Noise;
 import io.eggroll.simd.FixedOps;
 import io.eggroll.simd.FixedOpsProvider;
 import io.eggroll.simd.VectorOps;
 import io.eggroll.simd.VectorizationProvider;
+import io.eggroll.snn.Neurons;
 import io.eggroll.snn.Params;
 import io.eggroll.snn.SnnConfig;
 import io.eggroll.snn.SpikeBatch;
@@ -118,7 +120,7 @@ public final class LoihiSimBackend implements Backend {
         int layers = cfg.layers();
         int[] scale = new int[layers];
         for (int l = 0; l < layers; l++) {
-            scale[l] = LoihiQuantizer.scaleExponent(p.weights(l), p.bias(l), cfg.threshold());
+            scale[l] = LoihiQuantizer.scaleExponent(p.weights(l), p.bias(l), LoihiQuantizer.maxThreshold(p, l));
         }
         boolean[] used = new boolean[cfg.inputs()];
         for (int i : batch.indices()) {
@@ -161,6 +163,11 @@ public final class LoihiSimBackend implements Backend {
         final float[] row;
         final float[] u;
         final FixedNetwork.Scratch run;
+        /** Evolved neuron parameters: the pair's threshold and decay noise, and a member's values as they act. */
+        final float[][] thresholdNoise;
+        final float[][] decayNoise;
+        final float[] theta;
+        final float[] beta;
 
         Member(SnnConfig cfg, EsConfig es, VectorOps ops, FixedOps fixed) {
             this.ops = ops;
@@ -184,6 +191,14 @@ public final class LoihiSimBackend implements Backend {
             }
             row = new float[cfg.maxWidth() + PAD];
             u = new float[r];
+            thresholdNoise = new float[layers][];
+            decayNoise = new float[layers][];
+            for (int l = 0; l < layers; l++) {
+                thresholdNoise[l] = cfg.thresholdActs(l) ? new float[cfg.fanOut(l)] : null;
+                decayNoise[l] = cfg.evolveDecay() ? new float[cfg.fanOut(l)] : null;
+            }
+            theta = new float[cfg.maxWidth()];
+            beta = new float[cfg.maxWidth()];
         }
 
         void factors(Generation g, int pair) {
@@ -205,6 +220,13 @@ public final class LoihiSimBackend implements Backend {
                 }
                 if (es.biasNoise()) {
                     Eggroll.biasNoise(g.seed(), pair, g.index(), l, es.noise(), n, e[l]);
+                }
+                if (thresholdNoise[l] != null) {
+                    Eggroll.vectorNoise(g.seed(), pair, g.index(), l, Noise.KIND_THRESHOLD, es.noise(), n,
+                            thresholdNoise[l]);
+                }
+                if (decayNoise[l] != null) {
+                    Eggroll.vectorNoise(g.seed(), pair, g.index(), l, Noise.KIND_DECAY, es.noise(), n, decayNoise[l]);
                 }
             }
         }
@@ -243,7 +265,14 @@ public final class LoihiSimBackend implements Backend {
                         bias[j] += sb * e[l][j];
                     }
                 }
-                layers.add(LoihiQuantizer.layer(cfg, l, q, bias, scale[l]));
+                if (cfg.evolvesNeurons()) {
+                    // The member's own thresholds and decays, as the definition forms them, each on the grid.
+                    Neurons.thresholds(p, l, thresholdNoise[l], sb, theta);
+                    Neurons.decays(p, l, decayNoise[l], sb, beta);
+                    layers.add(LoihiQuantizer.layer(cfg, l, q, bias, scale[l], theta, beta));
+                } else {
+                    layers.add(LoihiQuantizer.layer(cfg, l, q, bias, scale[l]));
+                }
             }
             return new FixedNetwork(layers, true);
         }

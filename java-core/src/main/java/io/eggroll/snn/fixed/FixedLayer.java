@@ -15,9 +15,20 @@ package io.eggroll.snn.fixed;
  * @param vth       threshold mantissa, 0..131071 (spike when {@code v > vth << 6})
  * @param scaleExp  the layer's scale p: a float weight w is the integer {@code w 2^p}, the float
  *                  threshold theta is {@code vth = theta 2^p} (dequantise with {@code 2^-p})
+ * @param dvs       per-neuron voltage decays (evolved neuron parameters), n values, or null when
+ *                  every neuron has {@code dv}; given together with {@code vths}
+ * @param vths      per-neuron threshold mantissas, n values, or null when every neuron has {@code vth};
+ *                  where given, {@code dv} and {@code vth} are the per-layer values a format without
+ *                  per-neuron values takes ({@link #perNeuron})
  */
 public record FixedLayer(int fanIn, int fanOut, int[] weights, int weightExp, int[] biasMant, int biasExp, int du,
-                         int dv, int vth, int scaleExp) {
+                         int dv, int vth, int scaleExp, int[] dvs, int[] vths) {
+
+    /** A layer whose neurons share {@code dv} and {@code vth}. */
+    public FixedLayer(int fanIn, int fanOut, int[] weights, int weightExp, int[] biasMant, int biasExp, int du,
+                      int dv, int vth, int scaleExp) {
+        this(fanIn, fanOut, weights, weightExp, biasMant, biasExp, du, dv, vth, scaleExp, null, null);
+    }
 
     public FixedLayer {
         if (fanIn < 1 || fanOut < 1) {
@@ -37,6 +48,29 @@ public record FixedLayer(int fanIn, int fanOut, int[] weights, int weightExp, in
         for (int j = 0; j < fanOut; j++) {
             check("bias mantissa of neuron " + j, biasMant[j], FixedLif.MIN_BIAS_MANT, FixedLif.MAX_BIAS_MANT);
         }
+        if ((dvs == null) != (vths == null) || dvs != null && (dvs.length != fanOut || vths.length != fanOut)) {
+            throw new IllegalArgumentException("per-neuron dv and vth must both be given, " + fanOut
+                    + " values each, or neither");
+        }
+        for (int j = 0; dvs != null && j < fanOut; j++) {
+            check("dv of neuron " + j, dvs[j], 0, FixedLif.MAX_DECAY);
+            check("vth of neuron " + j, vths[j], 0, FixedLif.MAX_VTH);
+        }
+    }
+
+    /** Whether each neuron has its own {@code dv} and {@code vth} ({@link #dvs}, {@link #vths}). */
+    public boolean perNeuron() {
+        return vths != null;
+    }
+
+    /** Neuron j's threshold mantissa. */
+    public int vth(int j) {
+        return vths == null ? vth : vths[j];
+    }
+
+    /** Neuron j's voltage decay. */
+    public int dv(int j) {
+        return dvs == null ? dv : dvs[j];
     }
 
     private static void check(String what, int value, int lo, int hi) {

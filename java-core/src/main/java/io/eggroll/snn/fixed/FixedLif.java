@@ -67,6 +67,19 @@ public final class FixedLif {
     }
 
     /**
+     * {@link #step} with neuron j's own voltage decay {@code dv[j]} and threshold mantissa
+     * {@code vth[j]} (evolved neuron parameters), each neuron as {@link #step} treats it.
+     */
+    public static int stepNeurons(int n, int[] u, int[] v, int off, int[] a, int du, int[] dv, int[] vth,
+                                  int[] biasMant, int biasExp, int[] spikes) {
+        int count = 0;
+        for (int j = 0; j < n; j++) {
+            count = step(j, j + 1, u, v, off, a, du, dv[j], vth[j], biasMant, biasExp, spikes, count);
+        }
+        return count;
+    }
+
+    /**
      * {@link #step} for the neurons {@code [from, to)} only, appending their spikes to
      * {@code spikes} after the {@code count} already there; returns the new count. Neurons are
      * independent, so a step over {@code [0, n)} may be split into ranges in increasing order.

@@ -159,8 +159,9 @@ public record FixedNetwork(List<FixedLayer> layers, boolean denseDelay) {
         // with equal counts, and keeps a silent output's drive visible to ES.
         int[] counts = sc.counts;
         int vOff = sc.u.length - Scratch.PAD - counts.length;
-        double effVth = (double) layers.get(layers.size() - 1).vth() * 64;
+        FixedLayer lastLayer = layers.get(layers.size() - 1);
         for (int j = 0; j < counts.length; j++) {
+            double effVth = (double) lastLayer.vth(j) * 64;
             out[off + j] = (float) (counts[j] + sc.v[vOff + j] / effVth);
         }
     }
@@ -213,8 +214,11 @@ public record FixedNetwork(List<FixedLayer> layers, boolean denseDelay) {
                 } else {
                     ops.dense(layer.weights(), n, in, count, layer.weightExp(), next[l], 0);
                 }
-                count = ops.lifStep(n, u, v, off, a, layer.du(), layer.dv(), layer.vth(), layer.biasMant(),
-                        layer.biasExp(), out);
+                count = layer.perNeuron()
+                        ? ops.lifStepNeurons(n, u, v, off, a, layer.du(), layer.dvs(), layer.vths(), layer.biasMant(),
+                                layer.biasExp(), out)
+                        : ops.lifStep(n, u, v, off, a, layer.du(), layer.dv(), layer.vth(), layer.biasMant(),
+                                layer.biasExp(), out);
                 if (raster != null) {
                     for (int k = 0; k < count; k++) {
                         raster[t * neurons + off + out[k]] = 1;

@@ -1,5 +1,6 @@
 package io.eggroll.snn.fixed;
 
+import io.eggroll.snn.Neurons;
 import io.eggroll.snn.Params;
 import io.eggroll.snn.Readout;
 import io.eggroll.snn.SnnConfig;
@@ -22,6 +23,11 @@ import java.util.List;
  * relative to the threshold; the file keeps {@code weight_exp = 0} and carries the scale in
  * {@code vThMant}). Decays: {@code du = 4095} (the current holds one step's input, so CUBA
  * reduces to the plain LIF), {@code dv = rint((1 - beta) 4096)}.
+ *
+ * <p>Evolved neuron parameters ({@link Neurons}): each neuron gets its own {@code vth} and
+ * {@code dv} by the same rules from its threshold and decay as they act (clamped), on the layer's
+ * scale; the scale's threshold bound takes the layer's largest threshold. The layer's shared
+ * {@code vth} and {@code dv} (what a per-layer format such as NetX stores) are the rounded means.
  */
 public final class LoihiQuantizer {
 
@@ -105,12 +111,62 @@ public final class LoihiQuantizer {
 
     /** One layer at scale exponent p whose weights are already integers (used as given, not copied). */
     public static FixedLayer layer(SnnConfig cfg, int l, int[] wi, float[] b, int p) {
+        return layer(cfg, l, wi, b, p, null, null);
+    }
+
+    /**
+     * {@link #layer(SnnConfig, int, int[], float[], int)} with each neuron's threshold
+     * {@code theta[j]} and decay {@code beta[j]} as they act ({@link Neurons}); with null the
+     * network's shared values.
+     */
+    public static FixedLayer layer(SnnConfig cfg, int l, int[] wi, float[] b, int p, float[] theta, float[] beta) {
         int[] bi = new int[b.length];
         for (int j = 0; j < b.length; j++) {
             bi[j] = biasMantissa(b[j], p);
         }
-        return new FixedLayer(cfg.fanIn(l), cfg.fanOut(l), wi, 0, bi, BIAS_EXP, DU_NO_MEMORY,
-                voltageDecay(cfg.decay()), thresholdMantissa(cfg.threshold(), p), p);
+        if (theta == null) {
+            return new FixedLayer(cfg.fanIn(l), cfg.fanOut(l), wi, 0, bi, BIAS_EXP, DU_NO_MEMORY,
+                    voltageDecay(cfg.decay()), thresholdMantissa(cfg.threshold(), p), p);
+        }
+        int n = cfg.fanOut(l);
+        int[] vths = new int[n];
+        int[] dvs = new int[n];
+        for (int j = 0; j < n; j++) {
+            vths[j] = thresholdMantissa(theta[j], p);
+            dvs[j] = voltageDecay(beta[j]);
+        }
+        return new FixedLayer(cfg.fanIn(l), n, wi, 0, bi, BIAS_EXP, DU_NO_MEMORY, roundedMean(dvs),
+                roundedMean(vths), p, dvs, vths);
+    }
+
+    private static int roundedMean(int[] x) {
+        long sum = 0;
+        for (int v : x) {
+            sum += v;
+        }
+        return (int) Math.round((double) sum / x.length);
+    }
+
+    /** Layer l's thresholds and decays as they act, unperturbed ({@link Neurons}): {@code {theta, beta}}. */
+    public static float[][] neuronValues(Params params, int l) {
+        int n = params.config().fanOut(l);
+        float[] theta = new float[n];
+        float[] beta = new float[n];
+        Neurons.thresholds(params, l, null, 0f, theta);
+        Neurons.decays(params, l, null, 0f, beta);
+        return new float[][] {theta, beta};
+    }
+
+    /** The largest threshold of layer l as it acts (the shared one unless evolved): the scale's bound. */
+    public static float maxThreshold(Params params, int l) {
+        if (!params.config().thresholdActs(l)) {
+            return params.config().threshold();
+        }
+        float max = 0f;
+        for (float t : neuronValues(params, l)[0]) {
+            max = Math.max(max, t);
+        }
+        return max;
     }
 
     /** Post-training quantisation of a float network (each layer at its own scale). */
@@ -121,7 +177,11 @@ public final class LoihiQuantizer {
         for (int l = 0; l < cfg.layers(); l++) {
             float[] w = params.weights(l);
             float[] b = params.bias(l);
-            layers.add(layer(cfg, l, w, b, scaleExponent(w, b, cfg.threshold())));
+            int p = scaleExponent(w, b, maxThreshold(params, l));
+            int[] wi = new int[w.length];
+            weights(w, p, wi);
+            float[][] neurons = cfg.evolvesNeurons() ? neuronValues(params, l) : new float[2][];
+            layers.add(layer(cfg, l, wi, b, p, neurons[0], neurons[1]));
         }
         return new FixedNetwork(layers, denseDelay);
     }
@@ -138,6 +198,12 @@ public final class LoihiQuantizer {
             float[] b = p.bias(l);
             for (int j = 0; j < b.length; j++) {
                 b[j] = (float) Math.scalb(FixedLif.shift(layer.biasMant()[j], layer.biasExp() - BIAS_EXP), -layer.scaleExp());
+                if (cfg.evolveThreshold()) {
+                    p.threshold(l)[j] = (float) Math.scalb((double) layer.vth(j), -layer.scaleExp());
+                }
+                if (cfg.evolveDecay()) {
+                    p.decay(l)[j] = 1f - layer.dv(j) / (float) FixedLif.DECAY_UNITY;
+                }
             }
         }
         return p;

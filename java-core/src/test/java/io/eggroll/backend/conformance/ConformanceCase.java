@@ -106,6 +106,31 @@ public record ConformanceCase(long seed, ModelState state, SpikeBatch batch, Gen
         return new ConformanceCase(seed, ModelState.fresh(params, opt), batch, g);
     }
 
+    /**
+     * This case with evolved thresholds and/or decays ({@link io.eggroll.snn.Neurons}): the same
+     * weights and biases, each neuron's threshold and decay drawn around the shared values, a few
+     * outside their valid range so that the forward pass's clamping is exercised; a fresh optimizer.
+     */
+    public ConformanceCase withEvolvedNeurons(boolean threshold, boolean decay) {
+        SnnConfig net = state.network().withEvolvedNeurons(threshold, decay);
+        Params old = state.params();
+        Params p = new Params(net);
+        SplittableRandom rnd = new SplittableRandom(seed ^ 0x6E6575726F6E73L);
+        for (int l = 0; l < net.layers(); l++) {
+            System.arraycopy(old.weights(l), 0, p.weights(l), 0, old.weights(l).length);
+            System.arraycopy(old.bias(l), 0, p.bias(l), 0, old.bias(l).length);
+            for (int j = 0; j < net.fanOut(l); j++) {
+                if (threshold) {
+                    p.threshold(l)[j] = rnd.nextInt(16) == 0 ? -0.1f : net.threshold() * (0.6f + 0.8f * rnd.nextFloat());
+                }
+                if (decay) {
+                    p.decay(l)[j] = rnd.nextInt(16) == 0 ? 1.05f : rnd.nextInt(16) == 0 ? -0.05f : rnd.nextFloat();
+                }
+            }
+        }
+        return new ConformanceCase(seed, ModelState.fresh(p, state.optimizer()), batch, generation);
+    }
+
     /** A batch of independent Bernoulli(density) input frames with random labels. */
     public static SpikeBatch randomBatch(SplittableRandom rnd, int samples, int steps, int inputs, int classes,
                                          double density) {

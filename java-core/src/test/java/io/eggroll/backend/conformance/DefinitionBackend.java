@@ -5,7 +5,6 @@ import io.eggroll.backend.ModelState;
 import io.eggroll.es.Definition;
 import io.eggroll.es.Generation;
 import io.eggroll.snn.LifNetwork;
-import io.eggroll.snn.Params;
 import io.eggroll.snn.SnnConfig;
 import io.eggroll.snn.SpikeBatch;
 
@@ -68,17 +67,10 @@ public final class DefinitionBackend implements Backend {
     @Override
     public float[] infer(SpikeBatch batch) {
         SnnConfig cfg = loaded().network();
-        Params p = state.params();
-        float[][] w = new float[cfg.layers()][];
-        float[][] b = new float[cfg.layers()][];
-        for (int l = 0; l < cfg.layers(); l++) {
-            w[l] = p.weights(l);
-            b[l] = p.bias(l);
-        }
         int c = cfg.outputs();
         float[] out = new float[batch.samples() * c];
         for (int s = 0; s < batch.samples(); s++) {
-            System.arraycopy(LifNetwork.forward(cfg, w, b, batch, s), 0, out, s * c, c);
+            System.arraycopy(LifNetwork.forward(state.params(), batch, s), 0, out, s * c, c);
         }
         return out;
     }

@@ -16,6 +16,7 @@ import io.eggroll.snn.fixed.FixedNetwork;
 import io.eggroll.snn.fixed.LoihiQuantizer;
 import io.eggroll.testing.Fixtures;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -35,15 +36,18 @@ class LoihiSimBackendTest {
 
     /**
      * The member's network built the obvious way: materialise W + (s sigma_r) A B^T, row i being the
-     * definition's perturbation for input i alone, and b + (s sigma) e; then quantise.
+     * definition's perturbation for input i alone, and b + (s sigma) e; with evolved neuron
+     * parameters each neuron's clamped theta + (s sigma) e_theta and beta + (s sigma) e_beta, the
+     * scale bounded by the layer's largest stored threshold; then quantise.
      */
     static FixedNetwork reference(ModelState st, Generation g, int member) {
         Params p = st.params();
-        Definition.Perturbation z = Definition.perturbation(NET, g, member);
+        SnnConfig net = st.network();
+        Definition.Perturbation z = Definition.perturbation(net, g, member);
         List<FixedLayer> layers = new ArrayList<>();
-        for (int l = 0; l < NET.layers(); l++) {
-            int m = NET.fanIn(l);
-            int n = NET.fanOut(l);
+        for (int l = 0; l < net.layers(); l++) {
+            int m = net.fanIn(l);
+            int n = net.fanOut(l);
             float[] w = new float[m * n];
             for (int i = 0; i < m; i++) {
                 float[] row = Definition.perturbation(z, l, new int[] {i});
@@ -55,8 +59,23 @@ class LoihiSimBackendTest {
             for (int j = 0; j < n; j++) {
                 bias[j] += z.biasScale() * z.bias()[l][j];
             }
-            int scale = LoihiQuantizer.scaleExponent(p.weights(l), p.bias(l), NET.threshold());
-            layers.add(LoihiQuantizer.layer(NET, l, w, bias, scale));
+            if (!net.evolvesNeurons()) {
+                int scale = LoihiQuantizer.scaleExponent(p.weights(l), p.bias(l), net.threshold());
+                layers.add(LoihiQuantizer.layer(net, l, w, bias, scale));
+                continue;
+            }
+            float[] theta = new float[n];
+            float[] beta = new float[n];
+            float maxTheta = 0f;
+            for (int j = 0; j < n; j++) {
+                theta[j] = Math.max(p.threshold(l)[j] + z.biasScale() * z.threshold()[l][j], 1e-3f);
+                beta[j] = Math.clamp(p.decay(l)[j] + z.biasScale() * z.decay()[l][j], 0f, 1f);
+                maxTheta = Math.max(maxTheta, p.threshold(l)[j]);
+            }
+            int scale = LoihiQuantizer.scaleExponent(p.weights(l), p.bias(l), maxTheta);
+            int[] wi = new int[w.length];
+            LoihiQuantizer.weights(w, scale, wi);
+            layers.add(LoihiQuantizer.layer(net, l, wi, bias, scale, theta, beta));
         }
         return new FixedNetwork(layers, true);
     }
@@ -112,6 +131,61 @@ class LoihiSimBackendTest {
             FixedNetwork q = LoihiQuantizer.quantize(want.params(), true);
             for (int s = 0; s < batch.samples(); s++) {
                 assertThat(java.util.Arrays.copyOfRange(inf, s * 5, s * 5 + 5)).containsExactly(q.spikeCounts(batch, s));
+            }
+        }
+    }
+
+    /**
+     * Evolved neuron parameters: each member's network has its own thresholds and decays (the
+     * definition's perturbed values, clamped) as per-neuron {@code vth} and {@code dv} on the
+     * layer's grid; inference quantises the stored ones; the vector kernels change nothing.
+     */
+    @Test
+    void evolvedNeuronParametersAreQuantisedPerNeuron() {
+        SnnConfig net = NET.withEvolvedNeurons(true, true);
+        SplittableRandom rnd = new SplittableRandom(8);
+        SpikeBatch batch = Fixtures.randomBatch(rnd, 3, 9, net.inputs(), 0.3, net.outputs());
+        Params p = new Params(net);
+        Params base = state(5).params();
+        for (int l = 0; l < net.layers(); l++) {
+            System.arraycopy(base.weights(l), 0, p.weights(l), 0, base.weights(l).length);
+            System.arraycopy(base.bias(l), 0, p.bias(l), 0, base.bias(l).length);
+            for (int j = 0; j < net.fanOut(l); j++) {
+                p.threshold(l)[j] = 0.5f + rnd.nextFloat();
+                p.decay(l)[j] = j == 0 ? 1.2f : rnd.nextFloat(); // one out of range: clamped to 1
+            }
+        }
+        ModelState st = ModelState.fresh(p, OptimizerConfig.sgd(0.1f));
+        Generation g = new Generation(77, 4, EsConfig.eggroll(6, 2, 0.05f));
+        try (LoihiSimBackend b = new LoihiSimBackend(2);
+             LoihiSimBackend scalar = new LoihiSimBackend(1, VectorizationProvider.scalar())) {
+            b.load(st);
+            scalar.load(st);
+            float[] out = b.evaluate(batch, g);
+            assertThat(scalar.evaluate(batch, g)).containsExactly(out);
+            int c = net.outputs();
+            for (int member = 0; member < 6; member++) {
+                FixedNetwork ref = reference(st, g, member);
+                for (FixedLayer layer : ref.layers()) {
+                    assertThat(layer.perNeuron()).isTrue();
+                    assertThat(Arrays.stream(layer.vths()).distinct().count()).isGreaterThan(1);
+                    assertThat(layer.dv(0)).as("decay clamped to 1: no leak").isEqualTo(0);
+                }
+                for (int s = 0; s < batch.samples(); s++) {
+                    float[] got = Arrays.copyOfRange(out, (member * 3 + s) * c, (member * 3 + s + 1) * c);
+                    assertThat(got).as("member %d sample %d", member, s).containsExactly(ref.spikeCounts(batch, s));
+                }
+            }
+            FixedNetwork q = LoihiQuantizer.quantize(p, true);
+            float[] inf = b.infer(batch);
+            assertThat(scalar.infer(batch)).containsExactly(inf);
+            for (int s = 0; s < batch.samples(); s++) {
+                assertThat(Arrays.copyOfRange(inf, s * c, s * c + c)).containsExactly(q.spikeCounts(batch, s));
+            }
+            // The shared-value network differs: the per-neuron values act.
+            try (LoihiSimBackend plain = new LoihiSimBackend(1)) {
+                plain.load(state(5));
+                assertThat(inf).isNotEqualTo(plain.infer(batch));
             }
         }
     }

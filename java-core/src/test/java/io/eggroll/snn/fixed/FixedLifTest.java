@@ -77,4 +77,61 @@ class FixedLifTest {
         assertThatThrownBy(() -> new FixedLayer(1, 1, new int[] {2}, 0, new int[] {0}, 6, 4095, 0, 1 << 17, 6))
                 .hasMessageContaining("vth = 131072");
     }
+
+    /**
+     * Per-neuron dv and vth (evolved neuron parameters): with every neuron at the layer's values a
+     * step is the shared step; otherwise each neuron evolves as a one-neuron layer with its own.
+     */
+    @Test
+    void perNeuronStepsAreTheSharedStepNeuronByNeuron() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        int n = 23;
+        int[] a = new int[n];
+        int[] bias = new int[n];
+        int[] dv = new int[n];
+        int[] vth = new int[n];
+        for (int j = 0; j < n; j++) {
+            a[j] = rnd.nextInt(-300, 900);
+            bias[j] = rnd.nextInt(-50, 50);
+            dv[j] = rnd.nextInt(0, 4096);
+            vth[j] = rnd.nextInt(1, 400);
+        }
+        int[] u0 = new int[n];
+        int[] v0 = new int[n];
+        int[] u1 = new int[n];
+        int[] v1 = new int[n];
+        int[] s0 = new int[n];
+        int[] s1 = new int[n];
+        int[] sameDv = new int[n];
+        int[] sameVth = new int[n];
+        java.util.Arrays.fill(sameDv, 410);
+        java.util.Arrays.fill(sameVth, 200);
+        int[] one = new int[1];
+        int total = 0;
+        for (int t = 0; t < 6; t++) {
+            int c0 = FixedLif.step(n, u0, v0, 0, a, 4095, 410, 200, bias, 6, s0);
+            int c1 = FixedLif.stepNeurons(n, u1, v1, 0, a, 4095, sameDv, sameVth, bias, 6, s1);
+            assertThat(c1).isEqualTo(c0);
+            assertThat(java.util.Arrays.copyOf(s1, c1)).containsExactly(java.util.Arrays.copyOf(s0, c0));
+            assertThat(v1).containsExactly(v0);
+        }
+        int[] u = new int[n];
+        int[] v = new int[n];
+        int[] spikes = new int[n];
+        int[][] single = new int[n][2]; // u, v of neuron j run alone
+        for (int t = 0; t < 6; t++) {
+            int c = FixedLif.stepNeurons(n, u, v, 0, a, 4095, dv, vth, bias, 6, spikes);
+            total += c;
+            for (int j = 0; j < n; j++) {
+                int[] uj = {single[j][0]};
+                int[] vj = {single[j][1]};
+                int fired = FixedLif.step(1, uj, vj, 0, new int[] {a[j]}, 4095, dv[j], vth[j], new int[] {bias[j]}, 6, one);
+                single[j][0] = uj[0];
+                single[j][1] = vj[0];
+                assertThat(v[j]).isEqualTo(vj[0]);
+                assertThat(java.util.Arrays.binarySearch(spikes, 0, c, j) >= 0).isEqualTo(fired == 1);
+            }
+        }
+        assertThat(total).as("the neurons spike").isPositive();
+    }
 }

@@ -306,6 +306,11 @@ public final class EggrollNative {
         int weightCount = 0;
         for (int l = 0; l < layers; l++) {
             FixedLayer f = ls.get(l);
+            if (f.perNeuron()) {
+                throw new IllegalArgumentException("layer " + l + " has per-neuron thresholds and decays (evolved "
+                        + "neuron parameters); the native fixed-point kernel takes one per layer: run it in Java "
+                        + "(FixedNetwork.trace)");
+            }
             wexp[l] = f.weightExp();
             bexp[l] = f.biasExp();
             du[l] = f.du();

@@ -50,6 +50,10 @@ final class ExportCommand implements Callable<Integer> {
         if (format == Format.netx) {
             FixedNetwork net = r.fixed();
             NetxExport.write(net, out, ExportMetadata.of(r, net, true), schedule);
+            String lost = NetxExport.perNeuronLoss(net);
+            if (lost != null) {
+                System.err.println("warning: evolved neuron parameters: " + lost.replace("\n", "\nwarning: "));
+            }
             System.out.printf(Locale.ROOT, "NetX: %s (%s, %d dense layers%s)%n", out, r.loihiPrecision()
                     ? "the trained fixed-point network" : "post-training quantised", net.layers().size(), with);
             for (int l = 0; l < net.layers().size(); l++) {
@@ -64,8 +68,10 @@ final class ExportCommand implements Callable<Integer> {
             List<String> types = NirExport.write(r.floatParams(), out, dt, r.loihiPrecision(),
                     ExportMetadata.of(r, net, false), schedule);
             double beta = r.network().decay();
+            String tau = r.network().evolveDecay() ? ", tau per neuron (evolved decays)"
+                    : beta < 1 ? String.format(Locale.ROOT, ", tau = %.6g s", dt / (1 - beta)) : "";
             System.out.printf(Locale.ROOT, "NIR: %s (%s, dt = %s s%s%s)%n", out, String.join(" -> ", types), dt,
-                    beta < 1 ? String.format(Locale.ROOT, ", tau = %.6g s", dt / (1 - beta)) : "", with);
+                    tau, with);
             if (net != null) {
                 System.out.printf(Locale.ROOT, "  integer thresholds (vThMant, spike on v > vThMant << 6): %s at scales 2^%s%n",
                         net.layers().stream().map(f -> Integer.toString(f.vth())).toList(),

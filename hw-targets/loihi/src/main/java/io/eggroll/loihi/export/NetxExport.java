@@ -6,7 +6,10 @@ import io.eggroll.snn.fixed.FixedNetwork;
 import io.eggroll.snn.fixed.LoihiQuantizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IntSummaryStatistics;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Lava-DL NetX HDF5 (docs/FORMATS.md sections 3.1 to 3.3), the layout
@@ -24,6 +27,11 @@ import java.util.List;
  * {@code bias_exp = 6}, and recovers the weights exactly (its {@code optimize_weight_bits} keeps
  * the stored integers as the synaptic input), so {@link #read} rebuilds the very network the
  * file describes with the same rules.
+ *
+ * <p>NetX holds one {@code vThMant} and {@code vDecay} per layer. A layer with evolved (per-neuron)
+ * thresholds and decays is written with the layer's rounded means there, which is what Lava runs;
+ * each neuron's own values go to {@code /eggroll/neurons/{l+1}/vThMant} and {@code vDecay} (int64,
+ * (n,)), which netx ignores and {@link #read} restores. {@link #perNeuronLoss} says what Lava loses.
  */
 public final class NetxExport {
 
@@ -88,6 +96,11 @@ public final class NetxExport {
                 f.writeLongs(g + "/neuron/iDecay", new long[] {layer.du() + 1L});
                 f.writeLongs(g + "/neuron/vDecay", new long[] {layer.dv()});
                 f.writeLongs(g + "/neuron/vThMant", new long[] {layer.vth()});
+                if (layer.perNeuron()) {
+                    String own = ScheduleBundle.GROUP + "/neurons/" + (l + 1);
+                    f.writeLongs(own + "/vThMant", longs(layer.vths()), n);
+                    f.writeLongs(own + "/vDecay", longs(layer.dvs()), n);
+                }
                 f.writeLongs(g + "/neuron/refDelay", new long[] {1});
                 f.writeBool(g + "/neuron/gradedSpike", false);
                 scale[l] = layer.scaleExp();
@@ -99,6 +112,38 @@ public final class NetxExport {
                 schedule.write(f);
             }
         }
+    }
+
+    private static long[] longs(int[] x) {
+        long[] out = new long[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = x[i];
+        }
+        return out;
+    }
+
+    /**
+     * What a NetX file of {@code net} loses to its per-layer neuron values: one line per layer with
+     * per-neuron thresholds or decays that differ within the layer, or null when nothing is lost.
+     */
+    public static String perNeuronLoss(FixedNetwork net) {
+        StringBuilder sb = new StringBuilder();
+        for (int l = 0; l < net.layers().size(); l++) {
+            FixedLayer f = net.layers().get(l);
+            if (!f.perNeuron()) {
+                continue;
+            }
+            IntSummaryStatistics vth = Arrays.stream(f.vths()).summaryStatistics();
+            IntSummaryStatistics dv = Arrays.stream(f.dvs()).summaryStatistics();
+            if (vth.getMin() == vth.getMax() && dv.getMin() == dv.getMax()) {
+                continue;
+            }
+            sb.append(String.format(Locale.ROOT, "layer %d: NetX holds one vThMant and vDecay per layer; its %d neurons "
+                    + "have vThMant %d..%d and vDecay %d..%d, written as their means %d and %d (what Lava runs); "
+                    + "the per-neuron values are kept under /eggroll/neurons/%d, which netx ignores%n", l + 1,
+                    f.fanOut(), vth.getMin(), vth.getMax(), dv.getMin(), dv.getMax(), f.vth(), f.dv(), l + 1));
+        }
+        return sb.isEmpty() ? null : sb.toString().strip();
     }
 
     /** The network a NetX file describes, by netx's rules (see the class comment). */
@@ -138,10 +183,21 @@ public final class NetxExport {
                 int du = (int) f.readLongs(g + "/neuron/iDecay")[0] - 1;
                 int dv = (int) f.readLongs(g + "/neuron/vDecay")[0];
                 int vth = (int) f.readLongs(g + "/neuron/vThMant")[0];
+                String own = ScheduleBundle.GROUP + "/neurons/" + i;
+                int[] vths = f.info(own + "/vThMant").exists() ? ints(f.readLongs(own + "/vThMant")) : null;
+                int[] dvs = vths != null ? ints(f.readLongs(own + "/vDecay")) : null;
                 layers.add(new FixedLayer(m, n, wInt, 0, bias, LoihiQuantizer.BIAS_EXP, du, dv, vth,
-                        scale == null ? 0 : (int) scale[i - 1]));
+                        scale == null ? 0 : (int) scale[i - 1], dvs, vths));
             }
             return new FixedNetwork(layers, true);
         }
+    }
+
+    private static int[] ints(long[] x) {
+        int[] out = new int[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = Math.toIntExact(x[i]);
+        }
+        return out;
     }
 }

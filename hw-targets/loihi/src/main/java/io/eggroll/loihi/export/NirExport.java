@@ -1,6 +1,7 @@
 package io.eggroll.loihi.export;
 
 import io.eggroll.loihi.bridge.Hdf5File;
+import io.eggroll.snn.Neurons;
 import io.eggroll.snn.Params;
 import io.eggroll.snn.Readout;
 import io.eggroll.snn.SnnConfig;
@@ -20,6 +21,10 @@ import java.util.Map;
  * network spikes on {@code >=}), {@code v_reset = 0}; beta = 1 becomes NIR's IF with {@code r = 1/dt}. Affine holds
  * {@code W^T} (out, in) and the bias. dt, the integration scheme, the threshold comparison and
  * the reset mode go under {@code node/metadata} only (a LIF dataset named dt breaks nir.read).
+ *
+ * <p>Evolved neuron parameters ({@link Neurons}) are per neuron in NIR too: {@code tau}, {@code r}
+ * and {@code v_threshold} of neuron j come from its own {@code beta_j} and {@code theta_j} as they
+ * act (clamped); {@code metadata/beta} stays the network's initial decay.
  */
 public final class NirExport {
 
@@ -35,6 +40,19 @@ public final class NirExport {
             throw new IllegalArgumentException("NIR cannot express network.decay = " + cfg.decay() + " with the MEMBRANE "
                     + "readout: an LI without leak has tau = dt / (1 - beta) = infinity");
         }
+    }
+
+    /** Layer l's decays as they act, each checked as {@link #checkExpressible} checks the shared one. */
+    static float[] decays(Params params, int l) {
+        float[] beta = new float[params.config().fanOut(l)];
+        Neurons.decays(params, l, null, 0f, beta);
+        for (int j = 0; j < beta.length; j++) {
+            if (!(beta[j] < 1f)) {
+                throw new IllegalArgumentException("NIR cannot express the evolved decay " + beta[j] + " of layer " + l
+                        + " neuron " + j + ": a LIF without leak has tau = dt / (1 - beta) = infinity");
+            }
+        }
+        return beta;
     }
 
     /**
@@ -60,9 +78,8 @@ public final class NirExport {
             throw new IllegalArgumentException("--dt must be a finite number > 0, got " + dt);
         }
         double beta = cfg.decay();
-        boolean leaky = beta < 1;
-        double tau = dt / (1 - beta);
-        double r = leaky ? 1 / (1 - beta) : 1 / dt;
+        // Leaky unless the shared decay is 1 (no leak: NIR's IF); an evolved decay of 1 is refused by decays().
+        boolean leaky = beta < 1 || cfg.evolveDecay();
         List<String[]> edges = new ArrayList<>();
         List<String> types = new ArrayList<>(List.of("Input"));
         try (Hdf5File f = Hdf5File.create(out)) {
@@ -92,15 +109,27 @@ public final class NirExport {
                 String type = membrane ? "LI" : leaky ? "LIF" : "IF";
                 String neuron = type.toLowerCase(java.util.Locale.ROOT) + l;
                 f.writeString(nodes + neuron + "/type", type);
+                float[] r = filled(n, (float) (1 / dt));
                 if (leaky) {
-                    f.writeFloats(nodes + neuron + "/tau", filled(n, tau), n);
+                    float[] betas = decays(params, l);
+                    float[] tau = new float[n];
+                    for (int j = 0; j < n; j++) {
+                        tau[j] = (float) (dt / (1 - (double) betas[j]));
+                        r[j] = (float) (1 / (1 - (double) betas[j]));
+                    }
+                    f.writeFloats(nodes + neuron + "/tau", tau, n);
                 }
-                f.writeFloats(nodes + neuron + "/r", filled(n, r), n);
+                f.writeFloats(nodes + neuron + "/r", r, n);
                 if (leaky) {
                     f.writeFloats(nodes + neuron + "/v_leak", filled(n, 0), n);
                 }
                 if (!membrane) {
-                    f.writeFloats(nodes + neuron + "/v_threshold", filled(n, nirThreshold(cfg.threshold(), strictThreshold)), n);
+                    float[] theta = new float[n];
+                    Neurons.thresholds(params, l, null, 0f, theta);
+                    for (int j = 0; j < n; j++) {
+                        theta[j] = nirThreshold(theta[j], strictThreshold);
+                    }
+                    f.writeFloats(nodes + neuron + "/v_threshold", theta, n);
                     f.writeFloats(nodes + neuron + "/v_reset", filled(n, 0), n);
                 }
                 edges.add(new String[] {fc, neuron});
