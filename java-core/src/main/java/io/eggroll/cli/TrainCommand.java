@@ -1,6 +1,8 @@
 package io.eggroll.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eggroll.api.TrainedNetwork;
+import io.eggroll.api.Training;
 import io.eggroll.backend.Backend;
 import io.eggroll.backend.BackendOptions;
 import io.eggroll.backend.BackendUnavailableException;
@@ -14,7 +16,6 @@ import io.eggroll.es.OptimizerConfig;
 import io.eggroll.es.OptimizerKind;
 import io.eggroll.es.Shaping;
 import io.eggroll.rng.NoiseKind;
-import io.eggroll.snn.Params;
 import io.eggroll.snn.Readout;
 import io.eggroll.snn.SnnConfig;
 import io.eggroll.train.Checkpoint;
@@ -28,7 +29,6 @@ import io.eggroll.train.TaskData;
 import io.eggroll.train.Tasks;
 import io.eggroll.train.TrainConfig;
 import io.eggroll.train.TrainListenerFactory;
-import io.eggroll.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -203,7 +203,7 @@ final class TrainCommand implements Callable<Integer> {
         TaskData taskData = Tasks.load(cfg, System.err);
         SnnConfig net = cfg.networkConfig(taskData.train().inputs(), taskData.train().classes());
         cfg.esConfig().validateFor(net);
-        Start start = resumed != null ? resumeRun(dir, cfg, resumed, taskData) : newRun(dir, cfg, net);
+        Start start = resumed != null ? resumeRun(dir, cfg, resumed, taskData) : newRun(dir, cfg);
         BackendOptions opts = new BackendOptions(cfg.resolvedThreads(), cfg.device, programBinary);
         try (Backend b = Backends.create(cfg.resolvedBackend(), opts)) {
             spec.commandLine().getErr().printf(Locale.ROOT, "run %s | %s | task %s (%d train, %d held-out) | network %s | readout %s | %s N=%d%s sigma=%s | %s | backend %s%n",
@@ -211,25 +211,31 @@ final class TrainCommand implements Callable<Integer> {
                     taskData.train().size(), taskData.heldout().size(), Arrays.toString(net.sizes()), readout(cfg),
                     cfg.es.mode(), cfg.es.population(), cfg.es.mode() == EsMode.EGGROLL ? " r=" + cfg.es.rank() : "",
                     cfg.es.sigma(), schedule(cfg.optimizerConfig()), b.device());
-            Trainer trainer = new Trainer(cfg, taskData.train(), taskData.heldout(), b, start.run(),
-                    evaluator(cfg, taskData.train(), b, start.run()));
+            // The run is built through the library's builder, the one way to train (docs/API.md).
+            PopulationEvaluator ev = evaluator(cfg, taskData.train(), b, start.run());
+            Training.Builder builder = Training.builder().config(cfg).data(taskData.train(), taskData.heldout())
+                    .backend(b).runDirectory(start.run()).evaluator(loopBackend -> ev);
+            if (resumed != null) {
+                builder.startFrom(start.state(), start.generation(), start.elapsedSeconds());
+            }
+            Training training = builder.build();
             if (!quiet) {
-                trainer.listen(Progress.forConsole());
+                training.listen(Progress.forConsole());
             }
             for (TrainListenerFactory f : ServiceLoader.load(TrainListenerFactory.class)) {
-                f.create(start.run(), cfg, start.generation() - 1).ifPresent(trainer::listen);
+                f.create(start.run(), cfg, start.generation() - 1).ifPresent(training::listen);
             }
             // SIGINT or SIGTERM: the hook asks the loop to stop after the generation in flight and
             // holds the JVM until its checkpoint (or, on the last generation, the summary) is written.
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
-                trainer.requestStop();
+                training.requestStop();
                 awaitUninterruptibly(finished);
             }, "eggroll-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                Trainer.Result result = trainer.run(start.state(), start.generation(), start.elapsedSeconds());
-                if (trainer.stopped()) {
+                TrainedNetwork result = training.run();
+                if (result.stoppedEarly()) {
                     System.err.println("stopped after generation " + (result.generations() - 1) + "; checkpoint "
                             + start.run().latestCheckpoint() + " written; continue with --resume --name " + cfg.name);
                     return STOPPED;
@@ -239,7 +245,7 @@ final class TrainCommand implements Callable<Integer> {
                 Plots.write(start.run());
                 System.out.printf(Locale.ROOT, "held-out accuracy: %.2f%% (%d samples of %s) after %d generations in %s%n",
                         100 * full.accuracy(), full.samples(), taskData.heldout().name(), result.generations(),
-                        Progress.duration(result.seconds()));
+                        Progress.duration(result.trainingSeconds()));
                 System.out.println("run directory: " + dir + " (metrics.jsonl, summary.json, fitness.png, accuracy.png, checkpoints/)");
             } finally {
                 finished.countDown();
@@ -442,10 +448,9 @@ final class TrainCommand implements Callable<Integer> {
         return false;
     }
 
-    private Start newRun(Path dir, TrainConfig cfg, SnnConfig net) throws IOException {
+    private Start newRun(Path dir, TrainConfig cfg) throws IOException {
         RunDirectory run = RunDirectory.create(dir, cfg, overwrite);
-        return new Start(run, ModelState.fresh(Params.init(net, cfg.seed, cfg.network.initGain), cfg.optimizerConfig()),
-                0, 0);
+        return new Start(run, null, 0, 0); // the builder makes the initial weights from the seed
     }
 
     /**
@@ -466,15 +471,15 @@ final class TrainCommand implements Callable<Integer> {
         return chosen.isEmpty() ? LocalEvaluator.of(b, train, cfg) : chosen.getFirst();
     }
 
-    private void writeSummary(RunDirectory run, TrainConfig cfg, Trainer.Result r, Evaluation ev, String device)
+    private void writeSummary(RunDirectory run, TrainConfig cfg, TrainedNetwork r, Evaluation ev, String device)
             throws IOException {
         ObjectNode o = TrainConfig.mapper().createObjectNode();
         o.put("name", cfg.name);
         o.put("generations", r.generations());
-        o.put("seconds", r.seconds());
+        o.put("seconds", r.trainingSeconds());
         o.put("heldout_accuracy", ev.accuracy());
         o.put("heldout_samples", ev.samples());
-        o.put("params_sha256", r.state().params().sha256());
+        o.put("params_sha256", r.params().sha256());
         o.putPOJO("confusion", ev.confusion());
         // What produced the run: the build, the JVM and the backend device.
         BuildInfo build = BuildInfo.current();
