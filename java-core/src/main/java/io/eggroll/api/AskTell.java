@@ -91,7 +91,9 @@ public final class AskTell implements AutoCloseable {
         step = a.step();
         generation++;
         current = null;
-        params = null;
+        synchronized (this) {
+            params = null;
+        }
         return new Told(pop.generation(), a.learningRate(), a.shaped().effectivePopulation(), a.shaped().excluded());
     }
 
@@ -147,8 +149,8 @@ public final class AskTell implements AutoCloseable {
         return backend;
     }
 
-    /** The centre weights, read from the backend once a generation. */
-    Params params() {
+    /** The centre weights, read from the backend once a generation (members' forwards may ask from many threads). */
+    synchronized Params params() {
         if (params == null) {
             params = backend.state().params();
         }

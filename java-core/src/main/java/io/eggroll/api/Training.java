@@ -403,10 +403,10 @@ public final class Training {
          * asked) and the initial weights. The backend is created when the run starts.
          */
         public Training build() {
+            cfg.validate();
             if (spec == null) {
                 spec = NetworkSpec.of(cfg.network);
             }
-            cfg.validate();
             if ((train == null) != (heldout == null)) {
                 throw new IllegalArgumentException("give both splits: data(train, heldout)");
             }
