@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
                 "prints a markdown table (median and min–max over repetitions) and writes <out>/<suite>.md, .json and .png.",
                 "Suites: throughput (inference vs EGGROLL r=1,5,10,20 vs full-rank ES, sparse-aware and the paper's dense,",
                 "large layer and N-MNIST net),",
-                "ranks (held-out accuracy after a wall-time budget), backends (one generation on every backend found)."})
+                "ranks (test accuracy after a wall-time budget), backends (one generation on every backend found)."})
 public final class BenchCommand implements Callable<Integer> {
 
     /** The suites, in the order {@code --help} lists them. */
@@ -94,10 +94,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--limit-train", defaultValue = "0", description = "Ranks suite: at most N training samples (0 = all).")
     int limitTrain;
 
-    @Option(names = "--limit-test", defaultValue = "0", description = "Ranks suite: at most N held-out samples (0 = all).")
+    @Option(names = "--limit-test", defaultValue = "0", description = "Ranks suite: at most N test samples (0 = all).")
     int limitTest;
 
-    @Option(names = "--eval-samples", defaultValue = "0", description = "Ranks suite: held-out samples scored after the budget (0 = all).")
+    @Option(names = "--eval-samples", defaultValue = "0", description = "Ranks suite: test samples scored after the budget (0 = all).")
     int evalSamples;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed for weights, inputs and noise (default: ${DEFAULT-VALUE}).")

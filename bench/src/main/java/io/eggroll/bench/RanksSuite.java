@@ -93,7 +93,7 @@ public final class RanksSuite {
                 for (int i = 0; i < runs.size(); i++) {
                     Run r = runs.get(i);
                     backend.load(r.state);
-                    acc[i][rep] = 100 * Evaluation.of(backend, data.heldout(), s.evalSamples(), 512).accuracy();
+                    acc[i][rep] = 100 * Evaluation.of(backend, data.test(), s.evalSamples(), 512).accuracy();
                     gens[i][rep] = r.generations;
                     secPerGen[i][rep] = Summary.of(r.genSeconds.stream().mapToDouble(Double::doubleValue).toArray())
                             .median();
@@ -133,9 +133,9 @@ public final class RanksSuite {
             o.put("skipped", p[1]);
             report.row(List.of(task, p[0], "skipped: " + p[1], "—", "—", "—", "—"), o);
         }
-        report.note(String.format(Locale.ROOT, "%d training / %d held-out samples (held-out scored on %s); N=%d, B=%d, "
+        report.note(String.format(Locale.ROOT, "%d training / %d test samples (test scored on %s); N=%d, B=%d, "
                         + "T=%d, sigma=%s, lr=%s; backend %s, %d threads; %d repetition(s) with seeds %d..%d",
-                data.train().size(), data.heldout().size(),
+                data.train().size(), data.test().size(),
                 s.evalSamples() == 0 ? "all" : "the first " + s.evalSamples(), base.es.population(), base.batch,
                 data.train().timesteps(), base.es.sigma(), base.optimizer.learningRate(), s.backend(), s.threads(),
                 s.reps(), s.seed(), s.seed() + s.reps() - 1));
@@ -189,7 +189,7 @@ public final class RanksSuite {
                 TrainConfig c = r.cfg;
                 c.generations = r.generations + 1;
                 long t0 = System.nanoTime();
-                Trainer.Result res = new Trainer(c, data.train(), data.heldout(), backend, null)
+                Trainer.Result res = new Trainer(c, data.train(), data.validation(), backend, null)
                         .run(r.state, r.generations, r.seconds);
                 r.seconds += Alternation.since(t0);
                 r.state = res.state();

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * @param layerNeurons  fan-out n (LIF neurons) of the large single-layer workload
  * @param hidden        hidden widths of the N-MNIST network (null: {@code TrainConfig.defaults("nmnist")}'s)
  * @param budgetSeconds wall time each contender of the ranks suite trains for
- * @param evalSamples   held-out samples scored after the budget (0 = all)
+ * @param evalSamples   test samples scored after the budget (0 = all)
  * @param fullRank      whether the suites run the backend's (sparse-aware) full-rank ES contender
  * @param denseFullRank whether the throughput suite runs the paper's dense full-rank ES ({@link DenseFullRank})
  * @param scalarRanks   throughput suite: EGGROLL ranks also run on the cpu backend's scalar definition

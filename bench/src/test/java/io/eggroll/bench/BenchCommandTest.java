@@ -179,8 +179,8 @@ class BenchCommandTest {
         SnnConfig net = c.networkConfig(data.train().inputs(), data.train().classes());
         try (Backend cpu = new CpuBackend(1)) {
             ModelState start = ModelState.fresh(Params.init(net, c.seed, c.network.initGain), c.optimizerConfig());
-            cpu.load(new Trainer(c, data.train(), data.heldout(), cpu, null).run(start, 0, 0).state());
-            return 100 * Evaluation.of(cpu, data.heldout(), 40, 512).accuracy();
+            cpu.load(new Trainer(c, data.train(), data.validation(), cpu, null).run(start, 0, 0).state());
+            return 100 * Evaluation.of(cpu, data.test(), 40, 512).accuracy();
         }
     }
 

@@ -190,7 +190,7 @@ public final class ClusterEvaluator implements PopulationEvaluator {
 
     private void appendClusterLine(int gen, Coordinator.Evaluation ev, long updateNanos) {
         ObjectNode o = TrainConfig.mapper().createObjectNode();
-        o.put("generation", gen);
+        o.put("generation", gen + 1);   // counted from 1, as in metrics.jsonl and the progress line
         o.put("workers", ev.slices().stream().map(Coordinator.Slice::worker).distinct().count());
         o.put("eval_ms", ms(ev.wallNanos()));
         o.put("slowest_worker_ms", ms(ev.slowestWorkerNanos()));

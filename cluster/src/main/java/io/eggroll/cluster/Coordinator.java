@@ -157,6 +157,11 @@ public final class Coordinator implements AutoCloseable {
             // this cluster does not use (only scalars travel); see docs/CLUSTER.md for the flags.
             System.setProperty("org.slf4j.simpleLogger.log.com.hazelcast.instance.impl.HazelcastInstanceFactory",
                     "error");
+            // A member that leaves (a coordinator at the end of its run, a worker that stops) is
+            // first retried, with "Connection refused" warnings, then removed: the coordinator and
+            // the workers each log one line of their own for that (left the cluster, run ended).
+            System.setProperty("org.slf4j.simpleLogger.log.com.hazelcast.internal.server.tcp."
+                    + "TcpServerConnectionErrorHandler", "error");
         }
     }
 

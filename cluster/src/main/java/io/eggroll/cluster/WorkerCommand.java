@@ -1,5 +1,7 @@
 package io.eggroll.cluster;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
@@ -68,6 +70,9 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--parent-pid", description = "Exit when the process with this id ends (for scripts and tests).")
     Long parentPid;
 
+    /** Fault injection for tests only, never set from the command line: the worker negates every fitness. */
+    boolean negateFitnessForTests;
+
     @Override
     public Integer call() throws InterruptedException {
         ClusterSettings settings = new ClusterSettings(clusterName, bind, port, portCount,
@@ -78,6 +83,7 @@ public final class WorkerCommand implements Callable<Integer> {
         try (Backend b = Backends.create(backend, opts)) {
             WorkerNode node = new WorkerNode(b, data, workDir);
             node.setSecret(secret);
+            node.negateFitnessForTests = negateFitnessForTests;
             secret.warnIfNone("worker");
             HazelcastInstance hz = join(settings, node, "eggroll-worker-" + ProcessHandle.current().pid());
             CountDownLatch down = new CountDownLatch(1);
@@ -109,6 +115,17 @@ public final class WorkerCommand implements Callable<Integer> {
         HazelcastInstance hz = Hazelcast.newHazelcastInstance(settings.hazelcastConfig(instanceName, false, attrs,
                 Map.of(Wire.WORKER_KEY, node)));
         node.setMembership(id -> hz.getCluster().getMembers().stream().anyMatch(m -> m.getUuid().toString().equals(id)));
+        hz.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent e) {
+                // admission happens when a coordinator prepares this worker
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent e) {
+                node.memberLeft(e.getMember().getUuid().toString(), Coordinator.address(e.getMember()));
+            }
+        });
         var local = hz.getCluster().getLocalMember().getAddress();
         node.setAddress(local.getHost() + ":" + local.getPort());
         return hz;

@@ -4,6 +4,7 @@ import io.eggroll.backend.Backend;
 import io.eggroll.data.SpikeDataset;
 import io.eggroll.es.EsConfig;
 import io.eggroll.es.Generation;
+import io.eggroll.train.Footprint;
 import io.eggroll.train.LocalEvaluator;
 import io.eggroll.train.PopulationEvaluator;
 import io.eggroll.train.TaskData;
@@ -51,6 +52,8 @@ public final class WorkerNode {
     /** The coordinator of {@link #runId}: its member id, and its address for messages. */
     private String coordinator;
     private String coordinatorAddress;
+    /** The member id of the coordinator that last released this worker (its run ended), until it leaves. */
+    private String released;
     /** Whether a member id is still in the cluster; set by the worker process, everyone counts as present until then. */
     private volatile Predicate<String> memberPresent = id -> true;
     private TrainConfig cfg;
@@ -129,6 +132,11 @@ public final class WorkerNode {
             return refuse("the run uses precision '" + c.precision + "', which needs backend '"
                     + c.resolvedBackend() + "', but this worker hosts '" + backend.name() + "'");
         }
+        try {
+            Footprint.of(c).requireFits(Runtime.getRuntime().maxMemory());
+        } catch (IllegalArgumentException e) {
+            return refuse("the run does not fit this worker's heap: " + e.getMessage());
+        }
         SpikeDataset train;
         try {
             train = data(c).train();
@@ -185,9 +193,28 @@ public final class WorkerNode {
         if (runId == null || !runId.equals(run)) {
             return false;
         }
-        LOG.info("{} left run {}: its coordinator {} released it", describe(), runId, coordinatorAddress);
+        LOG.info("{}: run {} ended; its coordinator {} released this worker, which waits for the next run",
+                describe(), runId, coordinatorAddress);
+        released = coordinator;
         runId = null;
         return true;
+    }
+
+    /**
+     * A member left the cluster. When it is the coordinator of the run this worker serves, the run
+     * is over for this worker (the coordinator stopped or crashed without ending it); when it is
+     * the coordinator that just ended its run, it says so. Either way one line, in place of
+     * Hazelcast's connection errors.
+     */
+    synchronized void memberLeft(String memberId, String memberAddress) {
+        if (runId != null && memberId.equals(coordinator)) {
+            LOG.warn("{}: coordinator {} of run {} left the cluster before ending the run (stopped or crashed); "
+                    + "this worker waits for the next run", describe(), memberAddress, runId);
+            runId = null;
+        } else if (memberId.equals(released)) {
+            LOG.info("{}: coordinator {} left the cluster after its run ended", describe(), memberAddress);
+            released = null;
+        }
     }
 
     /** Applies pending records, then evaluates the slice (if any). */

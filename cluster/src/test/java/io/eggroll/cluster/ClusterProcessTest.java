@@ -14,8 +14,6 @@ import io.eggroll.train.TaskData;
 import io.eggroll.train.TrainConfig;
 import io.eggroll.train.Trainer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +57,7 @@ class ClusterProcessTest {
     private final Map<String, Process> workers = Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<Process> spawned = Collections.synchronizedList(new ArrayList<>());
     /** Free loopback ports for the workers, and their addresses (every member's join list). */
-    private final int[] workerPorts = freePorts(WORKER_PORTS);
+    private final int[] workerPorts = Loopback.freePorts(WORKER_PORTS);
     private final List<String> members = Arrays.stream(workerPorts).mapToObj(p -> "127.0.0.1:" + p).toList();
 
     @TempDir
@@ -92,48 +90,22 @@ class ClusterProcessTest {
         }
     }
 
-    /**
-     * Ports the system reports free, all held open at once so they differ (a port may still be taken
-     * by someone else between close and bind; the suite then fails at start-up, naming the port).
-     */
-    private static int[] freePorts(int n) {
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                held.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-            }
-            return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot find " + n + " free loopback ports", e);
-        } finally {
-            for (ServerSocket s : held) {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // a socket that cannot close still gave its port number
-                }
-            }
-        }
-    }
-
     /** A coordinator's settings: a fresh free port of its own, the workers as join list. */
     private ClusterSettings coordinatorSettings(String name) {
-        return new ClusterSettings(name, "127.0.0.1", freePorts(1)[0], 1, members, 5);
+        return new ClusterSettings(name, "127.0.0.1", Loopback.freePorts(1)[0], 1, members, 5);
     }
 
     private Process spawnWorker(String name, int port, Path log) throws IOException {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> cmd = List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), "io.eggroll.cli.Main", "worker",
+        List<String> cmd = Jvm.command("io.eggroll.cli.Main", List.of("worker",
                 "--cluster-name", name, "--port", Integer.toString(port), "--port-count", "1", "--members", String.join(",", members),
-                "--threads", "1", "--heartbeat-timeout", "5", "--parent-pid", Long.toString(ProcessHandle.current().pid()));
+                "--threads", "1", "--heartbeat-timeout", "5", "--parent-pid", Long.toString(ProcessHandle.current().pid())));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         spawned.add(p);
         return p;
     }
 
     /** Waits for the worker's "ready" line; returns its address. */
-    private static String awaitReady(Process p, Path log) throws IOException, InterruptedException {
+    static String awaitReady(Process p, Path log) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(80);
         while (System.nanoTime() < deadline) {
             String out = Files.exists(log) ? Files.readString(log) : "";
@@ -163,14 +135,14 @@ class ClusterProcessTest {
     private static String localHash(TrainConfig cfg) {
         TaskData d = TaskData.synthetic(cfg);
         try (CpuBackend b = new CpuBackend(2)) {
-            return new Trainer(cfg, d.train(), d.heldout(), b, null).run(fresh(cfg, d), 0, 0).state().params().sha256();
+            return new Trainer(cfg, d.train(), d.validation(), b, null).run(fresh(cfg, d), 0, 0).state().params().sha256();
         }
     }
 
     /** Trains {@code cfg} on the cluster through {@code evaluator}; returns the final weights' hash. */
     private static String train(ClusterEvaluator evaluator, TrainConfig cfg, TaskData d, CpuBackend b,
                                 RunDirectory run) {
-        return new Trainer(cfg, d.train(), d.heldout(), b, run, evaluator).run(fresh(cfg, d), 0, 0).state().params()
+        return new Trainer(cfg, d.train(), d.validation(), b, run, evaluator).run(fresh(cfg, d), 0, 0).state().params()
                 .sha256();
     }
 
@@ -223,7 +195,7 @@ class ClusterProcessTest {
         Files.writeString(file, cfg.toJson());
         Path runs = tmp.resolve("runs");
         String[] cluster = {"--runs-dir", runs.toString(), "--quiet", "--cluster", String.join(",", members),
-            "--cluster-name", clusterName, "--cluster-port", Integer.toString(freePorts(1)[0]), "--min-workers", "3", "--join-timeout", "30"};
+            "--cluster-name", clusterName, "--cluster-port", Integer.toString(Loopback.freePorts(1)[0]), "--min-workers", "3", "--join-timeout", "30"};
         assertThat(Main.run(concat(new String[] {"train", "--config", file.toString()}, cluster))).isZero();
         assertThat(summaryHash(runs.resolve("three"))).isEqualTo(expected);
         List<JsonNode> lines = clusterLines(runs.resolve("three"));
@@ -239,7 +211,7 @@ class ClusterProcessTest {
                 cluster))).isZero();
         assertThat(summaryHash(runs.resolve("halves"))).isEqualTo(expected);
         assertThat(clusterLines(runs.resolve("halves"))).extracting(l -> l.get("generation").asInt())
-                .containsExactly(0, 1, 2, 3, 4, 5);
+                .containsExactly(1, 2, 3, 4, 5, 6);
     }
 
     @Test
@@ -387,7 +359,7 @@ class ClusterProcessTest {
         return out;
     }
 
-    private static String summaryHash(Path runDir) throws IOException {
+    static String summaryHash(Path runDir) throws IOException {
         return TrainConfig.mapper().readTree(runDir.resolve("summary.json").toFile()).get("params_sha256").asText();
     }
 

@@ -11,8 +11,6 @@ import io.eggroll.train.TaskData;
 import io.eggroll.train.TrainConfig;
 import io.eggroll.train.Trainer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -49,12 +47,12 @@ class ClusterVerificationTest {
         TaskData d = TaskData.synthetic(cfg);
         String expected;
         try (CpuBackend b = new CpuBackend(1)) {
-            expected = new Trainer(cfg, d.train(), d.heldout(), b, null).run(fresh(cfg, d), 0, 0).state().params()
+            expected = new Trainer(cfg, d.train(), d.validation(), b, null).run(fresh(cfg, d), 0, 0).state().params()
                     .sha256();
         }
 
         String name = "eggroll-verify-" + UUID.randomUUID().toString().substring(0, 8);
-        int[] ports = freePorts(5);
+        int[] ports = Loopback.freePorts(5);
         List<String> list = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             list.add("127.0.0.1:" + ports[i]);
@@ -91,7 +89,7 @@ class ClusterVerificationTest {
                             reruns.add(generation + " " + worker + ": " + reason);
                         }
                     });
-            got = new Trainer(cfg, d.train(), d.heldout(), b, null, ev).run(fresh(cfg, d), 0, 0).state().params()
+            got = new Trainer(cfg, d.train(), d.validation(), b, null, ev).run(fresh(cfg, d), 0, 0).state().params()
                     .sha256();
         }
 
@@ -120,19 +118,5 @@ class ClusterVerificationTest {
     private static ModelState fresh(TrainConfig cfg, TaskData d) {
         SnnConfig net = cfg.networkConfig(d.train().inputs(), d.train().classes());
         return ModelState.fresh(Params.init(net, cfg.seed, cfg.network.initGain), cfg.optimizerConfig());
-    }
-
-    private static int[] freePorts(int n) throws IOException {
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                held.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-            }
-            return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
-        }
     }
 }

@@ -104,6 +104,28 @@ class WorkerNodeTest {
     }
 
     @Test
+    void aRunTooLargeForTheWorkersHeapIsRefusedBeforeItsDataAreLoaded() {
+        TrainConfig huge = cfg.copy();
+        huge.network.hidden = new int[] {40_000, 40_000, 40_000}; // 1.6e9 floats a layer: above any test heap
+        huge.validate();
+        PrepareReply r = worker.prepare(new PrepareTask("run-1", "coordinator-1", "10.0.0.1:5701", huge,
+                data.train().fingerprint(), 0, initial, List.of(), initial.params().sha256()));
+        assertThat(r.accepted).isFalse();
+        assertThat(r.message).contains("refused the run: the run does not fit this worker's heap: the run needs at "
+                + "least").contains("network.hidden[1]");
+    }
+
+    @Test
+    void aCoordinatorThatLeavesWithoutEndingItsRunFreesTheWorker() {
+        assertThat(worker.prepare(prepare(0, initial, List.of(), initial.params().sha256())).accepted).isTrue();
+        worker.memberLeft("some-other-member", "10.0.0.9:5701");
+        worker.evaluate(new EvaluateTask("run-1", 0, 0, 1, false, List.of())); // still serving run-1
+        worker.memberLeft("coordinator-1", "10.0.0.1:5701");
+        assertThatThrownBy(() -> worker.evaluate(new EvaluateTask("run-1", 0, 0, 1, false, List.of())))
+                .hasMessageContaining("is not prepared for run run-1");
+    }
+
+    @Test
     void aWorkerWritesOnlyUnderItsOwnWorkDirectory() {
         TrainConfig remote = cfg.copy();
         remote.data.workDir = "/etc/planted-by-coordinator";

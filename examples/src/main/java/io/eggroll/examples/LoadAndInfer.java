@@ -16,7 +16,7 @@ import java.util.Locale;
 /**
  * Loads a trained network from a run directory (its latest checkpoint; {@code eggroll train}
  * writes one under {@code runs/<name>/}) or from a checkpoint file, and runs inference: on the
- * run's held-out data, and on a spike input built by hand. Without an argument it first trains a
+ * run's test split, and on a spike input built by hand. Without an argument it first trains a
  * small network on the synthetic task into a temporary run directory.
  *
  * <pre>
@@ -39,20 +39,20 @@ public final class LoadAndInfer {
                 .build().run();
     }
 
-    /** Loads the network in {@code path} and prints its predictions; returns its held-out accuracy. */
+    /** Loads the network in {@code path} and prints its predictions; returns its test accuracy. */
     public static double infer(Path path) {
         TrainedNetwork net = TrainedNetwork.load(path);
         System.out.println("loaded " + net + "; weight matrices " + net.matrixNames());
 
-        // The run's own held-out split: the run directory's config.json names its task.
+        // The run's own test split: the run directory's config.json names its task.
         Path runDir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent().getParent();
-        SpikeDataset heldout = Training.builder().config(TrainConfig.load(runDir.resolve("config.json")))
-                .build().heldoutData();
-        SpikeBatch first = Spikes.of(heldout, 0, 1, 2, 3, 4);
+        SpikeDataset test = Training.builder().config(TrainConfig.load(runDir.resolve("config.json")))
+                .build().testData();
+        SpikeBatch first = Spikes.of(test, 0, 1, 2, 3, 4);
         System.out.println("predicted " + Arrays.toString(net.predict(first)) + ", labels "
                 + Arrays.toString(first.labels()));
-        double accuracy = net.accuracy(heldout);
-        System.out.printf(Locale.ROOT, "held-out accuracy %.1f%% on %d samples%n", 100 * accuracy, heldout.size());
+        double accuracy = net.accuracy(test);
+        System.out.printf(Locale.ROOT, "test accuracy %.1f%% on %d samples%n", 100 * accuracy, test.size());
 
         // Any spike input of the right width: channels 0-7 spiking in every one of 10 frames.
         int[][] frames = new int[10][];

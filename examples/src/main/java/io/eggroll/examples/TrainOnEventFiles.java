@@ -24,10 +24,10 @@ import java.util.SplittableRandom;
  *
  * <p>The data source is one line of the builder: another reader ({@code task("events")} for the
  * generic event format, {@code task("shd")}) or your own {@code SpikeDataset}
- * ({@code data(train, heldout)}) goes in its place.
+ * ({@code data(train, validation)}) goes in its place.
  *
  * <pre>
- *   java io.eggroll.examples.TrainOnEventFiles [DIR] [generations]
+ *   java io.eggroll.examples.TrainOnEventFiles [DIR] [generations] [validation]
  * </pre>
  */
 public final class TrainOnEventFiles {
@@ -78,14 +78,18 @@ public final class TrainOnEventFiles {
         return out;
     }
 
-    /** Trains on the recordings under {@code dir} (binned caches go to {@code work}); returns the network. */
-    public static TrainedNetwork train(Path dir, Path work, int generations) {
+    /**
+     * Trains on the recordings under {@code dir} (binned caches go to {@code work}), checking
+     * accuracy on {@code validation} recordings carved off the training ones; returns the network.
+     */
+    public static TrainedNetwork train(Path dir, Path work, int generations, int validation) {
         Training training = Training.builder()
                 .task("nmnist").dataDir(dir).workDir(work)            // the data source: your recordings
                 .configure(c -> {
                     c.data.timesteps = 8;                             // frames per sample
                     c.data.windowMs = 220;                            // binned window
                     c.data.pool = 2;                                  // 34 x 34 -> 17 x 17
+                    c.data.validation = validation;                   // taken off Train/ for the checks
                 })
                 .network(NetworkSpec.dense(32).readout(Readout.MEMBRANE))
                 .es(EsConfig.eggroll(32, 1, 0.05f))
@@ -94,14 +98,17 @@ public final class TrainOnEventFiles {
                 .progress(System.err)
                 .build();
         return training.run(s -> {
-            if (!Double.isNaN(s.heldoutAccuracy())) {
-                System.out.printf(Locale.ROOT, "generation %d: fitness %.3f, held-out accuracy %.1f%%%n",
-                        s.generation(), s.fitnessMean(), 100 * s.heldoutAccuracy());
+            if (!Double.isNaN(s.validationAccuracy())) {
+                System.out.printf(Locale.ROOT, "generation %d: fitness %.3f, validation accuracy %.1f%%%n",
+                        s.generation(), s.fitnessMean(), 100 * s.validationAccuracy());
             }
         });
     }
 
-    /** Trains on {@code args[0]} (or a demo set) for {@code args[1]} generations (default 40). */
+    /**
+     * Trains on {@code args[0]} (or a demo set) for {@code args[1]} generations (default 40), with
+     * {@code args[2]} validation recordings (default 20).
+     */
     public static void main(String[] args) throws IOException {
         Path scratch = Files.createTempDirectory("eggroll-example");   // binned caches (and the demo set)
         try {
@@ -114,9 +121,10 @@ public final class TrainOnEventFiles {
                 System.out.println("demo recordings written to " + dir);
             }
             int generations = args.length > 1 ? Integer.parseInt(args[1]) : 40;
-            TrainedNetwork net = train(dir, scratch.resolve("work"), generations);
-            System.out.printf(Locale.ROOT, "trained %s: held-out accuracy %.1f%%%n", net,
-                    100 * net.heldoutAccuracy());
+            int validation = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+            TrainedNetwork net = train(dir, scratch.resolve("work"), generations, validation);
+            System.out.printf(Locale.ROOT, "trained %s: validation accuracy %.1f%%%n", net,
+                    100 * net.validationAccuracy());
         } finally {
             deleteTree(scratch);
         }

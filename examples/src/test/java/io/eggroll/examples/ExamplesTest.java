@@ -56,8 +56,8 @@ class ExamplesTest {
     @Test
     void trainOnEventFilesMainTrainsOnRecordingsWrittenToDisk(@TempDir Path tmp) throws Exception {
         TrainOnEventFiles.writeDemoRecordings(tmp.resolve("rec"), 3, 1);
-        assertThat(run(() -> TrainOnEventFiles.main(new String[] {tmp.resolve("rec").toString(), "10"})))
-                .contains("generation 9:").contains("held-out accuracy");
+        assertThat(run(() -> TrainOnEventFiles.main(new String[] {tmp.resolve("rec").toString(), "10", "10"})))
+                .contains("generation 9:").contains("validation accuracy");
     }
 
     @Test
@@ -65,8 +65,8 @@ class ExamplesTest {
         Path dir = tmp.resolve("run");
         LoadAndInfer.trainDemoRun(dir, 3);
         assertThat(run(() -> LoadAndInfer.main(new String[] {dir.toString()})))
-                .contains("weight matrices [hidden0, output]").contains("held-out accuracy").contains("-> class");
+                .contains("weight matrices [hidden0, output]").contains("test accuracy").contains("-> class");
         assertThat(run(() -> LoadAndInfer.main(new String[] {dir.resolve("checkpoints/latest.ckpt").toString()})))
-                .contains("held-out accuracy");
+                .contains("test accuracy");
     }
 }

@@ -27,17 +27,17 @@ public final class TrainedNetwork {
     private final Params params;
     private final int generations;
     private final double seconds;
-    private final double heldoutAccuracy;
+    private final double validationAccuracy;
     private final boolean stopped;
 
-    TrainedNetwork(NetworkSpec spec, Params params, int generations, double seconds, double heldoutAccuracy,
+    TrainedNetwork(NetworkSpec spec, Params params, int generations, double seconds, double validationAccuracy,
                    boolean stopped) {
         this.spec = spec;
         this.config = params.config();
         this.params = params.copy();
         this.generations = generations;
         this.seconds = seconds;
-        this.heldoutAccuracy = heldoutAccuracy;
+        this.validationAccuracy = validationAccuracy;
         this.stopped = stopped;
         if (spec.hidden().size() != config.layers() - 1) {
             throw new IllegalArgumentException(spec + " does not describe " + config);
@@ -100,9 +100,9 @@ public final class TrainedNetwork {
         return seconds;
     }
 
-    /** The last held-out accuracy of its training, in [0, 1]; NaN when there was none. */
-    public double heldoutAccuracy() {
-        return heldoutAccuracy;
+    /** The last validation accuracy of its training (the periodic check), in [0, 1]; NaN when there was none. */
+    public double validationAccuracy() {
+        return validationAccuracy;
     }
 
     /** Whether its training stopped early on request ({@link Training#requestStop()}). */

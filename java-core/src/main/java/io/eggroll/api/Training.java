@@ -29,13 +29,13 @@ import java.util.function.Function;
 /**
  * A training run, built fluently. {@link #run} drives the engine's training loop
  * ({@link Trainer}: minibatch fitness of every member through a {@link PopulationEvaluator}, the
- * shared ES update, periodic held-out accuracy, metrics and checkpoints when there is a run
+ * shared ES update, periodic accuracy on the validation split, metrics and checkpoints when there is a run
  * directory) and returns the {@link TrainedNetwork}. The {@code eggroll train} command builds its
  * runs here too.
  *
  * <pre>{@code
  * TrainedNetwork net = Training.builder()
- *         .data(train, test)                                  // any SpikeDataset, or .task("synthetic")
+ *         .data(train, validation)                            // any SpikeDataset, or .task("synthetic")
  *         .network(NetworkSpec.dense(128).readout(Readout.MEMBRANE))
  *         .es(EsConfig.eggroll(512, 1, 0.02f))
  *         .optimizer(OptimizerConfig.adam(0.006f))
@@ -55,7 +55,8 @@ public final class Training {
     private final NetworkSpec spec;
     private final SnnConfig network;
     private final SpikeDataset train;
-    private final SpikeDataset heldout;
+    private final SpikeDataset validation;
+    private final SpikeDataset test;
     private final Backend givenBackend;
     private final BackendOptions backendOptions;
     private final RunDirectory run;
@@ -75,7 +76,8 @@ public final class Training {
         this.spec = b.spec;
         this.network = network;
         this.train = data.train();
-        this.heldout = data.heldout();
+        this.validation = data.validation();
+        this.test = data.test();
         this.givenBackend = b.backend;
         this.backendOptions = b.backendOptions != null ? b.backendOptions
                 : new BackendOptions(cfg.resolvedThreads(), cfg.device, null);
@@ -135,8 +137,8 @@ public final class Training {
         Backend b = givenBackend != null ? givenBackend : Backends.create(cfg.resolvedBackend(), backendOptions);
         try (RunDirectory.Lock held = lockRun ? RunDirectory.lock(run.root()) : null) {
             synchronized (lock) {
-                t = evaluator == null ? new Trainer(cfg, train, heldout, b, run)
-                        : new Trainer(cfg, train, heldout, b, run, evaluator.apply(b));
+                t = evaluator == null ? new Trainer(cfg, train, validation, b, run)
+                        : new Trainer(cfg, train, validation, b, run, evaluator.apply(b));
                 listeners.forEach(t::listen);
                 for (TrainListener l : extra) {
                     t.listen(l);
@@ -147,7 +149,7 @@ public final class Training {
                 }
             }
             Trainer.Result r = t.run(startState, startGeneration, elapsedBefore);
-            return new TrainedNetwork(spec, r.state().params(), r.generations(), r.seconds(), r.heldoutAccuracy(),
+            return new TrainedNetwork(spec, r.state().params(), r.generations(), r.seconds(), r.validationAccuracy(),
                     t.stopped());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -198,9 +200,17 @@ public final class Training {
         return train;
     }
 
-    /** The held-out split the periodic accuracy is measured on. */
-    public SpikeDataset heldoutData() {
-        return heldout;
+    /** The validation split, which the periodic accuracy checks during training use. */
+    public SpikeDataset validationData() {
+        return validation;
+    }
+
+    /**
+     * The test split, for the final score only (training never looks at it); null when
+     * {@link Builder#data(SpikeDataset, SpikeDataset)} gave none.
+     */
+    public SpikeDataset testData() {
+        return test;
     }
 
     /** The run directory, or null when nothing is written. */
@@ -213,7 +223,8 @@ public final class Training {
         private TrainConfig cfg = new TrainConfig();
         private NetworkSpec spec;
         private SpikeDataset train;
-        private SpikeDataset heldout;
+        private SpikeDataset validation;
+        private SpikeDataset test;
         private Backend backend;
         private BackendOptions backendOptions;
         private Path runDir;
@@ -261,10 +272,19 @@ public final class Training {
             return this;
         }
 
-        /** Your own data: the training split and the held-out split. */
-        public Builder data(SpikeDataset trainSplit, SpikeDataset heldoutSplit) {
+        /**
+         * Your own data: the training split (minibatches) and the validation split (the periodic
+         * accuracy checks), without a test split.
+         */
+        public Builder data(SpikeDataset trainSplit, SpikeDataset validationSplit) {
+            return data(trainSplit, validationSplit, null);
+        }
+
+        /** Your own data: training, validation and test splits (the test split only for {@link Training#testData()}). */
+        public Builder data(SpikeDataset trainSplit, SpikeDataset validationSplit, SpikeDataset testSplit) {
             this.train = trainSplit;
-            this.heldout = heldoutSplit;
+            this.validation = validationSplit;
+            this.test = testSplit;
             return this;
         }
 
@@ -407,10 +427,10 @@ public final class Training {
             if (spec == null) {
                 spec = NetworkSpec.of(cfg.network);
             }
-            if ((train == null) != (heldout == null)) {
-                throw new IllegalArgumentException("give both splits: data(train, heldout)");
+            if ((train == null) != (validation == null)) {
+                throw new IllegalArgumentException("give the training and the validation split: data(train, validation)");
             }
-            TaskData data = train != null ? new TaskData(train, heldout) : Tasks.load(cfg, progress);
+            TaskData data = train != null ? new TaskData(train, validation, test) : Tasks.load(cfg, progress);
             SnnConfig net = spec.resolve(data.train().inputs(), data.train().classes());
             cfg.esConfig().validateFor(net);
             ModelState start = startState != null ? startState

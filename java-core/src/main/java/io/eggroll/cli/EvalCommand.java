@@ -3,6 +3,7 @@ package io.eggroll.cli;
 import io.eggroll.backend.Backend;
 import io.eggroll.backend.BackendOptions;
 import io.eggroll.backend.Backends;
+import io.eggroll.data.SpikeDataset;
 import io.eggroll.train.Checkpoint;
 import io.eggroll.train.Evaluation;
 import io.eggroll.train.TaskData;
@@ -15,16 +16,26 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Evaluates a run's checkpoint on the held-out set: accuracy, confusion matrix, per-class accuracy. */
+/**
+ * Evaluates a run's checkpoint on its test split (or, on request, its validation split): accuracy,
+ * confusion matrix, per-class accuracy.
+ */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Evaluate a trained run on its held-out (test) set: accuracy, confusion matrix, per-class accuracy.")
+        description = "Evaluate a trained run on its test split (or its validation split): accuracy, confusion matrix, per-class accuracy.")
 final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--run", required = true, description = "Run directory (e.g. runs/default) or a .ckpt file.")
     Path run;
 
-    @Option(names = "--samples", defaultValue = "0", description = "Evaluate only N held-out samples, spread evenly over the set (0 = all).")
+    @Option(names = "--samples", defaultValue = "0", description = "Evaluate only N samples, spread evenly over the split (0 = all).")
     int samples;
+
+    /** The split an evaluation scores. */
+    enum EvalSplit { test, validation }
+
+    @Option(names = "--split", defaultValue = "test",
+            description = "Split to score: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). The validation split is the one training checked progress on.")
+    EvalSplit split;
 
     @Option(names = "--backend", defaultValue = "cpu", description = "Backend to run on (default: ${DEFAULT-VALUE}).")
     String backend;
@@ -56,8 +67,9 @@ final class EvalCommand implements Callable<Integer> {
         int t = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         try (Backend b = Backends.create(backend, BackendOptions.defaults().withThreads(t))) {
             b.load(d.state());
-            Evaluation ev = Evaluation.of(b, task.heldout(), samples, 512);
-            System.out.println(report(ev, ckpt, d.generation() + 1, task.heldout().name()));
+            SpikeDataset scored = split == EvalSplit.test ? task.test() : task.validation();
+            Evaluation ev = Evaluation.of(b, scored, samples, 512);
+            System.out.println(report(ev, ckpt, d.generation() + 1, scored.name()));
         }
         return 0;
     }

@@ -85,6 +85,9 @@ public final class Main implements Runnable {
         for (PopulationEvaluatorProvider p : ServiceLoader.load(PopulationEvaluatorProvider.class)) {
             train.addMixin(p.name(), p);
         }
+        for (InitialNetworkProvider p : ServiceLoader.load(InitialNetworkProvider.class)) {
+            train.addMixin(p.name(), p);
+        }
         train.getCommandSpec().mixinStandardHelpOptions(true); // after the providers': --help, --version last
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.getSubcommands().get("train").getCommandSpec().usageMessage().footer(TrainCommand.presetFooter());

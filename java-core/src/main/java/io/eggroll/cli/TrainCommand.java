@@ -16,10 +16,12 @@ import io.eggroll.es.OptimizerConfig;
 import io.eggroll.es.OptimizerKind;
 import io.eggroll.es.Shaping;
 import io.eggroll.rng.NoiseKind;
+import io.eggroll.snn.Params;
 import io.eggroll.snn.Readout;
 import io.eggroll.snn.SnnConfig;
 import io.eggroll.train.Checkpoint;
 import io.eggroll.train.Evaluation;
+import io.eggroll.train.Footprint;
 import io.eggroll.train.LocalEvaluator;
 import io.eggroll.train.Plots;
 import io.eggroll.train.PopulationEvaluator;
@@ -153,6 +155,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit-test", description = "Use at most N test samples (0 = all).")
     Integer limitTest;
 
+    @Option(names = "--validation", paramLabel = "N", description = "Validation samples every periodic check runs on: carved off the training split, class-stratified (N-MNIST: 5000), or drawn as their own split (synthetic: 500).")
+    Integer validation;
+
     @Option(names = "--quiet", description = "No progress line.")
     boolean quiet;
 
@@ -170,12 +175,20 @@ final class TrainCommand implements Callable<Integer> {
         if (resume) {
             refuseRunChangingOptions();
         }
+        initial = initialNetwork(); // before the config: --init sets the network's shape
+        if (resume && initial != null) {
+            throw new IllegalArgumentException("--init starts a new run from a file; --resume continues a run from its "
+                    + "checkpoint: drop one of them");
+        }
         TrainConfig fresh = resume ? null : newConfig();
         if (printConfig) {
             TrainConfig shown = fresh != null ? fresh
                     : resumedConfig(resumedCheckpoint(RunDirectory.under(runsDir, resumedName())));
             spec.commandLine().getOut().println(shown.toJson());
             return 0;
+        }
+        if (fresh != null) {
+            Footprint.of(fresh).requireFits(Runtime.getRuntime().maxMemory()); // before anything is written
         }
         Path dir = RunDirectory.under(runsDir, resume ? resumedName() : fresh.name);
         if (resume && !Files.isDirectory(dir)) {
@@ -192,6 +205,7 @@ final class TrainCommand implements Callable<Integer> {
         Checkpoint.Data resumed = fresh == null ? resumedCheckpoint(dir) : null;
         TrainConfig cfg = resumed != null ? resumedConfig(resumed) : fresh;
         cfg.validate();
+        Footprint.of(cfg).requireFits(Runtime.getRuntime().maxMemory());
         if (resumed != null && alreadyDone(dir, resumed.nextGeneration(), cfg.generations)) {
             return 0;
         }
@@ -203,22 +217,21 @@ final class TrainCommand implements Callable<Integer> {
         TaskData taskData = Tasks.load(cfg, System.err);
         SnnConfig net = cfg.networkConfig(taskData.train().inputs(), taskData.train().classes());
         cfg.esConfig().validateFor(net);
-        Start start = resumed != null ? resumeRun(dir, cfg, resumed, taskData) : newRun(dir, cfg);
         BackendOptions opts = new BackendOptions(cfg.resolvedThreads(), cfg.device, programBinary);
         try (Backend b = Backends.create(cfg.resolvedBackend(), opts)) {
-            spec.commandLine().getErr().printf(Locale.ROOT, "run %s | %s | task %s (%d train, %d held-out) | network %s | readout %s | %s N=%d%s sigma=%s | %s | backend %s%n",
+            Start start = resumed != null ? resumeRun(dir, cfg, resumed, taskData) : newRun(dir, cfg, net, b.device());
+            spec.commandLine().getErr().printf(Locale.ROOT, "run %s | %s | task %s (%d train, %d validation, %d test) | network %s | readout %s | %s N=%d%s sigma=%s | %s | backend %s%n",
                     dir, resumed != null ? "resuming at generation " + (start.generation() + 1) : "new", cfg.task,
-                    taskData.train().size(), taskData.heldout().size(), Arrays.toString(net.sizes()), readout(cfg),
+                    taskData.train().size(), taskData.validation().size(), taskData.test().size(), Arrays.toString(net.sizes()), readout(cfg),
                     cfg.es.mode(), cfg.es.population(), cfg.es.mode() == EsMode.EGGROLL ? " r=" + cfg.es.rank() : "",
                     cfg.es.sigma(), schedule(cfg.optimizerConfig()), b.device());
             // The run is built through the library's builder, the one way to train (docs/API.md).
             PopulationEvaluator ev = evaluator(cfg, taskData.train(), b, start.run());
-            Training.Builder builder = Training.builder().config(cfg).data(taskData.train(), taskData.heldout())
-                    .backend(b).runDirectory(start.run()).evaluator(loopBackend -> ev);
-            if (resumed != null) {
-                builder.startFrom(start.state(), start.generation(), start.elapsedSeconds());
-            }
-            Training training = builder.build();
+            Training training = Training.builder().config(cfg)
+                    .data(taskData.train(), taskData.validation(), taskData.test())
+                    .backend(b).runDirectory(start.run()).evaluator(loopBackend -> ev)
+                    .startFrom(start.state(), start.generation(), start.elapsedSeconds())
+                    .build();
             if (!quiet) {
                 training.listen(Progress.forConsole());
             }
@@ -236,15 +249,18 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 TrainedNetwork result = training.run();
                 if (result.stoppedEarly()) {
-                    System.err.println("stopped after generation " + (result.generations() - 1) + "; checkpoint "
+                    System.err.println("stopped after generation " + result.generations() + "; checkpoint "
                             + start.run().latestCheckpoint() + " written; continue with --resume --name " + cfg.name);
                     return STOPPED;
                 }
-                Evaluation full = Evaluation.of(b, taskData.heldout(), 0, 512);
-                writeSummary(start.run(), cfg, result, full, b.device());
+                Evaluation validation = Evaluation.of(b, taskData.validation(), 0, 512);
+                Evaluation test = Evaluation.of(b, taskData.test(), 0, 512);
+                writeSummary(start.run(), cfg, result, validation, test, b.device());
                 Plots.write(start.run());
-                System.out.printf(Locale.ROOT, "held-out accuracy: %.2f%% (%d samples of %s) after %d generations in %s%n",
-                        100 * full.accuracy(), full.samples(), taskData.heldout().name(), result.generations(),
+                System.out.printf(Locale.ROOT, "validation accuracy: %.2f%% (%d samples of %s)%n",
+                        100 * validation.accuracy(), validation.samples(), taskData.validation().name());
+                System.out.printf(Locale.ROOT, "test accuracy: %.2f%% (%d samples of %s) after %d generations in %s%n",
+                        100 * test.accuracy(), test.samples(), taskData.test().name(), result.generations(),
                         Progress.duration(result.trainingSeconds()));
                 System.out.println("run directory: " + dir + " (metrics.jsonl, summary.json, fitness.png, accuracy.png, checkpoints/)");
             } finally {
@@ -397,10 +413,7 @@ final class TrainCommand implements Callable<Integer> {
         if (changedGenerations == 0) {
             return;
         }
-        Path tmp = run.config().resolveSibling("config.json.tmp");
-        Files.writeString(tmp, cfg.toJson() + "\n");
-        Files.move(tmp, run.config(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        run.rewriteConfig(cfg);
         spec.commandLine().getErr().printf(Locale.ROOT, "run %s: generations %d -> %d (config.json updated)%s%n",
                 run.root(), changedGenerations, cfg.generations, cfg.optimizer.decay() == LrDecay.CONSTANT ? ""
                         : "; the " + cfg.optimizer.decay() + " decay keeps its " + cfg.optimizer.decaySteps()
@@ -413,6 +426,9 @@ final class TrainCommand implements Callable<Integer> {
                 : TrainConfig.defaults(task != null ? task : "nmnist", optimizer != null ? optimizer : OptimizerKind.ADAM,
                         precision);
         applyOverrides(cfg);
+        if (initial != null) {
+            initial.applyTo(cfg, hidden, readout);
+        }
         cfg.validate(); // before the run directory is created
         return cfg;
     }
@@ -448,9 +464,30 @@ final class TrainCommand implements Callable<Integer> {
         return false;
     }
 
-    private Start newRun(Path dir, TrainConfig cfg) throws IOException {
-        RunDirectory run = RunDirectory.create(dir, cfg, overwrite);
-        return new Start(run, null, 0, 0); // the builder makes the initial weights from the seed
+    private Start newRun(Path dir, TrainConfig cfg, SnnConfig net, String device) throws IOException {
+        Params params = initial != null ? initial.paramsFor(net) : Params.init(net, cfg.seed, cfg.network.initGain);
+        RunDirectory run = RunDirectory.create(dir, cfg, overwrite, provenance(device));
+        if (initial != null) {
+            spec.commandLine().getErr().println("initial weights from " + initial.source() + ": " + initial.summary()
+                    + " (kept as they are in " + run.initialCheckpoint() + ")");
+        }
+        return new Start(run, ModelState.fresh(params, cfg.optimizerConfig()), 0, 0);
+    }
+
+    /** The network of {@code --init} (an {@link InitialNetworkProvider}'s options), or null for random weights. */
+    private InitialNetwork initial;
+
+    private InitialNetwork initialNetwork() {
+        List<InitialNetwork> chosen = new ArrayList<>();
+        for (Object mixin : spec.mixins().values().stream().map(CommandSpec::userObject).toList()) {
+            if (mixin instanceof InitialNetworkProvider p) {
+                p.initialNetwork().ifPresent(chosen::add);
+            }
+        }
+        if (chosen.size() > 1) {
+            throw new IllegalArgumentException("the options name " + chosen.size() + " initial networks; choose one");
+        }
+        return chosen.isEmpty() ? null : chosen.getFirst();
     }
 
     /**
@@ -471,24 +508,32 @@ final class TrainCommand implements Callable<Integer> {
         return chosen.isEmpty() ? LocalEvaluator.of(b, train, cfg) : chosen.getFirst();
     }
 
-    private void writeSummary(RunDirectory run, TrainConfig cfg, TrainedNetwork r, Evaluation ev, String device)
-            throws IOException {
+    private void writeSummary(RunDirectory run, TrainConfig cfg, TrainedNetwork r, Evaluation validation,
+                              Evaluation ev, String device) throws IOException {
         ObjectNode o = TrainConfig.mapper().createObjectNode();
         o.put("name", cfg.name);
         o.put("generations", r.generations());
         o.put("seconds", r.trainingSeconds());
-        o.put("heldout_accuracy", ev.accuracy());
-        o.put("heldout_samples", ev.samples());
+        o.put("val_accuracy", validation.accuracy());
+        o.put("val_samples", validation.samples());
+        o.put("test_accuracy", ev.accuracy());
+        o.put("test_samples", ev.samples());
         o.put("params_sha256", r.params().sha256());
         o.putPOJO("confusion", ev.confusion());
         // What produced the run: the build, the JVM and the backend device.
-        BuildInfo build = BuildInfo.current();
-        ObjectNode made = o.putObject("provenance");
-        made.put("version", build.version());
-        made.put("commit", build.commit());
-        made.put("jvm", build.jvm());
-        made.put("device", device);
+        provenance(device).forEach(o.putObject("provenance")::put);
         Files.writeString(run.summary(), TrainConfig.mapper().writeValueAsString(o) + "\n");
+    }
+
+    /** The build, the JVM and the backend device of this process, as config.json and summary.json record them. */
+    static java.util.Map<String, String> provenance(String device) {
+        BuildInfo build = BuildInfo.current();
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("version", build.version());
+        m.put("commit", build.commit());
+        m.put("jvm", build.jvm());
+        m.put("device", device);
+        return m;
     }
 
     private void applyOverrides(TrainConfig cfg) {
@@ -525,6 +570,7 @@ final class TrainCommand implements Callable<Integer> {
         if (device != null) cfg.device = device;
         if (precision != null) cfg.precision = precision;
         if (limitTrain != null) cfg.data.limitTrain = limitTrain;
+        if (validation != null) cfg.data.validation = validation;
         if (limitTest != null) cfg.data.limitTest = limitTest;
     }
 

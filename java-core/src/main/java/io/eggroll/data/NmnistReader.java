@@ -1,5 +1,6 @@
 package io.eggroll.data;
 
+import io.eggroll.util.FileSize;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -43,10 +44,29 @@ public final class NmnistReader {
         return out;
     }
 
-    /** Decodes one file into {@code out} (cleared first). */
+    /**
+     * Heap per byte of a {@code .bin} while it is decoded: the file's bytes, and 13 bytes of
+     * {@link EventBuffer} per 5-byte event.
+     */
+    static final double HEAP_PER_FILE_BYTE = 1 + 13 / 5.0;
+
+    /** Decodes one file into {@code out} (cleared first); a file too large for the heap is refused by name and size. */
     public static void readFile(Path file, EventBuffer out) throws IOException {
+        requireDecodable(file, Files.size(file), Runtime.getRuntime().maxMemory());
         byte[] data = Files.readAllBytes(file);
         NmnistFormat.decode(data, data.length, file, out);
+    }
+
+    /**
+     * Refuses a {@code .bin} of {@code size} bytes that cannot be decoded within {@code maxMemory}
+     * (an N-MNIST sample is a few KB; a file of gigabytes is not one).
+     */
+    static void requireDecodable(Path file, long size, long maxMemory) throws NmnistFormatException {
+        String why = FileSize.tooLarge(size, HEAP_PER_FILE_BYTE, maxMemory,
+                "an N-MNIST .bin file (one sample is a few KB)");
+        if (why != null) {
+            throw new NmnistFormatException(file, -1, why);
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import io.eggroll.backend.ModelState;
 import io.eggroll.es.OptimizerState;
 import io.eggroll.snn.Params;
 import io.eggroll.snn.SnnConfig;
+import io.eggroll.util.FileSize;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -104,6 +105,11 @@ public final class Checkpoint {
     public static Data read(Path file) {
         byte[] all;
         try {
+            // the bytes, and the weights and optimizer state decoded from them
+            String tooLarge = FileSize.tooLarge(file, 2, "a checkpoint");
+            if (tooLarge != null) {
+                throw new CheckpointException(file + ": " + tooLarge);
+            }
             all = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new CheckpointException(file + ": cannot read checkpoint: " + e.getMessage());

@@ -83,6 +83,7 @@ final class ConfigJson {
                 throw new TrainConfig.ConfigException(source + ": a config must be a JSON object {...}, got "
                         + (tree.isNull() ? "null" : kind(tree) + " " + abbreviate(tree.toString())));
             }
+            root.remove(RunDirectory.PROVENANCE);   // a run's config.json records what made it; not a setting
             if (optimizer != null && (root.get("optimizer") == null || root.get("optimizer").isObject())) {
                 root.withObjectProperty("optimizer").put("kind", optimizer.name());
             }

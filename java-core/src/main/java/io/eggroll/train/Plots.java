@@ -50,9 +50,14 @@ public final class Plots {
         chart(fitness, "Fitness (negative cross-entropy)", rows,
                 new String[] {"fitness_mean", "fitness_max"}, new String[] {"mean", "max"}, false);
         chart(accuracy, "Accuracy (%)", rows,
-                new String[] {"minibatch_accuracy", "heldout_accuracy"}, new String[] {"minibatch (population mean)",
-                        "held-out"}, true);
+                new String[] {"minibatch_accuracy", validationKey(rows)}, new String[] {"minibatch (population mean)",
+                        "validation"}, true);
         return List.of(fitness, accuracy);
+    }
+
+    /** {@code val_accuracy}, or {@code heldout_accuracy} in runs written before the validation split. */
+    private static String validationKey(List<JsonNode> rows) {
+        return rows.stream().anyMatch(r -> r.has("heldout_accuracy")) ? "heldout_accuracy" : "val_accuracy";
     }
 
     private static void chart(Path file, String title, List<JsonNode> rows, String[] keys, String[] names,

@@ -13,8 +13,8 @@ public final class Progress implements TrainListener {
     private final boolean live;
     private final long intervalNanos;
     private long lastPrint;
-    private double lastHeldout = Double.NaN;
-    private int lastHeldoutGen = -1;
+    private double lastValidation = Double.NaN;
+    private int lastValidationGen = -1;
     private int startGeneration = -1;
     private double startSeconds;
 
@@ -34,10 +34,10 @@ public final class Progress implements TrainListener {
             startGeneration = s.generation();
             startSeconds = s.seconds() - s.generationSeconds();
         }
-        boolean eval = Double.isFinite(s.heldoutAccuracy());
+        boolean eval = Double.isFinite(s.validationAccuracy());
         if (eval) {
-            lastHeldout = s.heldoutAccuracy();
-            lastHeldoutGen = s.generation();
+            lastValidation = s.validationAccuracy();
+            lastValidationGen = s.generation();
         }
         long now = System.nanoTime();
         boolean last = s.generation() == total - 1;
@@ -49,9 +49,9 @@ public final class Progress implements TrainListener {
         double perGen = (s.seconds() - startSeconds) / Math.max(1, done);
         double eta = perGen * (total - s.generation() - 1);
         String line = String.format(Locale.ROOT,
-                "gen %d/%d | fitness %.4f (max %.4f) | batch acc %.1f%% | held-out %s | %.2f s/gen | %s | ETA %s",
+                "gen %d/%d | fitness %.4f (max %.4f) | batch acc %.1f%% | val %s | %.2f s/gen | %s | ETA %s",
                 s.generation() + 1, total, s.fitnessMean(), s.fitnessMax(), 100 * s.minibatchAccuracy(),
-                lastHeldoutGen < 0 ? "-" : String.format(Locale.ROOT, "%.2f%% @%d", 100 * lastHeldout, lastHeldoutGen + 1),
+                lastValidationGen < 0 ? "-" : String.format(Locale.ROOT, "%.2f%% @%d", 100 * lastValidation, lastValidationGen + 1),
                 s.generationSeconds(), rate(s.memberEvaluationsPerSecond()), duration(eta));
         if (live) {
             out.print("\r" + line + "\u001b[K");

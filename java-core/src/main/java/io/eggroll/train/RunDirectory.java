@@ -1,6 +1,8 @@
 package io.eggroll.train;
 
 import java.io.BufferedWriter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -9,9 +11,12 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -102,6 +107,15 @@ public final class RunDirectory {
     }
 
     public static RunDirectory create(Path root, TrainConfig cfg, boolean overwrite) {
+        return create(root, cfg, overwrite, Map.of());
+    }
+
+    /**
+     * Creates a run directory whose {@code config.json} holds {@code cfg} and, under
+     * {@code "provenance"}, what made the run (build, commit, JVM, device). Reading a config
+     * ignores that object, so a run's config.json can be passed to {@code --config} as it is.
+     */
+    public static RunDirectory create(Path root, TrainConfig cfg, boolean overwrite, Map<String, String> provenance) {
         try {
             boolean holdsRun = Files.exists(root.resolve("metrics.jsonl")) || Files.exists(root.resolve("config.json"));
             if (holdsRun && !overwrite) {
@@ -112,11 +126,41 @@ public final class RunDirectory {
                 clear(root);
             }
             Files.createDirectories(root.resolve("checkpoints"));
-            Files.writeString(root.resolve("config.json"), cfg.toJson() + "\n");
+            Files.writeString(root.resolve("config.json"), configJson(cfg, provenance));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create run directory " + root, e);
         }
         return new RunDirectory(root);
+    }
+
+    /**
+     * Rewrites {@code config.json} with {@code cfg} (a resume that changed the run's generations),
+     * keeping the provenance the run was created with; through a temporary file, so that a crash
+     * leaves the old or the new one.
+     */
+    public void rewriteConfig(TrainConfig cfg) throws IOException {
+        Map<String, String> provenance = new LinkedHashMap<>();
+        if (Files.exists(config())) {
+            JsonNode old = TrainConfig.mapper().readTree(Files.readString(config())).path(PROVENANCE);
+            old.properties().forEach(e -> provenance.put(e.getKey(), e.getValue().asText()));
+        }
+        Path tmp = config().resolveSibling("config.json.tmp");
+        Files.writeString(tmp, configJson(cfg, provenance));
+        Files.move(tmp, config(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The field of config.json that records what made a run; {@link TrainConfig#fromJson} skips it. */
+    public static final String PROVENANCE = "provenance";
+
+    private static String configJson(TrainConfig cfg, Map<String, String> provenance) throws IOException {
+        if (provenance.isEmpty()) {
+            return cfg.toJson() + "\n";
+        }
+        var om = TrainConfig.mapper();
+        ObjectNode o = (ObjectNode) om.readTree(cfg.toJson());
+        ObjectNode p = o.putObject(PROVENANCE);
+        provenance.forEach(p::put);
+        return om.writeValueAsString(o) + "\n";
     }
 
     /**
@@ -187,7 +231,8 @@ public final class RunDirectory {
                 if (line.isBlank()) {
                     continue;
                 }
-                if (om.readTree(line).path("generation").asInt(Integer.MAX_VALUE) <= lastGeneration) {
+                // metrics.jsonl counts generations from 1; lastGeneration is the 0-based index
+                if (om.readTree(line).path("generation").asInt(Integer.MAX_VALUE) <= lastGeneration + 1) {
                     kept.append(line).append('\n');
                 }
             }

@@ -1,10 +1,7 @@
 package io.eggroll.train;
 
+import io.eggroll.data.Fingerprint;
 import io.eggroll.data.SpikeDataset;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.SplittableRandom;
 
 /**
@@ -37,11 +34,28 @@ public final class SyntheticTask implements SpikeDataset {
         this.fingerprint = digest();
     }
 
-    /**
-     * Builds one split. Templates depend on the seed only, so train and test share classes;
-     * samples depend on (seed, split, index).
-     */
+    /** The splits the generator draws, each from a stream of its own. */
+    public enum Part {
+        TRAIN(0x7A1L), TEST(0x7E5L), VALIDATION(0x7B3L);
+
+        private final long salt;
+
+        Part(long salt) {
+            this.salt = salt;
+        }
+    }
+
+    /** {@link #generate(long, Part, int, int, int, int, double, double)} of the train or the test split. */
     public static SyntheticTask generate(long seed, boolean train, int size, int inputs, int steps, int classes,
+                                         double highRate, double lowRate) {
+        return generate(seed, train ? Part.TRAIN : Part.TEST, size, inputs, steps, classes, highRate, lowRate);
+    }
+
+    /**
+     * Builds one split. Templates depend on the seed only, so the splits share classes; samples
+     * depend on (seed, split, index).
+     */
+    public static SyntheticTask generate(long seed, Part part, int size, int inputs, int steps, int classes,
                                          double highRate, double lowRate) {
         if (inputs < 1 || steps < 1 || classes < 2 || size < 1) {
             throw new IllegalArgumentException("synthetic task needs inputs >= 1, timesteps >= 1, classes >= 2, size >= 1;"
@@ -58,7 +72,7 @@ public final class SyntheticTask implements SpikeDataset {
         long[] bits = new long[size * steps * words];
         int[] labels = new int[size];
         for (int s = 0; s < size; s++) {
-            SplittableRandom r = new SplittableRandom(seed ^ (train ? 0x7A1L : 0x7E5L) << 40 ^ (long) s * 0xBF58476D1CE4E5B9L);
+            SplittableRandom r = new SplittableRandom(seed ^ part.salt << 40 ^ (long) s * 0xBF58476D1CE4E5B9L);
             int c = s % classes;
             labels[s] = c;
             for (int t = 0; t < steps; t++) {
@@ -70,7 +84,7 @@ public final class SyntheticTask implements SpikeDataset {
                 }
             }
         }
-        return new SyntheticTask("synthetic-" + (train ? "train" : "test"), size, inputs, steps, classes, bits, labels);
+        return new SyntheticTask("synthetic-" + part.name().toLowerCase(java.util.Locale.ROOT), size, inputs, steps, classes, bits, labels);
     }
 
     @Override
@@ -123,18 +137,6 @@ public final class SyntheticTask implements SpikeDataset {
     }
 
     private String digest() {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(ByteBuffer.allocate(16).putInt(size).putInt(inputs).putInt(steps).putInt(classes).array());
-            ByteBuffer b = ByteBuffer.allocate(bits.length * 8);
-            b.asLongBuffer().put(bits);
-            md.update(b.array());
-            ByteBuffer lb = ByteBuffer.allocate(labels.length * 4);
-            lb.asIntBuffer().put(labels);
-            md.update(lb.array());
-            return HexFormat.of().formatHex(md.digest(), 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return new Fingerprint().add(size, inputs, steps, classes).add(bits).add(labels).hex();
     }
 }

@@ -5,6 +5,7 @@ import io.eggroll.data.NmnistData;
 import io.eggroll.data.PooledSpikeDataset;
 import io.eggroll.data.PrepareOptions;
 import io.eggroll.data.SpikeDataset;
+import io.eggroll.data.SubsetDataset;
 import io.eggroll.data.ProgressListener;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,11 +32,11 @@ public final class Tasks {
      * when the training split lacks some classes: the network can never learn to answer them.
      */
     static void checkSplits(TaskData data, PrintStream warnings) {
-        for (SpikeDataset split : new SpikeDataset[] {data.train(), data.heldout()}) {
+        for (SpikeDataset split : new SpikeDataset[] {data.train(), data.validation(), data.test()}) {
             if (split.size() == 0) {
                 throw new IllegalArgumentException("dataset split " + split.name() + " is empty: nothing to "
-                        + (split == data.train() ? "train on" : "score on") + " (check the data directory and "
-                        + "data.limitTrain / data.limitTest)");
+                        + (split == data.train() ? "train on" : "score on") + " (check the data directory, "
+                        + "data.limitTrain / data.limitTest and data.validation)");
             }
         }
         SpikeDataset train = data.train();
@@ -70,11 +71,21 @@ public final class Tasks {
                 .withThreads(cfg.resolvedThreads());
     }
 
+    /**
+     * The task of a file-backed training and test split: {@code data.validation} samples are
+     * carved off {@code train}, class-stratified with {@code data.validationSeed}.
+     */
+    public static TaskData withValidation(TrainConfig cfg, SpikeDataset train, SpikeDataset test) {
+        SubsetDataset.Parts parts = SubsetDataset.stratifiedSplit(train, cfg.data.validation, cfg.data.validationSeed,
+                "data.validation");
+        return new TaskData(parts.train(), parts.validation(), test);
+    }
+
     private static TaskData nmnist(TrainConfig cfg, PrintStream progress) {
         try {
             NmnistData.Prepared p = NmnistData.prepare(nmnistOptions(cfg),
                     progress == null ? ProgressListener.NONE : ProgressListener.printing(progress, 3000));
-            return new TaskData(PooledSpikeDataset.nmnist(p.train(), cfg.data.pool),
+            return withValidation(cfg, PooledSpikeDataset.nmnist(p.train(), cfg.data.pool),
                     PooledSpikeDataset.nmnist(p.test(), cfg.data.pool));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare N-MNIST: " + e.getMessage(), e);

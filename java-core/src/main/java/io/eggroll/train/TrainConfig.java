@@ -88,6 +88,14 @@ public final class TrainConfig {
         public int limitTrain = 0;
         public int limitTest = 0;
         public boolean lenient = false;
+        /**
+         * Validation samples: carved off the training split, class-stratified (file-backed tasks),
+         * or generated as a split of their own (synthetic). Every periodic check runs on them; the
+         * test split is touched only for the final score.
+         */
+        public int validation = 500;
+        /** Seed of the validation split's draw: fixed, so that runs with other seeds share it. */
+        public long validationSeed = 1;
     }
 
     // ------------------------------------------------------------------ presets
@@ -119,6 +127,7 @@ public final class TrainConfig {
                 c.evalSamples = 2000;
                 c.checkpointEvery = 250;
                 c.data.pool = 2;
+                c.data.validation = NMNIST_VALIDATION;
                 c.data.timesteps = 16;
                 c.network.hidden = new int[] {128};
                 c.network.readout = Readout.MEMBRANE;
@@ -154,6 +163,8 @@ public final class TrainConfig {
 
     /** Generations of the default N-MNIST run: sized to finish within 30 minutes on 2 cores. */
     public static final int NMNIST_GENERATIONS = 6500;
+    /** N-MNIST's validation split: 5,000 of the 60,000 training samples. */
+    public static final int NMNIST_VALIDATION = 5000;
 
     // ------------------------------------------------------------------ derived, validated views
 
@@ -244,8 +255,10 @@ public final class TrainConfig {
         in("data.pool", data.pool, 1, 34);
         in("data.limitTrain", data.limitTrain, 0, Integer.MAX_VALUE);
         in("data.limitTest", data.limitTest, 0, Integer.MAX_VALUE);
+        in("data.validation", data.validation, 1, MAX_SAMPLES);
         optimizerConfig();
         networkConfig(1, 2);
+        Footprint.of(this).requireIndexable();
     }
 
     private static void notNull(String field, Object value) {

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * each member's fitness on the minibatch keyed by (seed, generation); the loop shapes it on the
  * host, leaves out members with non-finite fitness, applies the update on the backend with the
  * step's learning rate, and emits the generation's schedule record. It writes metrics each
- * generation, evaluates the held-out set every {@code evalEvery} generations and writes atomic
+ * generation, checks accuracy on the validation split every {@code evalEvery} generations and writes atomic
  * checkpoints every {@code checkpointEvery}. A failure mid-run leaves the last checkpoint intact.
  */
 public final class Trainer {
@@ -29,12 +29,12 @@ public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
     /** The outcome of a run. */
-    public record Result(ModelState state, int generations, double heldoutAccuracy, double seconds,
+    public record Result(ModelState state, int generations, double validationAccuracy, double seconds,
                          List<GenerationStats> history) {}
 
     private final TrainConfig cfg;
     private final SpikeDataset train;
-    private final SpikeDataset heldout;
+    private final SpikeDataset validation;
     private final Backend backend;
     private final RunDirectory run;
     private final PopulationEvaluator evaluator;
@@ -43,19 +43,19 @@ public final class Trainer {
     private volatile boolean stopped;
 
     /** A run whose population this process's {@code backend} evaluates. */
-    public Trainer(TrainConfig cfg, SpikeDataset train, SpikeDataset heldout, Backend backend, RunDirectory run) {
-        this(cfg, train, heldout, backend, run, LocalEvaluator.of(backend, train, cfg));
+    public Trainer(TrainConfig cfg, SpikeDataset train, SpikeDataset validation, Backend backend, RunDirectory run) {
+        this(cfg, train, validation, backend, run, LocalEvaluator.of(backend, train, cfg));
     }
 
     /**
      * A run whose population {@code evaluator} evaluates; {@code backend} holds the weights, applies
-     * the updates and runs the held-out evaluation. {@code run} may be null (nothing written).
+     * the updates and runs the periodic checks on {@code validation}. {@code run} may be null (nothing written).
      */
-    public Trainer(TrainConfig cfg, SpikeDataset train, SpikeDataset heldout, Backend backend, RunDirectory run,
+    public Trainer(TrainConfig cfg, SpikeDataset train, SpikeDataset validation, Backend backend, RunDirectory run,
                    PopulationEvaluator evaluator) {
         this.cfg = cfg;
         this.train = train;
-        this.heldout = heldout;
+        this.validation = validation;
         this.backend = backend;
         this.run = run;
         this.evaluator = evaluator;
@@ -95,7 +95,7 @@ public final class Trainer {
         OptimizerConfig optimizer = state.optimizer();
         long step = state.optimizerState().step();
         List<GenerationStats> history = new ArrayList<>();
-        double heldoutAcc = Double.NaN;
+        double validationAcc = Double.NaN;
         if (start == 0 && run != null) {
             checkpoint(run.initialCheckpoint(), -1, elapsedBefore);
         }
@@ -119,8 +119,8 @@ public final class Trainer {
                 boolean last = gen == cfg.generations - 1;
                 double acc = Double.NaN;
                 if ((gen + 1) % cfg.evalEvery == 0 || last) {
-                    acc = Evaluation.of(backend, heldout, cfg.evalSamples, cfg.batch * 8).accuracy();
-                    heldoutAcc = acc;
+                    acc = Evaluation.of(backend, validation, cfg.evalSamples, cfg.batch * 8).accuracy();
+                    validationAcc = acc;
                 }
                 double now = elapsedBefore + (System.nanoTime() - t0) / 1e9;
                 double genSec = (System.nanoTime() - g0) / 1e9;
@@ -140,14 +140,14 @@ public final class Trainer {
                 if (stopping) {
                     LOG.info("stopped on request after generation {}", gen);
                     stopped = true;
-                    return new Result(backend.state(), gen + 1, heldoutAcc,
+                    return new Result(backend.state(), gen + 1, validationAcc,
                             elapsedBefore + (System.nanoTime() - t0) / 1e9, history);
                 }
             }
             ModelState end = backend.state();
             evaluator.end(cfg.generations, end);
             double total = elapsedBefore + (System.nanoTime() - t0) / 1e9;
-            return new Result(end, cfg.generations, heldoutAcc, total, history);
+            return new Result(end, cfg.generations, validationAcc, total, history);
         } finally {
             evaluator.stop();
         }

@@ -43,7 +43,7 @@ class TrainingTest {
     static String trainerWeights(TrainConfig c, TaskData d) {
         SnnConfig net = c.networkConfig(d.train().inputs(), d.train().classes());
         try (Backend b = new CpuBackend(1)) {
-            return new Trainer(c, d.train(), d.heldout(), b, null)
+            return new Trainer(c, d.train(), d.validation(), b, null)
                     .run(ModelState.fresh(Params.init(net, c.seed, c.network.initGain), c.optimizerConfig()), 0, 0)
                     .state().params().sha256();
         }
@@ -61,7 +61,7 @@ class TrainingTest {
         TrainedNetwork got = t.run(seen::add);
         assertThat(got.params().sha256()).isEqualTo(want);
         assertThat(got.generations()).isEqualTo(4);
-        assertThat(got.heldoutAccuracy()).isBetween(0.0, 1.0);
+        assertThat(got.validationAccuracy()).isBetween(0.0, 1.0);
         assertThat(seen).extracting(GenerationStats::generation).containsExactly(0, 1, 2, 3);
         assertThat(Files.readAllLines(tmp.resolve("run/metrics.jsonl"))).hasSize(4);
         assertThat(TrainedNetwork.load(tmp.resolve("run")).params().sha256()).isEqualTo(want);
@@ -72,11 +72,11 @@ class TrainingTest {
     void aTrainedNetworkPredictsAsTheBackendDoes() {
         TrainConfig c = small();
         TaskData d = TaskData.synthetic(c);
-        TrainedNetwork net = Training.builder().config(c).data(d.train(), d.heldout()).build().run();
+        TrainedNetwork net = Training.builder().config(c).data(d.train(), d.validation()).build().run();
         try (Backend b = new CpuBackend(1)) {
             b.load(ModelState.fresh(net.params(), c.optimizerConfig()));
-            assertThat(net.accuracy(d.heldout())).isEqualTo(Evaluation.of(b, d.heldout(), 0, 16).accuracy());
-            SpikeBatch one = SpikeBatch.range(d.heldout(), 0, 1);
+            assertThat(net.accuracy(d.test())).isEqualTo(Evaluation.of(b, d.test(), 0, 16).accuracy());
+            SpikeBatch one = SpikeBatch.range(d.test(), 0, 1);
             assertThat(net.forward(one, 0)).isEqualTo(b.infer(one));
         }
         assertThat(net.weights("hidden0")).hasSize(24 * 12);

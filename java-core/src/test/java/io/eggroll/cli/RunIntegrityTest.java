@@ -89,6 +89,12 @@ class RunIntegrityTest {
         assertThat(made.get("commit").asText()).isEqualTo(BuildInfo.current().commit());
         assertThat(made.get("jvm").asText()).contains(Runtime.version().toString());
         assertThat(made.get("device").asText()).startsWith("cpu: ");
+        // config.json records the same provenance, keeps it when the extension rewrites it, and
+        // still reads back as a config (the provenance is skipped)
+        var config = json(old.resolve("config.json"));
+        assertThat(config.get("provenance")).isEqualTo(made);
+        assertThat(config.get("generations").asInt()).isEqualTo(5);
+        assertThat(io.eggroll.train.TrainConfig.load(old.resolve("config.json")).generations).isEqualTo(5);
     }
 
     @Test
@@ -227,7 +233,7 @@ class RunIntegrityTest {
         List<String> lines = Files.readAllLines(metrics);
         int last = io.eggroll.train.TrainConfig.mapper().readTree(lines.getLast()).get("generation").asInt();
         assertThat(Checkpoint.read(runs.resolve("sig/checkpoints/latest.ckpt")).generation())
-                .as("the checkpoint holds the last generation run").isEqualTo(last);
+                .as("the checkpoint holds the last generation run (0-based; metrics count from 1)").isEqualTo(last - 1);
         assertThat(Files.readString(log)).contains("stopped after generation " + last);
         assertThat(resume("sig", "--generations", String.valueOf(last + 3)).exit()).isZero();
     }

@@ -43,7 +43,7 @@ class ConvertedTrainingTest {
             ModelState st = ModelState.fresh(Params.init(net, c.seed, c.network.initGain), c.optimizerConfig());
             Trainer.Result r = new Trainer(c, train, test, b, null).run(st, 0, 0);
             // Ten classes: chance is 10 %.
-            assertThat(r.heldoutAccuracy()).as("held-out accuracy").isGreaterThan(0.5);
+            assertThat(r.validationAccuracy()).as("validation accuracy").isGreaterThan(0.5);
         }
     }
 }

@@ -13,6 +13,19 @@ import org.junit.jupiter.api.io.TempDir;
 class NmnistReaderTest {
 
     @Test
+    void aBinThatCannotBeDecodedWithinTheHeapIsRefusedBeforeItIsRead() throws Exception {
+        Path f = Path.of("Train/3/00042.bin");
+        long mib = 1L << 20;
+        assertThatThrownBy(() -> NmnistReader.requireDecodable(f, 100 * mib, 256 * mib))
+                .isInstanceOf(NmnistFormatException.class)
+                .hasMessage(f + ": 104,857,600 bytes (100 MiB): reading it as an N-MNIST .bin file (one sample is a few "
+                        + "KB) needs about 360 MiB of heap, and this JVM has at most 256 MiB; is it the right file? "
+                        + "(EGGROLL_JAVA_OPTS=-Xmx<size> gives the JVM more)");
+        NmnistReader.requireDecodable(f, 10 * mib, 256 * mib);
+    }
+
+
+    @Test
     void directoryRoundTripInSortedOrder(@TempDir Path root) throws Exception {
         List<EventBuffer> written = new ArrayList<>();
         // indices 1..12, label = index % 3 (written out of order on purpose)

@@ -30,16 +30,18 @@ class TasksTest {
 
     @Test
     void emptySplitsAreRefusedByName() {
-        assertThatThrownBy(() -> warnings(new TaskData(new Labels("tr", 3), new Labels("te", 3, 0, 1, 2))))
+        assertThatThrownBy(() -> warnings(new TaskData(new Labels("tr", 3), new Labels("va", 3, 0), new Labels("te", 3, 0, 1, 2))))
                 .hasMessageContaining("dataset split tr is empty").hasMessageContaining("train on");
-        assertThatThrownBy(() -> warnings(new TaskData(new Labels("tr", 3, 0, 1, 2), new Labels("te", 3))))
+        assertThatThrownBy(() -> warnings(new TaskData(new Labels("tr", 3, 0, 1, 2), new Labels("va", 3, 0), new Labels("te", 3))))
                 .hasMessageContaining("dataset split te is empty").hasMessageContaining("score on");
+        assertThatThrownBy(() -> warnings(new TaskData(new Labels("tr", 3, 0, 1, 2), new Labels("va", 3),
+                new Labels("te", 3, 0)))).hasMessageContaining("dataset split va is empty");
     }
 
     @Test
     void missingClassesAreNamedInAWarning() {
-        assertThat(warnings(new TaskData(new Labels("tr", 4, 0, 2, 2), new Labels("te", 4, 0, 1, 2, 3))))
+        assertThat(warnings(new TaskData(new Labels("tr", 4, 0, 2, 2), new Labels("va", 4, 1), new Labels("te", 4, 0, 1, 2, 3))))
                 .contains("training split tr (3 samples) has no sample of class(es) [1, 3] of 4");
-        assertThat(warnings(new TaskData(new Labels("tr", 2, 1, 0), new Labels("te", 2, 0)))).isEmpty();
+        assertThat(warnings(new TaskData(new Labels("tr", 2, 1, 0), new Labels("va", 2, 1), new Labels("te", 2, 0)))).isEmpty();
     }
 }

@@ -42,7 +42,7 @@ class TrainerTest {
         SnnConfig net = c.networkConfig(d.train().inputs(), d.train().classes());
         try (Backend b = new CpuBackend(threads)) {
             ModelState st = ModelState.fresh(Params.init(net, c.seed, c.network.initGain), c.optimizerConfig());
-            return new Trainer(c, d.train(), d.heldout(), b, run).run(st, 0, 0);
+            return new Trainer(c, d.train(), d.validation(), b, run).run(st, 0, 0);
         }
     }
 
@@ -76,7 +76,7 @@ class TrainerTest {
         assertThat(ck.generation()).isEqualTo(7);
         TaskData d = TaskData.synthetic(c);
         try (Backend b = new CpuBackend(2)) {
-            Trainer.Result resumed = new Trainer(c, d.train(), d.heldout(), b, run).run(ck.state(), ck.nextGeneration(), 0);
+            Trainer.Result resumed = new Trainer(c, d.train(), d.validation(), b, run).run(ck.state(), ck.nextGeneration(), 0);
             assertThat(resumed.state().params().sha256()).isEqualTo(straight);
         }
     }
@@ -92,7 +92,7 @@ class TrainerTest {
         TaskData d = TaskData.synthetic(c);
         SnnConfig net = c.networkConfig(d.train().inputs(), d.train().classes());
         try (Backend b = new CpuBackend(1)) {
-            Trainer t = new Trainer(c, d.train(), d.heldout(), b, run);
+            Trainer t = new Trainer(c, d.train(), d.validation(), b, run);
             t.listen(new TrainListener() {
                 @Override
                 public void onStats(GenerationStats s, int total) {
@@ -110,7 +110,7 @@ class TrainerTest {
         assertThat(ck.generation()).as("the generation in flight is checkpointed, not the one before the last "
                 + "checkpointEvery").isEqualTo(1);
         try (Backend b = new CpuBackend(1)) {
-            Trainer again = new Trainer(c, d.train(), d.heldout(), b, run);
+            Trainer again = new Trainer(c, d.train(), d.validation(), b, run);
             Trainer.Result resumed = again.run(ck.state(), ck.nextGeneration(), ck.elapsedSeconds());
             assertThat(again.stopped()).isFalse();
             assertThat(resumed.state().params().sha256()).isEqualTo(straight);
@@ -129,7 +129,7 @@ class TrainerTest {
         c.es = c.es.withRank(rank);
         c.generations = 200;
         Trainer.Result r = train(c, 2, null);
-        assertThat(r.heldoutAccuracy()).as("held-out accuracy").isGreaterThanOrEqualTo(0.95);
+        assertThat(r.validationAccuracy()).as("validation accuracy").isGreaterThanOrEqualTo(0.95);
     }
 
     @Test
@@ -142,7 +142,7 @@ class TrainerTest {
         List<Integer> effective = new ArrayList<>();
         try (Backend cpu = new CpuBackend(2); Backend poisoned = new NanMember(cpu, 5)) {
             ModelState st = ModelState.fresh(Params.init(net, 1, 1f), c.optimizerConfig());
-            new Trainer(c, d.train(), d.heldout(), poisoned, null).listen(new TrainListener() {
+            new Trainer(c, d.train(), d.validation(), poisoned, null).listen(new TrainListener() {
                 @Override
                 public void onExcluded(int generation, int member, float fitness) {
                     excluded.add(new int[] {generation, member});

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.eggroll.cli.Main;
 import io.eggroll.train.schedule.ScheduleReplay;
 import io.eggroll.train.schedule.SeedSchedule;
+import io.eggroll.train.schedule.SeedScheduleReader;
 import io.eggroll.loihi.bridge.Hdf5File;
 import io.eggroll.loihi.bridge.Hdf5File.Type;
 import io.eggroll.loihi.export.NetxExport;
@@ -55,12 +56,23 @@ class ExportTest {
     }
 
     static void train(String name, String... extra) {
-        String[] base = {"train", "--runs-dir", runs.toString(), "--name", name, "--task", "synthetic", "--generations", "4",
+        train(runs, name, extra);
+    }
+
+    /** A 4-generation synthetic run (64 -> 12 -> 10) under {@code dir}; {@code extra} adds or replaces options. */
+    static void train(Path dir, String name, String... extra) {
+        String[] base = {"train", "--runs-dir", dir.toString(), "--name", name, "--task", "synthetic", "--generations", "4",
                 "--population", "8", "--hidden", "12", "--timesteps", "8", "--batch", "8", "--eval-every", "1000",
                 "--eval-samples", "50", "--threads", "2", "--quiet", "--sigma", "0.05", "--lr", "0.05"};
-        String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
-        System.arraycopy(extra, 0, all, base.length, extra.length);
-        Cli c = cli(all);
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(base));
+        for (String e : extra) {
+            int at = all.indexOf(e);
+            if (e.startsWith("--") && at > 0 && at + 1 < all.size() && !all.get(at + 1).startsWith("--")) {
+                all.subList(at, at + 2).clear(); // the option given in extra replaces the default
+            }
+        }
+        all.addAll(java.util.List.of(extra));
+        Cli c = cli(all.toArray(String[]::new));
         assertThat(c.code()).as(c.err()).isZero();
     }
 
@@ -183,10 +195,23 @@ class ExportTest {
                 }
                 assertThat(f.readFloats(lif + "/tau")[0]).isCloseTo(0.001f, org.assertj.core.data.Offset.offset(1e-8f));
                 assertThat(f.readFloats(lif + "/r")[0]).isCloseTo(10f, org.assertj.core.data.Offset.offset(1e-4f));
-                assertThat(f.readFloats(lif + "/v_threshold")[0]).isEqualTo(1f);
+                // the run spikes on v >= 1: NIR's v > v_threshold with the largest float below 1
+                assertThat(f.readFloats(lif + "/v_threshold")[0]).isEqualTo(Math.nextDown(1f));
             }
             assertThat(f.readDoubles("/node/metadata/dt")).containsExactly(1e-4);
             assertThat(f.readString("/node/metadata/threshold_comparison")).isEqualTo(">=");
+            assertThat(f.readDoubles("/node/metadata/engine_threshold")).containsExactly(1.0);
+            String meta = "/node/metadata/";
+            assertThat(f.readLongs(meta + "input_frames")).containsExactly(8);
+            assertThat(f.readLongs(meta + "input_shape")).containsExactly(64);
+            assertThat(f.readString(meta + "input_index_order")).contains("synthetic");
+            assertThat(f.readString(meta + "readout")).isEqualTo("SPIKE_COUNT");
+            assertThat(f.readString(meta + "readout_rule")).contains("spike count").contains("final membrane / threshold");
+            assertThat(f.readLongs(meta + "generation")).containsExactly(3);
+            assertThat(f.readString(meta + "backend")).isEqualTo("cpu");
+            assertThat(f.readString(meta + "jvm")).contains(Runtime.version().toString());
+            assertThat(f.list("/node/metadata")).contains("eggroll_version", "eggroll_commit")
+                    .doesNotContain("loihi_v_threshold_mant");
         }
     }
 
@@ -196,11 +221,21 @@ class ExportTest {
         Cli c = cli("export", "--run", runs.resolve("fixed").toString(), "--format", "nir", "--out", file.toString(),
                 "--with-schedule");
         assertThat(c.code()).as(c.err()).isZero();
+        assertThat(c.out()).contains("with the seed schedule up to generation 3")
+                .contains("integer thresholds (vThMant, spike on v > vThMant << 6)");
         ScheduleBundle b;
+        FixedNetwork fixed = TrainedRun.load(runs.resolve("fixed")).fixed();
         try (Hdf5File f = Hdf5File.openReadOnly(file)) {
             b = ScheduleBundle.read(f);
             assertThat(f.readString("/node/metadata/threshold_comparison")).isEqualTo(">");
+            assertThat(f.readFloats("/node/nodes/lif0/v_threshold")[0]).isEqualTo(1f);
+            assertThat(f.readLongs("/node/metadata/loihi_v_threshold_mant"))
+                    .containsExactly(fixed.layers().stream().mapToLong(FixedLayer::vth).toArray());
+            assertThat(f.readLongs("/node/metadata/loihi_scale_exp"))
+                    .containsExactly(fixed.layers().stream().mapToLong(FixedLayer::scaleExp).toArray());
+            assertThat(f.readLongs("/eggroll/schedule_last_generation")).containsExactly(3);
         }
+        assertThat(b.lastGeneration()).isEqualTo(3);
         assertThat(b.schedule()).isEqualTo(Files.readAllBytes(runs.resolve("fixed/schedule.bin")));
         Path init = runs.resolve("embedded-initial.ckpt");
         Files.write(init, b.initialCheckpoint());
@@ -209,6 +244,67 @@ class ExportTest {
         ScheduleReplay.Result r = ScheduleReplay.replay(s, Checkpoint.read(init).state(), latest.generation(),
                 latest.state().params().sha256(), latest.state().optimizerState().step(), b.schedule().length, 0, 2);
         assertThat(r.matches()).isTrue();
+    }
+
+    /**
+     * A run that went on past its last checkpoint (killed at generation 5 with latest.ckpt at 1):
+     * the export holds the checkpoint's weights, so it embeds the schedule up to generation 1 only,
+     * and that rebuilds them exactly.
+     */
+    @Test
+    void withScheduleEmbedsTheScheduleOnlyUpToTheExportedCheckpoint() throws Exception {
+        train("stale", "--generations", "2");
+        Path latest = runs.resolve("stale/checkpoints/latest.ckpt");
+        byte[] atGen1 = Files.readAllBytes(latest);
+        Cli more = cli("train", "--runs-dir", runs.toString(), "--name", "stale", "--resume", "--generations", "6",
+                "--quiet");
+        assertThat(more.code()).as(more.err()).isZero();
+        Files.write(latest, atGen1);
+        Checkpoint.Data exported = Checkpoint.read(latest);
+        assertThat(exported.generation()).isEqualTo(1);
+        for (String format : new String[] {"nir", "netx"}) {
+            Path file = runs.resolve("stale." + format);
+            Cli c = cli("export", "--run", runs.resolve("stale").toString(), "--format", format, "--out", file.toString(),
+                    "--with-schedule");
+            assertThat(c.code()).as(c.err()).isZero();
+            assertThat(c.out()).contains("with the seed schedule up to generation 1");
+            ScheduleBundle b;
+            try (Hdf5File f = Hdf5File.openReadOnly(file)) {
+                b = ScheduleBundle.read(f);
+                assertThat(f.readLongs("/eggroll/schedule_last_generation")).containsExactly(1);
+                assertThat(f.readLongs("/eggroll/schedule_generations")).containsExactly(2);
+            }
+            SeedSchedule s = b.parse("embedded");
+            assertThat(s.lastGeneration()).isEqualTo(1);
+            assertThat(SeedScheduleReader.read(runs.resolve("stale/schedule.bin")).lastGeneration()).isEqualTo(5);
+            Path init = runs.resolve("stale-initial-" + format + ".ckpt");
+            Files.write(init, b.initialCheckpoint());
+            // replay to the embedded schedule's own end: it must land on the exported weights
+            ScheduleReplay.Result r = ScheduleReplay.replay(s, Checkpoint.read(init).state(), s.lastGeneration(),
+                    exported.state().params().sha256(), exported.state().optimizerState().step(), b.schedule().length, 0, 2);
+            assertThat(r.generations()).isEqualTo(2);
+            assertThat(r.matches()).isTrue();
+        }
+    }
+
+    @Test
+    void theExportMessageNamesTheNodeTypesTheFileHolds() throws Exception {
+        train("li", "--readout", "MEMBRANE");
+        Path file = runs.resolve("li.nir");
+        Cli c = cli("export", "--run", runs.resolve("li").toString(), "--format", "nir", "--out", file.toString());
+        assertThat(c.code()).as(c.err()).isZero();
+        assertThat(c.out()).contains("Input -> Affine -> LIF -> Affine -> LI -> Output");
+        try (Hdf5File f = Hdf5File.openReadOnly(file)) {
+            assertThat(f.list("/node/nodes")).containsExactly("fc0", "fc1", "input", "li1", "lif0", "output");
+            assertThat(f.readString("/node/metadata/readout_rule")).contains("mean over the T steps");
+        }
+        Path netx = runs.resolve("float-meta.net");
+        assertThat(cli("export", "--run", runs.resolve("float").toString(), "--format", "netx", "--out", netx.toString())
+                .code()).isZero();
+        try (Hdf5File f = Hdf5File.openReadOnly(netx)) {
+            assertThat(f.readString("/eggroll/readout_rule")).contains("T + 2 steps");
+            assertThat(f.readLongs("/eggroll/input_frames")).containsExactly(8);
+        }
     }
 
     @Test

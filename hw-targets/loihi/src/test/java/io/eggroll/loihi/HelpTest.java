@@ -10,6 +10,6 @@ class HelpTest {
 
     @Test
     void everyCommandSummaryIsAWholeSentence() {
-        assertThat(Fixtures.assertCommandSummariesAreSentences()).contains("export", "quantize", "replay");
+        assertThat(Fixtures.assertCommandSummariesAreSentences()).contains("export", "import", "quantize", "replay");
     }
 }

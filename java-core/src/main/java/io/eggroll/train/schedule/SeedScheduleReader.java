@@ -1,5 +1,6 @@
 package io.eggroll.train.schedule;
 
+import io.eggroll.util.FileSize;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -36,6 +37,11 @@ public final class SeedScheduleReader {
     static Scan scan(Path file, int lastGeneration) {
         byte[] all;
         try {
+            // the bytes, and the records decoded from them
+            String tooLarge = FileSize.tooLarge(file, 2, "a seed schedule");
+            if (tooLarge != null) {
+                throw new ScheduleFormatException(file + ": " + tooLarge);
+            }
             all = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new ScheduleFormatException("no seed schedule at " + file);

@@ -207,18 +207,18 @@ public abstract class BackendConformanceTest {
         io.eggroll.backend.ModelState init = io.eggroll.backend.ModelState.fresh(
                 io.eggroll.snn.Params.init(net, cfg.seed, cfg.network.initGain), cfg.optimizerConfig());
         io.eggroll.train.Trainer.Result want =
-                new io.eggroll.train.Trainer(cfg, data.train(), data.heldout(), reference, null).run(init, 0, 0);
+                new io.eggroll.train.Trainer(cfg, data.train(), data.validation(), reference, null).run(init, 0, 0);
         io.eggroll.train.Trainer.Result got =
-                new io.eggroll.train.Trainer(cfg, data.train(), data.heldout(), candidate, null).run(init, 0, 0);
+                new io.eggroll.train.Trainer(cfg, data.train(), data.validation(), candidate, null).run(init, 0, 0);
         double chance = 1.0 / cfg.synthetic.classes;
-        System.out.printf("synthetic task, %d generations: held-out accuracy definition %.3f, %s %.3f%n",
-                cfg.generations, want.heldoutAccuracy(), candidate.name(), got.heldoutAccuracy());
-        assertThat(want.heldoutAccuracy()).as("the definition's run itself learns").isGreaterThan(chance + 0.2);
+        System.out.printf("synthetic task, %d generations: validation accuracy definition %.3f, %s %.3f%n",
+                cfg.generations, want.validationAccuracy(), candidate.name(), got.validationAccuracy());
+        assertThat(want.validationAccuracy()).as("the definition's run itself learns").isGreaterThan(chance + 0.2);
         if (bitExact()) {
             assertThat(got.state().params().sha256()).as("same bits after training")
                     .isEqualTo(want.state().params().sha256());
         }
-        assertThat(got.heldoutAccuracy()).isGreaterThanOrEqualTo(want.heldoutAccuracy() - 0.05);
+        assertThat(got.validationAccuracy()).isGreaterThanOrEqualTo(want.validationAccuracy() - 0.05);
         assertThat(got.history().getLast().fitnessMean())
                 .isCloseTo(want.history().getLast().fitnessMean(), org.assertj.core.data.Offset.offset(0.05));
     }

@@ -62,7 +62,7 @@ class SeedScheduleTest {
             start = 0;
         }
         try (Backend b = new CpuBackend(2)) {
-            Trainer t = new Trainer(c, d.train(), d.heldout(), b, run);
+            Trainer t = new Trainer(c, d.train(), d.validation(), b, run);
             new SeedScheduleListenerFactory().create(run, c, start - 1).ifPresent(t::listen);
             return t.run(st, start, 0);
         }

@@ -1,5 +1,6 @@
 package io.eggroll.loihi.cli;
 
+import io.eggroll.loihi.export.ExportMetadata;
 import io.eggroll.loihi.export.NetxExport;
 import io.eggroll.loihi.export.NirExport;
 import io.eggroll.loihi.export.ScheduleBundle;
@@ -8,8 +9,8 @@ import io.eggroll.snn.fixed.FixedLayer;
 import io.eggroll.snn.fixed.FixedNetwork;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,7 +33,7 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output HDF5 file (.net for NetX, .nir for NIR by convention).")
     Path out;
 
-    @Option(names = "--with-schedule", description = "Embed the seed schedule and the initial weights under /eggroll/.")
+    @Option(names = "--with-schedule", description = "Embed the seed schedule (up to the exported checkpoint's generation) and the initial weights under /eggroll/.")
     boolean withSchedule;
 
     @Option(names = "--dt", defaultValue = "1e-4", description = "NIR only: the time step (s) the tau values assume (default: ${DEFAULT-VALUE}).")
@@ -41,18 +42,16 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TrainedRun r = TrainedRun.load(run);
-        ScheduleBundle schedule = withSchedule ? ScheduleBundle.of(r.run()) : null;
-        String source = "eggroll-snn run " + r.run().root() + " (generation " + r.checkpoint().generation() + ", precision "
-                + r.config().precision + ")";
+        ScheduleBundle schedule = withSchedule ? ScheduleBundle.of(r.run(), r.checkpoint().generation()) : null;
         if (out.toAbsolutePath().getParent() != null && !Files.isDirectory(out.toAbsolutePath().getParent())) {
             throw new IllegalArgumentException("--out: directory " + out.toAbsolutePath().getParent() + " does not exist");
         }
+        String with = schedule == null ? "" : ", with the seed schedule up to generation " + schedule.lastGeneration();
         if (format == Format.netx) {
             FixedNetwork net = r.fixed();
-            NetxExport.write(net, out, source, schedule);
+            NetxExport.write(net, out, ExportMetadata.of(r, net, true), schedule);
             System.out.printf(Locale.ROOT, "NetX: %s (%s, %d dense layers%s)%n", out, r.loihiPrecision()
-                    ? "the trained fixed-point network" : "post-training quantised", net.layers().size(),
-                    schedule == null ? "" : ", with seed schedule");
+                    ? "the trained fixed-point network" : "post-training quantised", net.layers().size(), with);
             for (int l = 0; l < net.layers().size(); l++) {
                 FixedLayer f = net.layers().get(l);
                 System.out.printf(Locale.ROOT, "  layer %d: %d -> %d, scale 2^%d (weight step %.3g), vThMant %d, vDecay %d, iDecay %d%n",
@@ -61,11 +60,17 @@ final class ExportCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "  run it for T + %d steps on Lava: each Dense adds one step of delay%n",
                     net.layers().size());
         } else {
-            NirExport.write(r.floatParams(), out, dt, r.loihiPrecision(),
-                    Map.of("source", source, "precision", r.config().precision), schedule);
-            System.out.printf(Locale.ROOT, "NIR: %s (Input -> %s -> Output, dt = %s s, tau = %.6g s%s)%n", out,
-                    "Affine/LIF x " + r.network().layers(), dt, dt / (1 - r.network().decay()),
-                    schedule == null ? "" : ", with seed schedule");
+            FixedNetwork net = r.loihiPrecision() ? r.fixed() : null;
+            List<String> types = NirExport.write(r.floatParams(), out, dt, r.loihiPrecision(),
+                    ExportMetadata.of(r, net, false), schedule);
+            double beta = r.network().decay();
+            System.out.printf(Locale.ROOT, "NIR: %s (%s, dt = %s s%s%s)%n", out, String.join(" -> ", types), dt,
+                    beta < 1 ? String.format(Locale.ROOT, ", tau = %.6g s", dt / (1 - beta)) : "", with);
+            if (net != null) {
+                System.out.printf(Locale.ROOT, "  integer thresholds (vThMant, spike on v > vThMant << 6): %s at scales 2^%s%n",
+                        net.layers().stream().map(f -> Integer.toString(f.vth())).toList(),
+                        net.layers().stream().map(f -> Integer.toString(f.scaleExp())).toList());
+            }
         }
         return 0;
     }

@@ -3,11 +3,11 @@ package io.eggroll.loihi.cli;
 import io.eggroll.cli.CommandProvider;
 import java.util.List;
 
-/** {@code eggroll export}, {@code eggroll quantize} and {@code eggroll replay}. */
+/** {@code eggroll export}, {@code import}, {@code quantize} and {@code replay}. */
 public final class LoihiCommands implements CommandProvider {
 
     @Override
     public List<Object> commands() {
-        return List.of(new ExportCommand(), new QuantizeCommand(), new ReplayCommand());
+        return List.of(new ExportCommand(), new ImportCommand(), new QuantizeCommand(), new ReplayCommand());
     }
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code eggroll quantize}: held-out accuracy of a run in float and in Loihi 2 fixed point. */
+/** {@code eggroll quantize}: test accuracy of a run in float and in Loihi 2 fixed point. */
 @Command(name = "quantize", mixinStandardHelpOptions = true,
         description = {"Held-out accuracy of a run's float network against its Loihi 2 fixed-point version.",
                 "Post-training quantisation: 8-bit weights, 12-bit decays, 24-bit state, Dense delay."})
@@ -61,14 +61,14 @@ final class QuantizeCommand implements Callable<Integer> {
         Evaluation fe;
         try (Backend cpu = new CpuBackend(t)) {
             cpu.load(r.loihiPrecision() ? withParams(r) : r.checkpoint().state());
-            fe = Evaluation.of(cpu, task.heldout(), samples, 512);
+            fe = Evaluation.of(cpu, task.test(), samples, 512);
             floatAcc = fe.accuracy();
         }
         try (Backend sim = new LoihiSimBackend(t)) {
             sim.load(r.checkpoint().state());
-            fixedAcc = Evaluation.of(sim, task.heldout(), samples, 512).accuracy();
+            fixedAcc = Evaluation.of(sim, task.test(), samples, 512).accuracy();
         }
-        System.out.printf(Locale.ROOT, "held-out accuracy on %s (%d samples):%n", task.heldout().name(), fe.samples());
+        System.out.printf(Locale.ROOT, "test accuracy on %s (%d samples):%n", task.test().name(), fe.samples());
         System.out.printf(Locale.ROOT, "  float (cpu, v >= theta)%s: %.2f%%%n",
                 r.loihiPrecision() ? " of the dequantised weights" : "", 100 * floatAcc);
         System.out.printf(Locale.ROOT, "  Loihi 2 fixed point (loihi-sim): %.2f%%  (%+.2f points)%n", 100 * fixedAcc,

@@ -18,7 +18,7 @@ import java.util.List;
  *                     weight float32 (n, m) holding the integer weights, bias float32 (n,) = bias mantissas,
  *                     neuron/ type "CUBA", iDecay = du + 1, vDecay = dv, vThMant = vth, refDelay 1,
  *                     gradedSpike false
- * /eggroll/           scale_exp int64 (L,), dense_delay, source (ignored by netx)
+ * /eggroll/           scale_exp int64 (L,), dense_delay, and {@link ExportMetadata} (ignored by netx)
  * </pre>
  * netx sets {@code du = iDecay - 1}, {@code dv = vDecay}, {@code vth = vThMant},
  * {@code bias_exp = 6}, and recovers the weights exactly (its {@code optimize_weight_bits} keeps
@@ -56,7 +56,8 @@ public final class NetxExport {
         }
     }
 
-    public static void write(FixedNetwork net, Path out, String source, ScheduleBundle schedule) {
+    /** Writes the network; {@code metadata} ({@link ExportMetadata}) goes under {@code /eggroll}. */
+    public static void write(FixedNetwork net, Path out, java.util.Map<String, Object> metadata, ScheduleBundle schedule) {
         checkExpressible(net);
         try (Hdf5File f = Hdf5File.create(out)) {
             f.writeStrings("/layer/0/type", false, 10, new String[] {"input"}, 1);
@@ -93,7 +94,7 @@ public final class NetxExport {
             }
             f.writeLongs(ScheduleBundle.GROUP + "/scale_exp", scale, scale.length);
             f.writeBool(ScheduleBundle.GROUP + "/dense_delay", true);
-            f.writeString(ScheduleBundle.GROUP + "/source", source);
+            ExportMetadata.write(f, ScheduleBundle.GROUP, metadata);
             if (schedule != null) {
                 schedule.write(f);
             }

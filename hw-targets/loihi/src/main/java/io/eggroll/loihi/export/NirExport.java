@@ -16,7 +16,8 @@ import java.util.Map;
  *
  * <p>The discrete neuron {@code v = beta v + I} maps to NIR's forward-Euler LIF with
  * {@code tau = dt / (1 - beta)}, {@code r = 1 / (1 - beta)} (unit input gain),
- * {@code v_leak = 0}, {@code v_threshold = theta}, {@code v_reset = 0}; Affine holds
+ * {@code v_leak = 0}, {@code v_threshold = theta} (the largest float below theta for a float run, whose
+ * network spikes on {@code >=}), {@code v_reset = 0}; beta = 1 becomes NIR's IF with {@code r = 1/dt}. Affine holds
  * {@code W^T} (out, in) and the bias. dt, the integration scheme, the threshold comparison and
  * the reset mode go under {@code node/metadata} only (a LIF dataset named dt breaks nir.read).
  */
@@ -30,27 +31,40 @@ public final class NirExport {
     private NirExport() {}
 
     public static void checkExpressible(SnnConfig cfg) {
-        if (!(cfg.decay() < 1f)) {
-            throw new IllegalArgumentException("NIR cannot express network.decay = " + cfg.decay()
-                    + ": a LIF without leak has tau = dt / (1 - beta) = infinity");
+        if (!(cfg.decay() < 1f) && cfg.readout() == Readout.MEMBRANE) {
+            throw new IllegalArgumentException("NIR cannot express network.decay = " + cfg.decay() + " with the MEMBRANE "
+                    + "readout: an LI without leak has tau = dt / (1 - beta) = infinity");
         }
     }
 
     /**
-     * Writes the graph. {@code strictThreshold} says whether the network spikes on {@code v > theta}
-     * (loihi runs) or {@code v >= theta} (float runs); it is recorded in the metadata.
+     * The {@code v_threshold} NIR's strict {@code v > v_threshold} needs to spike exactly where the
+     * network does: θ for a strict network (loihi runs), else the largest float below θ, since
+     * {@code v >= θ} and {@code v > nextDown(θ)} hold for the same float32 {@code v}.
      */
-    public static void write(Params params, Path out, double dt, boolean strictThreshold, Map<String, String> extra,
-                             ScheduleBundle schedule) {
+    public static float nirThreshold(float theta, boolean strictThreshold) {
+        return strictThreshold ? theta : Math.nextDown(theta);
+    }
+
+    /**
+     * Writes the graph and returns its node types in order ({@code Input, Affine, LIF, ..., Output}).
+     * {@code strictThreshold} says whether the network spikes on {@code v > theta} (loihi runs) or
+     * {@code v >= theta} (float runs); {@code metadata} goes under {@code /node/metadata}
+     * ({@link ExportMetadata}).
+     */
+    public static List<String> write(Params params, Path out, double dt, boolean strictThreshold,
+                                     Map<String, Object> metadata, ScheduleBundle schedule) {
         SnnConfig cfg = params.config();
         checkExpressible(cfg);
         if (!(dt > 0) || !Double.isFinite(dt)) {
             throw new IllegalArgumentException("--dt must be a finite number > 0, got " + dt);
         }
         double beta = cfg.decay();
+        boolean leaky = beta < 1;
         double tau = dt / (1 - beta);
-        double r = 1 / (1 - beta);
+        double r = leaky ? 1 / (1 - beta) : 1 / dt;
         List<String[]> edges = new ArrayList<>();
+        List<String> types = new ArrayList<>(List.of("Input"));
         try (Hdf5File f = Hdf5File.create(out)) {
             f.writeString("/version", NIR_VERSION);
             f.writeString("/node/type", "NIRGraph");
@@ -73,38 +87,51 @@ public final class NirExport {
                 f.writeFloats(nodes + fc + "/weight", w, n, m);
                 f.writeFloats(nodes + fc + "/bias", params.bias(l).clone(), n);
                 edges.add(new String[] {prev, fc});
+                types.add("Affine");
                 boolean membrane = l == cfg.layers() - 1 && cfg.readout() == Readout.MEMBRANE;
-                String neuron = (membrane ? "li" : "lif") + l;
-                f.writeString(nodes + neuron + "/type", membrane ? "LI" : "LIF");
-                f.writeFloats(nodes + neuron + "/tau", filled(n, tau), n);
+                String type = membrane ? "LI" : leaky ? "LIF" : "IF";
+                String neuron = type.toLowerCase(java.util.Locale.ROOT) + l;
+                f.writeString(nodes + neuron + "/type", type);
+                if (leaky) {
+                    f.writeFloats(nodes + neuron + "/tau", filled(n, tau), n);
+                }
                 f.writeFloats(nodes + neuron + "/r", filled(n, r), n);
-                f.writeFloats(nodes + neuron + "/v_leak", filled(n, 0), n);
+                if (leaky) {
+                    f.writeFloats(nodes + neuron + "/v_leak", filled(n, 0), n);
+                }
                 if (!membrane) {
-                    f.writeFloats(nodes + neuron + "/v_threshold", filled(n, cfg.threshold()), n);
+                    f.writeFloats(nodes + neuron + "/v_threshold", filled(n, nirThreshold(cfg.threshold(), strictThreshold)), n);
                     f.writeFloats(nodes + neuron + "/v_reset", filled(n, 0), n);
                 }
                 edges.add(new String[] {fc, neuron});
+                types.add(type);
                 prev = neuron;
             }
             f.writeString(nodes + "output/type", "Output");
             f.writeLongs(nodes + "output/shape", new long[] {cfg.outputs()}, 1);
             edges.add(new String[] {prev, "output"});
+            types.add("Output");
             String[] flat = edges.stream().flatMap(Arrays::stream).toArray(String[]::new);
             f.writeStrings("/node/edges", true, 0, flat, edges.size(), 2);
             String meta = "/node/metadata/";
             f.writeDoubles(meta + "dt", new double[] {dt});
-            f.writeString(meta + "discretization", "forward-euler: v[t+1] = (1 - dt/tau) v[t] + (dt/tau) r I[t]");
+            f.writeString(meta + "discretization", leaky
+                    ? "forward-euler: v[t+1] = (1 - dt/tau) v[t] + (dt/tau) r I[t]"
+                    : "forward-euler: v[t+1] = v[t] + dt r I[t]");
             f.writeString(meta + "threshold_comparison", strictThreshold ? ">" : ">=");
+            f.writeDoubles(meta + "engine_threshold", new double[] {cfg.threshold()});
+            f.writeString(meta + "v_threshold_rule", strictThreshold
+                    ? "v_threshold = engine_threshold; the network spikes on v > v_threshold, as NIR's LIF"
+                    : "v_threshold = the largest float32 below engine_threshold, so that NIR's v > v_threshold is the "
+                    + "network's v >= engine_threshold for every float32 v");
             f.writeString(meta + "reset", "zero");
-            f.writeString(meta + "readout", cfg.readout().name());
             f.writeDoubles(meta + "beta", new double[] {beta});
-            for (Map.Entry<String, String> e : extra.entrySet()) {
-                f.writeString(meta + e.getKey(), e.getValue());
-            }
+            ExportMetadata.write(f, "/node/metadata", metadata);
             if (schedule != null) {
                 schedule.write(f);
             }
         }
+        return types;
     }
 
     private static float[] filled(int n, double v) {

@@ -1,0 +1,518 @@
+package io.eggroll.loihi.export;
+
+import io.eggroll.loihi.bridge.Hdf5File;
+import io.eggroll.snn.Params;
+import io.eggroll.snn.Readout;
+import io.eggroll.snn.SnnConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a NIR graph (docs/FORMATS.md section 2.2) in the HDF5 layout {@code nir.write} produces
+ * ({@code /node/nodes/<name>/type} and parameter datasets, {@code /node/edges} as (k, 2) strings)
+ * and maps it onto the engine's feed-forward network, or refuses it naming the node and the reason.
+ *
+ * <p>NIR's neurons are continuous-time ({@code tau dv/dt = (v_leak - v) + r I}, spike on
+ * {@code v > v_threshold}, then {@code v = v_reset}); they are discretised by forward Euler with
+ * the step {@code dt} (snnTorch's convention), per neuron:
+ * {@code v[t+1] = beta v[t] + g (W s[t] + b) + (dt/tau) v_leak} with {@code beta = 1 - dt/tau} and
+ * the input gain {@code g = (dt/tau) r}. The gain is folded into the incoming weights and bias, the
+ * leak drive into the bias; the strict {@code >} becomes the engine's {@code >=} on the smallest
+ * float above {@code v_threshold}, which is the same test for every float32 membrane value.
+ *
+ * <p>The engine has one decay and one threshold for the whole network, a spiking or (last layer
+ * only) leaky-integrator neuron after each weight layer, and resets to 0; what differs is refused.
+ * Mapping happens in two steps, {@link #readGraph} (a chain of per-neuron layers, as NIR has
+ * them) then {@link Graph#toEngine} (the scalar checks), so per-layer or per-neuron values, and
+ * conv layers, can be admitted later where the refusals are.
+ */
+public final class NirImport {
+
+    /** A gain or synaptic decay within this of 1 (or 0) is taken as exactly that: tau and r are stored as float32. */
+    static final double SNAP = 1e-6;
+
+    private NirImport() {}
+
+    /** The engine's network read from a file, and how it was read. */
+    public record Result(Params params, double dt, String dtSource, List<String> nodes) {
+
+        /** e.g. {@code Input -> Affine -> LIF -> Affine -> LI -> Output}. */
+        public String chain() {
+            return String.join(" -> ", nodes);
+        }
+    }
+
+    /**
+     * Reads {@code file} with {@code dt} (seconds), or when {@code dt} is null the file's
+     * {@code node/metadata/dt} (our exports record it), else {@link NirExport#DEFAULT_DT}.
+     */
+    public static Result read(Path file, Double dt) {
+        return readGraph(file, dt).toEngine();
+    }
+
+    /** One weight layer and the neurons after it, with NIR's per-neuron values discretised. */
+    record Layer(String synapseNode, String synapseType, int fanIn, int fanOut, float[] weights, float[] bias,
+                 String neuronNode, String neuronType, double[] beta, double[] gain, double[] leakDrive,
+                 double[] threshold) {
+
+        boolean spiking() {
+            return threshold != null;
+        }
+    }
+
+    /** The graph as a chain of layers, before the engine's scalar checks. */
+    record Graph(Path file, int inputs, List<Layer> layers, double dt, String dtSource, Double metadataBeta,
+                 List<String> nodes) {
+
+        Result toEngine() {
+            Layer last = layers.getLast();
+            for (Layer l : layers) {
+                if (!l.spiking() && l != last) {
+                    throw refuse(file, l.neuronNode, l.neuronType, "a non-spiking integrator is a hidden layer; the engine "
+                            + "has one only as the readout (the last layer before Output)");
+                }
+            }
+            float decay = Float.NaN;
+            String decayNode = null;
+            float theta = Float.NaN;
+            String thetaNode = null;
+            for (Layer l : layers) {
+                float b = uniform(file, l, "decay beta = 1 - dt/tau", l.beta, dt);
+                if (metadataBeta != null && Math.abs(metadataBeta - l.beta[0]) <= SNAP) {
+                    b = (float) (double) metadataBeta; // our exports record the float beta the tau stands for
+                }
+                if (decayNode == null) {
+                    decay = b;
+                    decayNode = l.neuronNode;
+                } else if (b != decay) {
+                    throw refuse(file, l.neuronNode, l.neuronType, String.format(Locale.ROOT,
+                            "its decay beta = 1 - dt/tau = %s differs from node '%s''s %s at dt = %s s; the engine has one "
+                                    + "decay for the whole network (per-layer decays are not supported yet)",
+                            b, decayNode, decay, dt));
+                }
+                if (l.spiking()) {
+                    uniform(file, l, "v_threshold", l.threshold, dt);
+                    float t = strictThreshold(l.threshold[0]);
+                    if (!(t > 0) || !Float.isFinite(t)) {
+                        throw refuse(file, l.neuronNode, l.neuronType, "v_threshold = " + l.threshold[0]
+                                + "; the engine needs a finite threshold > 0");
+                    }
+                    if (thetaNode == null) {
+                        theta = t;
+                        thetaNode = l.neuronNode;
+                    } else if (t != theta) {
+                        throw refuse(file, l.neuronNode, l.neuronType, "its v_threshold " + l.threshold[0]
+                                + " differs from node '" + thetaNode + "''s; the engine has one threshold for the whole "
+                                + "network (per-layer thresholds are not supported yet)");
+                    }
+                }
+            }
+            if (!(decay >= 0 && decay <= 1)) {
+                throw refuse(file, decayNode, layers.getFirst().neuronType, "beta = 1 - dt/tau = " + decay
+                        + " lies outside [0, 1] at dt = " + dt + " s");
+            }
+            int[] sizes = new int[layers.size() + 1];
+            sizes[0] = inputs;
+            for (int l = 0; l < layers.size(); l++) {
+                sizes[l + 1] = layers.get(l).fanOut;
+            }
+            SnnConfig cfg = new SnnConfig(sizes, thetaNode == null ? SnnConfig.DEFAULT_THRESHOLD : theta, decay,
+                    last.spiking() ? Readout.SPIKE_COUNT : Readout.MEMBRANE);
+            Params p = new Params(cfg);
+            for (int l = 0; l < layers.size(); l++) {
+                Layer layer = layers.get(l);
+                fold(layer, p.weights(l), p.bias(l));
+            }
+            return new Result(p, dt, dtSource, nodes);
+        }
+    }
+
+    /** Copies a layer's weights and bias, scaled by the gains (when not 1) plus the leak drive (when not 0). */
+    static void fold(Layer layer, float[] w, float[] b) {
+        int n = layer.fanOut;
+        for (int j = 0; j < n; j++) {
+            double g = layer.gain[j];
+            boolean unit = Math.abs(g - 1) <= SNAP;
+            for (int i = 0; i < layer.fanIn; i++) {
+                float x = layer.weights[i * n + j];
+                w[i * n + j] = unit ? x : (float) (g * x);
+            }
+            float bj = unit ? layer.bias[j] : (float) (g * layer.bias[j]);
+            b[j] = layer.leakDrive[j] == 0 ? bj : (float) (bj + layer.leakDrive[j]);
+        }
+    }
+
+    /**
+     * The engine threshold for NIR's {@code v > vt}: the smallest float above {@code vt}, so that
+     * {@code v >= theta} holds for exactly the float32 {@code v} with {@code v > vt}.
+     */
+    static float strictThreshold(double vt) {
+        float f = (float) vt;
+        return f > vt ? f : Math.nextUp(f);
+    }
+
+    /** The one value a per-neuron parameter holds, as float; refused when the neurons differ. */
+    private static float uniform(Path file, Layer l, String what, double[] v, double dt) {
+        double lo = Arrays.stream(v).min().orElseThrow();
+        double hi = Arrays.stream(v).max().orElseThrow();
+        if ((float) lo != (float) hi) {
+            throw refuse(file, l.neuronNode, l.neuronType, String.format(Locale.ROOT,
+                    "its %s differs across its neurons (%.6g to %.6g at dt = %s s); the engine has one value for the whole "
+                            + "network (per-neuron values are not supported yet)", what, lo, hi, dt));
+        }
+        return (float) lo;
+    }
+
+    static IllegalArgumentException refuse(Path file, String node, String type, String why) {
+        return new IllegalArgumentException(file + ": node '" + node + "' (" + type + "): " + why);
+    }
+
+    // ------------------------------------------------------------------ reading the file
+
+    private static final String NODES = "/node/nodes/";
+
+    static Graph readGraph(Path file, Double dtOption) {
+        try (Hdf5File f = Hdf5File.openReadOnly(file)) {
+            if (f.info("/node/type").exists() && !f.readString("/node/type").equals("NIRGraph")) {
+                throw new IllegalArgumentException(file + ": /node/type is '" + f.readString("/node/type")
+                        + "', not a NIRGraph");
+            }
+            if (!f.info("/node/nodes").exists()) {
+                throw new IllegalArgumentException(file + ": no /node/nodes group: not a NIR graph as nir.write makes it");
+            }
+            double dt;
+            String dtSource;
+            if (dtOption != null) {
+                dt = dtOption;
+                dtSource = "--dt";
+            } else if (f.info("/node/metadata/dt").exists()) {
+                dt = f.readDoubles("/node/metadata/dt")[0];
+                dtSource = "the file's node/metadata/dt";
+            } else {
+                dt = NirExport.DEFAULT_DT;
+                dtSource = "the default (snnTorch's dt)";
+            }
+            if (!(dt > 0) || !Double.isFinite(dt)) {
+                throw new IllegalArgumentException("--dt must be a finite number > 0, got " + dt + " (" + dtSource + ")");
+            }
+            // our exports record the float beta their taus stand for, at the dt they were written with
+            Double beta = f.info("/node/metadata/beta").exists() && f.info("/node/metadata/dt").exists()
+                    && f.readDoubles("/node/metadata/dt")[0] == dt ? f.readDoubles("/node/metadata/beta")[0] : null;
+            Map<String, String> types = new HashMap<>();
+            for (String name : f.list("/node/nodes")) {
+                String g = NODES + name;
+                if (!f.info(g + "/type").exists()) {
+                    throw new IllegalArgumentException(file + ": node '" + name + "' has no type");
+                }
+                types.put(name, f.readString(g + "/type"));
+            }
+            List<String> chain = chain(file, types, edges(f, file));
+            return layers(f, file, types, chain, dt, dtSource, beta);
+        }
+    }
+
+    /** The edges as (source, target) pairs: a (k, 2) string dataset as nir.write makes it, or src and dst lists. */
+    static List<String[]> edges(Hdf5File f, Path file) {
+        List<String> flat;
+        List<String[]> out = new ArrayList<>();
+        Hdf5File.Info e = f.info("/node/edges");
+        if (e.exists() && !e.group()) {
+            flat = f.readStrings("/node/edges");
+            if (flat.size() % 2 != 0) {
+                throw new IllegalArgumentException(file + ": /node/edges holds " + flat.size() + " strings, not pairs");
+            }
+            for (int k = 0; k < flat.size(); k += 2) {
+                out.add(new String[] {flat.get(k), flat.get(k + 1)});
+            }
+        } else if (e.exists()) {
+            List<String> src = f.readStrings("/node/edges/src");
+            List<String> dst = f.readStrings("/node/edges/dst");
+            if (src.size() != dst.size()) {
+                throw new IllegalArgumentException(file + ": /node/edges has " + src.size() + " sources but " + dst.size()
+                        + " targets");
+            }
+            for (int k = 0; k < src.size(); k++) {
+                out.add(new String[] {src.get(k), dst.get(k)});
+            }
+        } else {
+            throw new IllegalArgumentException(file + ": the graph has no /node/edges");
+        }
+        return out;
+    }
+
+    /** The node names from the Input to the Output; a graph that is not one chain is refused. */
+    static List<String> chain(Path file, Map<String, String> types, List<String[]> edges) {
+        Map<String, List<String>> next = new HashMap<>();
+        Map<String, List<String>> prev = new HashMap<>();
+        for (String[] e : edges) {
+            for (String n : e) {
+                if (!types.containsKey(n)) {
+                    throw new IllegalArgumentException(file + ": edge " + e[0] + " -> " + e[1] + " names node '" + n
+                            + "', which the graph does not have");
+                }
+            }
+            next.computeIfAbsent(e[0], k -> new ArrayList<>()).add(e[1]);
+            prev.computeIfAbsent(e[1], k -> new ArrayList<>()).add(e[0]);
+        }
+        List<String> inputs = types.keySet().stream().filter(n -> types.get(n).equals("Input")).sorted().toList();
+        if (inputs.size() != 1) {
+            throw new IllegalArgumentException(file + ": the graph has " + inputs.size() + " Input nodes " + inputs
+                    + "; the engine takes one");
+        }
+        Set<String> seen = new LinkedHashSet<>();
+        String at = inputs.getFirst();
+        while (true) {
+            seen.add(at);
+            List<String> in = prev.getOrDefault(at, List.of());
+            List<String> out = next.getOrDefault(at, List.of());
+            if (!types.get(at).equals("Input") && in.size() != 1) {
+                throw refuse(file, at, types.get(at), "it has " + in.size() + " incoming edges " + in + "; the engine "
+                        + "runs a feed-forward chain (no branches, merges or recurrence)");
+            }
+            if (types.get(at).equals("Output")) {
+                if (!out.isEmpty()) {
+                    throw refuse(file, at, "Output", "it has outgoing edges " + out);
+                }
+                break;
+            }
+            if (out.size() != 1) {
+                throw refuse(file, at, types.get(at), out.isEmpty() ? "nothing follows it, and it is not an Output"
+                        : "it feeds " + out.size() + " nodes " + out + "; the engine runs a feed-forward chain (no branches)");
+            }
+            at = out.getFirst();
+            if (seen.contains(at)) {
+                throw refuse(file, at, types.get(at), "the graph loops back to it (recurrence is not supported)");
+            }
+        }
+        Set<String> unused = new java.util.TreeSet<>(types.keySet());
+        unused.removeAll(seen);
+        if (!unused.isEmpty()) {
+            String n = unused.iterator().next();
+            throw refuse(file, n, types.get(n), "it lies off the chain from the Input to the Output");
+        }
+        return new ArrayList<>(seen);
+    }
+
+    private static Graph layers(Hdf5File f, Path file, Map<String, String> types, List<String> chain, double dt,
+                                String dtSource, Double beta) {
+        String inputNode = chain.getFirst();
+        int inputs = (int) product(f, file, inputNode, "Input");
+        List<Layer> layers = new ArrayList<>();
+        List<String> described = new ArrayList<>();
+        described.add("Input");
+        int width = inputs;
+        for (int k = 1; k < chain.size() - 1; k += 2) {
+            String syn = chain.get(k);
+            String synType = types.get(syn);
+            if (!synType.equals("Affine") && !synType.equals("Linear")) {
+                throw unsupported(file, syn, synType, "a weight layer (Affine or Linear)");
+            }
+            String neu = chain.get(k + 1);
+            String neuType = types.get(neu);
+            if (neuType.equals("Output")) {
+                throw refuse(file, syn, synType, "it feeds the Output directly; the engine needs a neuron layer (LIF, "
+                        + "CubaLIF, IF, LI) after every weight layer");
+            }
+            Hdf5File.Info wi = f.dataset(NODES + syn + "/weight");
+            if (wi.shape().length != 2) {
+                throw refuse(file, syn, synType, "weight has shape " + Arrays.toString(wi.shape()) + ", not (out, in)");
+            }
+            int n = (int) wi.shape()[0];
+            int m = (int) wi.shape()[1];
+            if (m != width) {
+                throw refuse(file, syn, synType, "weight has " + m + " inputs but the node before it gives " + width);
+            }
+            float[] wt = f.readFloats(NODES + syn + "/weight");
+            float[] w = new float[m * n];
+            for (int j = 0; j < n; j++) {
+                for (int i = 0; i < m; i++) {
+                    w[i * n + j] = wt[j * m + i];
+                }
+            }
+            float[] b = new float[n];
+            if (synType.equals("Affine")) {
+                float[] bias = f.readFloats(NODES + syn + "/bias");
+                if (bias.length != n) {
+                    throw refuse(file, syn, synType, "bias has " + bias.length + " values for " + n + " outputs");
+                }
+                b = bias;
+            }
+            layers.add(neuron(f, file, syn, synType, m, n, w, b, neu, neuType, dt));
+            described.add(synType);
+            described.add(neuType);
+            width = n;
+        }
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException(file + ": the graph has no weight layer between its Input and Output");
+        }
+        String out = chain.getLast();
+        if (f.info(NODES + out + "/shape").exists() && product(f, file, out, "Output") != width) {
+            throw refuse(file, out, "Output", "its shape holds " + product(f, file, out, "Output")
+                    + " values but the last layer has " + width + " neurons");
+        }
+        described.add("Output");
+        return new Graph(file, inputs, layers, dt, dtSource, beta, described);
+    }
+
+    private static IllegalArgumentException unsupported(Path file, String node, String type, String expected) {
+        String why = switch (type) {
+            case "Conv1d", "Conv2d" -> "convolutions are not supported yet (the engine's layers are dense)";
+            case "Flatten" -> "Flatten is not supported yet: give the Input its flat shape (the engine's inputs are "
+                    + "indexed in C order, e.g. (polarity, y, x))";
+            case "SumPool2d", "AvgPool2d" -> "pooling layers are not supported (pool the input instead, --pool)";
+            case "LIF", "CubaLIF", "IF", "LI", "CubaLI" -> "a neuron layer must follow a weight layer (Affine or Linear)";
+            default -> "the engine cannot map a '" + type + "' node here";
+        };
+        return refuse(file, node, type, why + " (expected " + expected + ")");
+    }
+
+    private static long product(Hdf5File f, Path file, String node, String type) {
+        if (!f.info(NODES + node + "/shape").exists()) {
+            throw refuse(file, node, type, "it has no shape");
+        }
+        long p = 1;
+        for (long d : f.readLongs(NODES + node + "/shape")) {
+            p *= d;
+        }
+        return p;
+    }
+
+    /** The neuron node after a weight layer, discretised per neuron with {@code dt}. */
+    private static Layer neuron(Hdf5File f, Path file, String syn, String synType, int m, int n, float[] w, float[] b,
+                                String node, String type, double dt) {
+        NodeValues p = new NodeValues(f, file, node, type, n);
+        double[] beta = new double[n];
+        double[] gain = new double[n];
+        double[] leak = new double[n];
+        double[] theta = null;
+        switch (type) {
+            case "LIF", "LI" -> {
+                double[] tau = p.positive("tau");
+                double[] r = p.get("r");
+                double[] vLeak = p.get("v_leak");
+                for (int j = 0; j < n; j++) {
+                    double a = dt / tau[j];
+                    beta[j] = 1 - a;
+                    gain[j] = a * r[j];
+                    leak[j] = a * vLeak[j];
+                }
+                p.stable(beta, "tau", tau, dt);
+                if (type.equals("LIF")) {
+                    theta = p.get("v_threshold");
+                    p.zeroReset();
+                }
+            }
+            case "CubaLIF", "CubaLI" -> {
+                double[] tauSyn = p.positive("tau_syn");
+                double[] tauMem = p.positive("tau_mem");
+                double[] r = p.get("r");
+                double[] vLeak = p.get("v_leak");
+                double[] wIn = p.has("w_in") ? p.get("w_in") : filled(n, 1);
+                for (int j = 0; j < n; j++) {
+                    double alpha = 1 - dt / tauSyn[j];
+                    if (Math.abs(alpha) > SNAP) {
+                        throw refuse(file, node, type, String.format(Locale.ROOT, "its synaptic current decays by "
+                                + "alpha = 1 - dt/tau_syn = %.6g per step (tau_syn = %s s, dt = %s s); the engine's neuron "
+                                + "has no synaptic current, so it takes only tau_syn = dt (alpha = 0: the current is "
+                                + "one step's input)", alpha, (float) tauSyn[j], dt));
+                    }
+                    double a = dt / tauMem[j];
+                    beta[j] = 1 - a;
+                    gain[j] = wIn[j] * a * r[j];
+                    leak[j] = a * vLeak[j];
+                }
+                p.stable(beta, "tau_mem", tauMem, dt);
+                if (type.equals("CubaLIF")) {
+                    theta = p.get("v_threshold");
+                    p.zeroReset();
+                }
+            }
+            case "IF" -> {
+                double[] r = p.get("r");
+                for (int j = 0; j < n; j++) {
+                    beta[j] = 1;
+                    gain[j] = dt * r[j];
+                }
+                theta = p.get("v_threshold");
+                p.zeroReset();
+            }
+            default -> throw unsupported(file, node, type, "a neuron layer (LIF, CubaLIF, IF or LI) after weight layer '"
+                    + syn + "'");
+        }
+        return new Layer(syn, synType, m, n, w, b, node, type, beta, gain, leak, theta);
+    }
+
+    private static double[] filled(int n, double v) {
+        double[] a = new double[n];
+        Arrays.fill(a, v);
+        return a;
+    }
+
+    /** A neuron node's parameters: each a scalar, one value, or one per neuron (broadcast to n). */
+    private record NodeValues(Hdf5File f, Path file, String node, String type, int n) {
+
+        boolean has(String name) {
+            return f.info(NODES + node + "/" + name).exists();
+        }
+
+        double[] get(String name) {
+            if (!has(name)) {
+                throw refuse(file, node, type, "it has no '" + name + "'");
+            }
+            double[] v = f.readDoubles(NODES + node + "/" + name);
+            if (v.length == 1 && n != 1) {
+                return filled(n, v[0]);
+            }
+            if (v.length != n) {
+                throw refuse(file, node, type, name + " holds " + v.length + " values for " + n + " neurons");
+            }
+            for (double x : v) {
+                if (!Double.isFinite(x)) {
+                    throw refuse(file, node, type, name + " holds " + x);
+                }
+            }
+            return v;
+        }
+
+        double[] positive(String name) {
+            double[] v = get(name);
+            for (double x : v) {
+                if (!(x > 0)) {
+                    throw refuse(file, node, type, name + " = " + x + "; a time constant must be > 0");
+                }
+            }
+            return v;
+        }
+
+        /** Forward Euler needs tau >= dt (beta = 1 - dt/tau in [0, 1)). */
+        void stable(double[] beta, String name, double[] tau, double dt) {
+            for (int j = 0; j < beta.length; j++) {
+                if (beta[j] < -SNAP) {
+                    throw refuse(file, node, type, String.format(Locale.ROOT, "%s = %s s is below dt = %s s: forward "
+                            + "Euler gives beta = 1 - dt/%s = %.6g < 0; pass a smaller --dt", name, (float) tau[j], dt, name, beta[j]));
+                }
+                beta[j] = Math.max(0, beta[j]);
+            }
+        }
+
+        void zeroReset() {
+            if (!has("v_reset")) {
+                return; // nir.read defaults it to zeros
+            }
+            double[] r = get("v_reset");
+            for (int j = 0; j < r.length; j++) {
+                if (r[j] != 0) {
+                    throw refuse(file, node, type, "v_reset = " + r[j] + " (neuron " + j + "); the engine resets the "
+                            + "membrane to 0");
+                }
+            }
+        }
+    }
+}

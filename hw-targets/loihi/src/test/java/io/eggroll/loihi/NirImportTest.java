@@ -1,0 +1,385 @@
+package io.eggroll.loihi;
+
+import static io.eggroll.loihi.ExportTest.cli;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.eggroll.loihi.ExportTest.Cli;
+import io.eggroll.loihi.bridge.Hdf5File;
+import io.eggroll.loihi.export.NetxExport;
+import io.eggroll.loihi.export.NirImport;
+import io.eggroll.loihi.export.TrainedRun;
+import io.eggroll.snn.LifNetwork;
+import io.eggroll.snn.Params;
+import io.eggroll.snn.Readout;
+import io.eggroll.snn.SnnConfig;
+import io.eggroll.snn.SpikeBatch;
+import io.eggroll.snn.fixed.FixedLayer;
+import io.eggroll.snn.fixed.FixedNetwork;
+import io.eggroll.snn.fixed.LoihiQuantizer;
+import io.eggroll.testing.Fixtures;
+import io.eggroll.train.Checkpoint;
+import io.eggroll.train.TrainConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * NIR import: our own exports come back exactly, hand-written graphs in nir.write's layout map
+ * with NIR's equations (Euler at dt, strict threshold), and what the engine cannot run is refused
+ * naming the node.
+ */
+class NirImportTest {
+
+    @TempDir
+    static Path runs;
+
+    @BeforeAll
+    static void trainRuns() {
+        NativeSupport.require();
+        ExportTest.train(runs, "float");
+        ExportTest.train(runs, "fixed", "--precision", "loihi");
+        ExportTest.train(runs, "membrane", "--readout", "MEMBRANE");
+    }
+
+    private static Path export(String run, String format) {
+        Path file = runs.resolve(run + "." + format);
+        Cli c = cli("export", "--run", runs.resolve(run).toString(), "--format", format, "--out", file.toString());
+        assertThat(c.code()).as(c.err()).isZero();
+        return file;
+    }
+
+    /** Class scores of every sample of a random batch, for the engine's float forward. */
+    private static float[][] scores(Params p, SpikeBatch batch) {
+        float[][] out = new float[batch.samples()][];
+        for (int s = 0; s < batch.samples(); s++) {
+            Params q = p;
+            float[][] w = new float[q.config().layers()][];
+            float[][] b = new float[q.config().layers()][];
+            for (int l = 0; l < w.length; l++) {
+                w[l] = q.weights(l);
+                b[l] = q.bias(l);
+            }
+            out[s] = LifNetwork.forward(q.config(), w, b, batch, s);
+        }
+        return out;
+    }
+
+    @Test
+    void ourFloatExportComesBackExactly() {
+        for (String run : new String[] {"float", "membrane"}) {
+            Params trained = TrainedRun.load(runs.resolve(run)).floatParams();
+            Path file = export(run, "nir");
+            NirImport.Result r = NirImport.read(file, null);
+            assertThat(NirImport.read(file, 1e-4).params().config()).isEqualTo(trained.config()); // --dt = the file's
+            assertThat(r.params().config()).isEqualTo(trained.config());
+            assertThat(r.params().sha256()).isEqualTo(trained.sha256());
+            assertThat(r.dt()).isEqualTo(1e-4);
+            assertThat(r.chain()).isEqualTo(run.equals("float") ? "Input -> Affine -> LIF -> Affine -> LIF -> Output"
+                    : "Input -> Affine -> LIF -> Affine -> LI -> Output");
+            SpikeBatch batch = Fixtures.randomBatch(new SplittableRandom(3), 20, 8, 64, 0.3, 10);
+            float[][] a = scores(trained, batch);
+            float[][] b = scores(r.params(), batch);
+            for (int s = 0; s < a.length; s++) {
+                assertThat(b[s]).containsExactly(a[s]);
+            }
+        }
+    }
+
+    @Test
+    void aNetworkWithoutLeakGoesOutAsIfAndComesBackExactly() {
+        SnnConfig cfg = new SnnConfig(new int[] {5, 4, 3}, 0.75f, 1f, Readout.SPIKE_COUNT);
+        Params p = Params.init(cfg, 7, 1f);
+        p.bias(0)[1] = -0.125f;
+        Path file = runs.resolve("if.nir");
+        assertThat(io.eggroll.loihi.export.NirExport.write(p, file, 1e-3, false, java.util.Map.of(), null))
+                .containsExactly("Input", "Affine", "IF", "Affine", "IF", "Output");
+        NirImport.Result r = NirImport.read(file, null);
+        assertThat(r.dt()).isEqualTo(1e-3);
+        assertThat(r.params().config()).isEqualTo(cfg);
+        assertThat(r.params().sha256()).isEqualTo(p.sha256());
+    }
+
+    @Test
+    void aLoihiRunsExportQuantisesBackToTheSameIntegers() {
+        TrainedRun run = TrainedRun.load(runs.resolve("fixed"));
+        NirImport.Result r = NirImport.read(export("fixed", "nir"), null);
+        // The strict > of the file becomes >= on the next float up: 1.0000001 for theta = 1.
+        assertThat(r.params().config().threshold()).isEqualTo(Math.nextUp(1f));
+        FixedNetwork back = LoihiQuantizer.quantize(r.params(), true);
+        FixedNetwork original = run.fixed();
+        for (int l = 0; l < original.layers().size(); l++) {
+            FixedLayer x = original.layers().get(l);
+            FixedLayer y = back.layers().get(l);
+            assertThat(y.weights()).containsExactly(x.weights());
+            assertThat(y.biasMant()).containsExactly(x.biasMant());
+            assertThat(y.scaleExp()).isEqualTo(x.scaleExp());
+            assertThat(y.vth()).isEqualTo(x.vth());
+            assertThat(y.dv()).isEqualTo(x.dv());
+        }
+    }
+
+    @Test
+    void trainInitStartsFromTheFileAndFineTunesInFloatAndLoihiThenExportsBack() throws Exception {
+        Path nir = export("float", "nir");
+        Params imported = NirImport.read(nir, null).params();
+        for (String precision : new String[] {"float", "loihi"}) {
+            String name = "ft-" + precision;
+            Cli c = cli("train", "--runs-dir", runs.toString(), "--name", name, "--task", "synthetic", "--init",
+                    nir.toString(), "--generations", "2", "--population", "8", "--timesteps", "8", "--batch", "8",
+                    "--eval-every", "1000", "--eval-samples", "20", "--threads", "2", "--quiet", "--precision", precision);
+            assertThat(c.code()).as(c.err()).isZero();
+            assertThat(c.err()).contains("initial weights from " + nir).contains("Input -> Affine -> LIF");
+            Path dir = runs.resolve(name);
+            assertThat(Checkpoint.read(dir.resolve("checkpoints/initial.ckpt")).state().params().sha256())
+                    .isEqualTo(imported.sha256());
+            TrainConfig cfg = TrainConfig.load(dir.resolve("config.json"));
+            assertThat(cfg.network.hidden).containsExactly(12);
+            Cli eval = cli("eval", "--run", dir.resolve("checkpoints/initial.ckpt").toString(), "--samples", "20");
+            assertThat(eval.code()).as(eval.err()).isZero();
+            assertThat(eval.out()).contains("after 0 generations");
+            Path back = runs.resolve(name + "-back.nir");
+            Cli e1 = cli("export", "--run", dir.toString(), "--format", "nir", "--out", back.toString());
+            assertThat(e1.code()).as(e1.err()).isZero();
+            Params tuned = TrainedRun.load(dir).floatParams();
+            assertThat(NirImport.read(back, null).params().sha256()).isEqualTo(tuned.sha256());
+            Path netx = runs.resolve(name + "-back.net");
+            Cli e2 = cli("export", "--run", dir.toString(), "--format", "netx", "--out", netx.toString());
+            assertThat(e2.code()).as(e2.err()).isZero();
+            assertThat(NetxExport.read(netx).layers()).hasSize(2);
+        }
+    }
+
+    @Test
+    void importMakesARunThatEvalQuantizeAndExportTakeAsItIs() {
+        Path nir = export("float", "nir");
+        Cli c = cli("import", nir.toString(), "--name", "imported", "--runs-dir", runs.toString(), "--task", "synthetic",
+                "--timesteps", "8");
+        assertThat(c.code()).as(c.err()).isZero();
+        assertThat(c.out()).contains("Input -> Affine -> LIF -> Affine -> LIF -> Output").contains("generation -1");
+        Path dir = runs.resolve("imported");
+        assertThat(TrainedRun.load(dir).floatParams().sha256())
+                .isEqualTo(TrainedRun.load(runs.resolve("float")).floatParams().sha256());
+        Cli mine = cli("eval", "--run", dir.toString(), "--samples", "100");
+        Cli theirs = cli("eval", "--run", runs.resolve("float").toString(), "--samples", "100");
+        assertThat(mine.code()).as(mine.err()).isZero();
+        assertThat(mine.out()).contains("after 0 generations");
+        String accuracy = theirs.out().lines().filter(l -> l.startsWith("accuracy on")).findFirst().orElseThrow();
+        assertThat(mine.out()).contains(accuracy);
+        assertThat(cli("quantize", "--run", dir.toString(), "--samples", "50").code()).isZero();
+        Path back = runs.resolve("imported-back.nir");
+        assertThat(cli("export", "--run", dir.toString(), "--format", "nir", "--out", back.toString()).code()).isZero();
+        assertThat(NirImport.read(back, null).params().sha256())
+                .isEqualTo(TrainedRun.load(runs.resolve("float")).floatParams().sha256());
+        Cli again = cli("import", nir.toString(), "--name", "imported", "--runs-dir", runs.toString(), "--task", "synthetic");
+        assertThat(again.code()).isEqualTo(2);
+        assertThat(again.err()).contains("already holds a run");
+    }
+
+    @Test
+    void trainInitRefusesWhatConflictsWithTheFile() {
+        Path nir = export("float", "nir");
+        Cli hidden = cli("train", "--runs-dir", runs.toString(), "--name", "bad", "--task", "synthetic", "--init",
+                nir.toString(), "--hidden", "7", "--generations", "1", "--quiet");
+        assertThat(hidden.code()).isEqualTo(2);
+        assertThat(hidden.err()).contains("--hidden 7 conflicts with --init").contains("whose hidden layers are 12");
+        Cli inputs = cli("train", "--runs-dir", runs.toString(), "--name", "bad", "--task", "synthetic", "--init",
+                nir.toString(), "--config", writeConfig("{\"synthetic\": {\"inputs\": 32}}").toString(), "--generations",
+                "1", "--quiet");
+        assertThat(inputs.code()).isEqualTo(2);
+        assertThat(inputs.err()).contains("does not fit the task's 32,12,10").contains("the task has 32 inputs");
+        Cli resume = cli("train", "--runs-dir", runs.toString(), "--name", "float", "--resume", "--init", nir.toString());
+        assertThat(resume.code()).isEqualTo(2);
+        assertThat(resume.err()).contains("--init starts a new run");
+        Cli dtAlone = cli("train", "--runs-dir", runs.toString(), "--name", "bad", "--dt", "1e-3", "--quiet");
+        assertThat(dtAlone.code()).isEqualTo(2);
+        assertThat(dtAlone.err()).contains("--dt applies to --init");
+        assertThat(Files.exists(runs.resolve("bad/config.json"))).isFalse();
+    }
+
+    private static Path writeConfig(String json) {
+        try {
+            Path p = Files.createTempFile(runs, "cfg", ".json");
+            Files.writeString(p, json);
+            return p;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ hand-written files
+
+    /**
+     * A graph as nir.write lays it out: {@code Input(4) -> fc: Affine(3x4) -> cuba: CubaLIF ->
+     * out: Linear(2x3) -> lif: LIF -> Output(2)}, snnTorch's values for beta = 0.5 (dt 1e-4:
+     * tau = dt/(1-beta), r = tau/dt), a Synaptic layer with alpha = 0 (tau_syn = dt, w_in = 1).
+     * {@code edit} changes the file before it is closed.
+     */
+    static Path handWritten(String name, Consumer<Hdf5File> edit) {
+        Path file = runs.resolve(name + ".nir");
+        double dt = 1e-4;
+        float tau = (float) (dt / (1 - 0.5));
+        try (Hdf5File h = Hdf5File.create(file)) {
+            edit.accept(h); // first: the defaults below leave what it wrote
+            Defaults f = new Defaults(h);
+            f.string("/version", "1.0.7");
+            f.string("/node/type", "NIRGraph");
+            String n = "/node/nodes/";
+            f.string(n + "in/type", "Input");
+            if (!h.info(n + "in/shape").exists()) {
+                h.writeLongs(n + "in/shape", new long[] {4}, 1);
+            }
+            f.string(n + "fc/type", "Affine");
+            f.floats(n + "fc/weight", new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 3, 4);
+            f.floats(n + "fc/bias", new float[] {0.5f, -0.5f, 0.25f}, 3);
+            f.string(n + "cuba/type", "CubaLIF");
+            f.floats(n + "cuba/tau_syn", new float[] {(float) dt, (float) dt, (float) dt}, 3);
+            f.floats(n + "cuba/tau_mem", new float[] {tau, tau, tau}, 3);
+            f.floats(n + "cuba/r", new float[] {2, 2, 2}, 3);
+            f.floats(n + "cuba/v_leak", new float[3], 3);
+            f.floats(n + "cuba/v_threshold", new float[] {1, 1, 1}, 3);
+            f.floats(n + "cuba/v_reset", new float[3], 3);
+            f.floats(n + "cuba/w_in", new float[] {1, 1, 1}, 3);
+            f.string(n + "out/type", "Linear");
+            f.floats(n + "out/weight", new float[] {1, 0, -1, 0.5f, 0.5f, 0.5f}, 2, 3);
+            f.string(n + "lif/type", "LIF");
+            f.floats(n + "lif/tau", new float[] {tau, tau}, 2);
+            f.floats(n + "lif/r", new float[] {2, 2}, 2);
+            f.floats(n + "lif/v_leak", new float[2], 2);
+            f.floats(n + "lif/v_threshold", new float[] {1, 1}, 2);
+            f.floats(n + "lif/v_reset", new float[2], 2);
+            f.string(n + "output/type", "Output");
+            if (!h.info(n + "output/shape").exists()) {
+                h.writeLongs(n + "output/shape", new long[] {2}, 1);
+            }
+            // nir.write stores the edges as a (k, 2) string dataset; their order does not matter
+            if (!h.info("/node/edges").exists()) {
+                h.writeStrings("/node/edges", true, 0, new String[] {"lif", "output", "in", "fc", "cuba", "out", "fc",
+                        "cuba", "out", "lif"}, 5, 2);
+            }
+        }
+        return file;
+    }
+
+    /** Writes a dataset unless the test's edit already did. */
+    private record Defaults(Hdf5File f) {
+        void string(String path, String v) {
+            if (!f.info(path).exists()) {
+                f.writeString(path, v);
+            }
+        }
+
+        void floats(String path, float[] v, long... shape) {
+            if (!f.info(path).exists()) {
+                f.writeFloats(path, v, shape);
+            }
+        }
+    }
+
+    @Test
+    void aHandWrittenCubaLifGraphMapsWithNirsEquations() {
+        NirImport.Result r = NirImport.read(handWritten("cuba", f -> {}), null);
+        SnnConfig c = r.params().config();
+        assertThat(c.sizes()).containsExactly(4, 3, 2);
+        assertThat(c.decay()).isEqualTo(0.5f);
+        assertThat(c.threshold()).isEqualTo(Math.nextUp(1f));
+        assertThat(c.readout()).isEqualTo(Readout.SPIKE_COUNT);
+        assertThat(r.dtSource()).contains("default");
+        assertThat(r.chain()).isEqualTo("Input -> Affine -> CubaLIF -> Linear -> LIF -> Output");
+        // gain (dt/tau_syn) w_in (dt/tau_mem) r = 1 * 1 * 0.5 * 2 = 1: weights as stored, transposed to (in, out)
+        assertThat(r.params().weights(0)).containsExactly(1, 5, 9, 2, 6, 10, 3, 7, 11, 4, 8, 12);
+        assertThat(r.params().bias(0)).containsExactly(0.5f, -0.5f, 0.25f);
+        assertThat(r.params().weights(1)).containsExactly(1, 0.5f, 0, 0.5f, -1, 0.5f);
+        assertThat(r.params().bias(1)).containsExactly(0, 0);
+    }
+
+    @Test
+    void anotherDtChangesTheDecayAndTheGainFoldsIntoTheWeights() {
+        // dt = 5e-5 with tau_mem = 2e-4: beta = 0.75 and the input gain (dt/tau) r = 0.25 * 2 = 0.5 scales the
+        // weights and biases; tau_syn = dt keeps the CubaLIF's current to one step's input
+        Path file = handWritten("dt", f -> f.writeFloats("/node/nodes/cuba/tau_syn", new float[] {5e-5f, 5e-5f, 5e-5f}, 3));
+        NirImport.Result r = NirImport.read(file, 5e-5);
+        assertThat(r.dtSource()).isEqualTo("--dt");
+        assertThat(r.params().config().decay()).isEqualTo(0.75f);
+        float[] w1 = r.params().weights(1);
+        float[] expected = {0.5f, 0.25f, 0, 0.25f, -0.5f, 0.25f};
+        for (int k = 0; k < w1.length; k++) {
+            assertThat(w1[k]).isCloseTo(expected[k], org.assertj.core.data.Offset.offset(1e-6f));
+        }
+        assertThat(r.params().weights(0)[1]).isCloseTo(2.5f, org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(r.params().bias(0)[0]).isCloseTo(0.25f, org.assertj.core.data.Offset.offset(1e-7f));
+    }
+
+    @Test
+    void anInputExactlyAtTheThresholdDoesNotSpikeAsNirSays() {
+        // One input, two LIF outputs with beta = 0 (tau = dt, r = 1): v = w at the input's step. NIR spikes on
+        // v > 1, so w = 1 stays silent and w = nextUp(1) fires.
+        Path file = runs.resolve("edge.nir");
+        try (Hdf5File f = Hdf5File.create(file)) {
+            String n = "/node/nodes/";
+            f.writeString("/node/type", "NIRGraph");
+            f.writeString(n + "input/type", "Input");
+            f.writeLongs(n + "input/shape", new long[] {1}, 1);
+            f.writeString(n + "fc/type", "Affine");
+            f.writeFloats(n + "fc/weight", new float[] {1f, Math.nextUp(1f)}, 2, 1);
+            f.writeFloats(n + "fc/bias", new float[2], 2);
+            f.writeString(n + "lif/type", "LIF");
+            f.writeDoubles(n + "lif/tau", new double[] {1e-4});
+            f.writeDoubles(n + "lif/r", new double[] {1});
+            f.writeDoubles(n + "lif/v_leak", new double[] {0});
+            f.writeDoubles(n + "lif/v_threshold", new double[] {1});
+            f.writeString(n + "output/type", "Output");
+            f.writeLongs(n + "output/shape", new long[] {2}, 1);
+            f.writeStrings("/node/edges", true, 0, new String[] {"input", "fc", "fc", "lif", "lif", "output"}, 3, 2);
+        }
+        Params p = NirImport.read(file, null).params();
+        assertThat(p.config().decay()).isZero();
+        SpikeBatch one = new SpikeBatch(1, 1, 1, new int[] {0, 1}, new int[] {0}, new int[] {0}, new int[] {0});
+        float[] s = scores(p, one)[0];
+        // spike count + final membrane / theta: neuron 0 holds v = 1 without spiking, neuron 1 spiked and reset
+        assertThat(s[0]).isEqualTo(1f / Math.nextUp(1f));
+        assertThat(s[1]).isEqualTo(1f);
+        assertThat(s[0]).isLessThan(1f);
+    }
+
+    @Test
+    void whatTheEngineCannotRunIsRefusedNamingTheNode() {
+        refused("tau", f -> f.writeFloats("/node/nodes/lif/tau", new float[] {2e-4f, 4e-4f}, 2),
+                "node 'lif' (LIF)", "differs across its neurons", "per-neuron values are not supported yet");
+        refused("reset", f -> f.writeFloats("/node/nodes/lif/v_reset", new float[] {0, 0.5f}, 2),
+                "node 'lif' (LIF)", "v_reset = 0.5", "resets the membrane to 0");
+        refused("alpha", f -> f.writeFloats("/node/nodes/cuba/tau_syn", new float[] {2e-4f, 2e-4f, 2e-4f}, 3),
+                "node 'cuba' (CubaLIF)", "alpha = 1 - dt/tau_syn = 0.5", "no synaptic current");
+        refused("theta", f -> f.writeFloats("/node/nodes/lif/v_threshold", new float[] {2, 2}, 2),
+                "node 'lif' (LIF)", "differs from node 'cuba''s", "one threshold");
+        refused("conv", f -> f.writeString("/node/nodes/out/type", "Conv2d"),
+                "node 'out' (Conv2d)", "convolutions are not supported yet");
+        refused("flatten", f -> f.writeString("/node/nodes/fc/type", "Flatten"),
+                "node 'fc' (Flatten)", "Flatten is not supported yet");
+        refused("hiddenLi", f -> {
+            f.writeString("/node/nodes/cuba/type", "LI");
+            f.writeFloats("/node/nodes/cuba/tau", new float[] {2e-4f, 2e-4f, 2e-4f}, 3);
+        }, "node 'cuba' (LI)", "a non-spiking integrator is a hidden layer");
+        refused("island", f -> f.writeString("/node/nodes/extra/type", "LIF"), "node 'extra' (LIF)",
+                "lies off the chain");
+        refused("outputShape", f -> f.writeLongs("/node/nodes/output/shape", new long[] {3}, 1), "node 'output' (Output)",
+                "3 values but the last layer has 2 neurons");
+        refused("branch", f -> f.writeStrings("/node/edges", true, 0, new String[] {"lif", "output", "in", "fc", "cuba",
+                "out", "fc", "cuba", "out", "lif", "fc", "lif"}, 6, 2), "node 'fc' (Affine)", "feeds 2 nodes");
+        refused("fastTau", f -> f.writeFloats("/node/nodes/lif/tau", new float[] {5e-5f, 5e-5f}, 2),
+                "node 'lif' (LIF)", "is below dt", "beta = 1 - dt/tau");
+    }
+
+    private static void refused(String name, Consumer<Hdf5File> edit, String... parts) {
+        Path file = handWritten(name, edit);
+        var t = assertThatThrownBy(() -> NirImport.read(file, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(file.toString());
+        for (String p : parts) {
+            t.hasMessageContaining(p);
+        }
+    }
+}

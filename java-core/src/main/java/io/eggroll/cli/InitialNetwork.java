@@ -1,0 +1,71 @@
+package io.eggroll.cli;
+
+import io.eggroll.snn.Params;
+import io.eggroll.snn.Readout;
+import io.eggroll.snn.SnnConfig;
+import io.eggroll.train.TrainConfig;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * A network read from a file to start training from ({@code eggroll train --init}): its weights
+ * replace the seeded random ones, and its shape, threshold, decay and readout replace the
+ * config's.
+ *
+ * @param source  what the network was read from, for messages (e.g. the file)
+ * @param summary how it was read, for the run's first line (e.g. the graph's nodes and the dt)
+ * @param params  the weights; {@code params.config()} is the whole network
+ */
+public record InitialNetwork(String source, String summary, Params params) {
+
+    /** The hidden layer widths of the network (none for a single weight layer). */
+    public int[] hidden() {
+        int[] s = params.config().sizes();
+        return Arrays.copyOfRange(s, 1, s.length - 1);
+    }
+
+    /**
+     * Sets {@code cfg.network} to this network's hidden widths, threshold, decay and readout.
+     * {@code hiddenOption} and {@code readoutOption} are what the command line gave (null when
+     * not given): one that says otherwise than the file is refused, naming both.
+     */
+    public void applyTo(TrainConfig cfg, int[] hiddenOption, Readout readoutOption) {
+        SnnConfig n = params.config();
+        int[] hidden = hidden();
+        if (hiddenOption != null && !Arrays.equals(hiddenOption, hidden)) {
+            throw new IllegalArgumentException("--hidden " + widths(hiddenOption) + " conflicts with --init " + source
+                    + ", whose hidden layers are " + (hidden.length == 0 ? "none" : widths(hidden))
+                    + ": the network's shape comes from the file, drop --hidden");
+        }
+        if (readoutOption != null && readoutOption != n.readout()) {
+            throw new IllegalArgumentException("--readout " + readoutOption + " conflicts with --init " + source
+                    + ", whose readout is " + n.readout() + ": drop --readout");
+        }
+        cfg.network.hidden = hidden;
+        cfg.network.threshold = n.threshold();
+        cfg.network.decay = n.decay();
+        cfg.network.readout = n.readout();
+    }
+
+    /**
+     * A copy of the weights for the task's network {@code net} (the config after
+     * {@link #applyTo}): refused, naming both shapes, when the task's inputs or classes differ.
+     */
+    public Params paramsFor(SnnConfig net) {
+        SnnConfig mine = params.config();
+        if (!net.equals(mine)) {
+            String why = net.inputs() != mine.inputs()
+                    ? "the task has " + net.inputs() + " inputs, the file's network " + mine.inputs()
+                    : net.outputs() != mine.outputs()
+                    ? "the task has " + net.outputs() + " classes, the file's network " + mine.outputs() + " outputs"
+                    : "the configuration changed the network";
+            throw new IllegalArgumentException("--init " + source + ": the network " + widths(mine.sizes())
+                    + " does not fit the task's " + widths(net.sizes()) + " (" + why + ")");
+        }
+        return params.copy();
+    }
+
+    private static String widths(int[] w) {
+        return Arrays.stream(w).mapToObj(Integer::toString).collect(Collectors.joining(","));
+    }
+}
