@@ -1,6 +1,8 @@
 package io.eggroll.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eggroll.api.TrainedNetwork;
+import io.eggroll.api.Training;
 import io.eggroll.backend.Backend;
 import io.eggroll.backend.BackendOptions;
 import io.eggroll.backend.BackendUnavailableException;
@@ -29,7 +31,6 @@ import io.eggroll.train.TaskData;
 import io.eggroll.train.Tasks;
 import io.eggroll.train.TrainConfig;
 import io.eggroll.train.TrainListenerFactory;
-import io.eggroll.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -233,25 +234,30 @@ final class TrainCommand implements Callable<Integer> {
                     taskData.train().size(), taskData.validation().size(), taskData.test().size(), Arrays.toString(net.sizes()), readout(cfg),
                     cfg.es.mode(), cfg.es.population(), cfg.es.mode() == EsMode.EGGROLL ? " r=" + cfg.es.rank() : "",
                     cfg.es.sigma(), schedule(cfg.optimizerConfig()), b.device());
-            Trainer trainer = new Trainer(cfg, taskData.train(), taskData.validation(), b, start.run(),
-                    evaluator(cfg, taskData.train(), b, start.run()));
+            // The run is built through the library's builder, the one way to train (docs/API.md).
+            PopulationEvaluator ev = evaluator(cfg, taskData.train(), b, start.run());
+            Training training = Training.builder().config(cfg)
+                    .data(taskData.train(), taskData.validation(), taskData.test())
+                    .backend(b).runDirectory(start.run()).evaluator(loopBackend -> ev)
+                    .startFrom(start.state(), start.generation(), start.elapsedSeconds())
+                    .build();
             if (!quiet) {
-                trainer.listen(Progress.forConsole());
+                training.listen(Progress.forConsole());
             }
             for (TrainListenerFactory f : ServiceLoader.load(TrainListenerFactory.class)) {
-                f.create(start.run(), cfg, start.generation() - 1).ifPresent(trainer::listen);
+                f.create(start.run(), cfg, start.generation() - 1).ifPresent(training::listen);
             }
             // SIGINT or SIGTERM: the hook asks the loop to stop after the generation in flight and
             // holds the JVM until its checkpoint (or, on the last generation, the summary) is written.
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
-                trainer.requestStop();
+                training.requestStop();
                 awaitUninterruptibly(finished);
             }, "eggroll-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                Trainer.Result result = trainer.run(start.state(), start.generation(), start.elapsedSeconds());
-                if (trainer.stopped()) {
+                TrainedNetwork result = training.run();
+                if (result.stoppedEarly()) {
                     System.err.println("stopped after generation " + result.generations() + "; checkpoint "
                             + start.run().latestCheckpoint() + " written; continue with --resume --name " + cfg.name);
                     return STOPPED;
@@ -264,7 +270,7 @@ final class TrainCommand implements Callable<Integer> {
                         100 * validation.accuracy(), validation.samples(), taskData.validation().name());
                 System.out.printf(Locale.ROOT, "test accuracy: %.2f%% (%d samples of %s) after %d generations in %s%n",
                         100 * test.accuracy(), test.samples(), taskData.test().name(), result.generations(),
-                        Progress.duration(result.seconds()));
+                        Progress.duration(result.trainingSeconds()));
                 System.out.println("run directory: " + dir + " (metrics.jsonl, summary.json, fitness.png, accuracy.png, checkpoints/)");
             } finally {
                 finished.countDown();
@@ -511,17 +517,17 @@ final class TrainCommand implements Callable<Integer> {
         return chosen.isEmpty() ? LocalEvaluator.of(b, train, cfg) : chosen.getFirst();
     }
 
-    private void writeSummary(RunDirectory run, TrainConfig cfg, Trainer.Result r, Evaluation validation,
+    private void writeSummary(RunDirectory run, TrainConfig cfg, TrainedNetwork r, Evaluation validation,
                               Evaluation ev, String device) throws IOException {
         ObjectNode o = TrainConfig.mapper().createObjectNode();
         o.put("name", cfg.name);
         o.put("generations", r.generations());
-        o.put("seconds", r.seconds());
+        o.put("seconds", r.trainingSeconds());
         o.put("val_accuracy", validation.accuracy());
         o.put("val_samples", validation.samples());
         o.put("test_accuracy", ev.accuracy());
         o.put("test_samples", ev.samples());
-        o.put("params_sha256", r.state().params().sha256());
+        o.put("params_sha256", r.params().sha256());
         o.putPOJO("confusion", ev.confusion());
         // What produced the run: the build, the JVM and the backend device.
         provenance(device).forEach(o.putObject("provenance")::put);

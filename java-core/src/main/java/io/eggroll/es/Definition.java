@@ -21,7 +21,7 @@ import io.eggroll.snn.SpikeBatch;
  *               clamped as io.eggroll.snn.Neurons says; their gradients are those of the biases
  *   update      d_k = f_2k - f_2k+1
  *               G_l = 1/(N sigma sqrt r) A_cat diag(d) B_cat^T    g_b = 1/(N sigma) sum_k d_k e_k
- *               theta <- optimizer(theta, G)
+ *               theta &lt;- optimizer(theta, G)
  * </pre>
  *
  * <p>Float order (the contract with every fast path): sums start from {@code 0f} and add terms

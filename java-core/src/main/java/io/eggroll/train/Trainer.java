@@ -106,14 +106,13 @@ public final class Trainer {
                 long g0 = System.nanoTime();
                 Generation g = new Generation(cfg.seed, gen, es);
                 PopulationEvaluator.Fitnesses f = evaluator.evaluate(g);
-                FitnessShaping.Shaped shaped = shape(gen, es, f.fitness());
-                float learningRate = optimizer.learningRateAt(++step);
-                long u0 = System.nanoTime();
-                backend.update(g, shaped.weights(), shaped.effectivePopulation(), learningRate);
-                long updateNanos = System.nanoTime() - u0;
-                ScheduleRecord record = ScheduleRecord.of(g, learningRate, step, shaped.effectivePopulation(),
-                        shaped.weights());
-                evaluator.updated(record, updateNanos);
+                // The update path ask/tell shares (EsUpdate): shaping, exclusion, the optimizer step.
+                EsUpdate.Applied applied = EsUpdate.apply(backend, g, f.fitness(), optimizer, step, this::excluded);
+                step = applied.step();
+                FitnessShaping.Shaped shaped = applied.shaped();
+                float learningRate = applied.learningRate();
+                ScheduleRecord record = applied.record();
+                evaluator.updated(record, applied.updateNanos());
                 for (TrainListener l : listeners) {
                     l.onUpdate(record);
                 }
@@ -154,26 +153,13 @@ public final class Trainer {
         }
     }
 
-    /**
-     * Shapes a generation's fitness; a member with non-finite fitness takes its antithetic pair out
-     * of the update (warned and reported to the listeners). Every member out means divergence.
-     */
-    private FitnessShaping.Shaped shape(int gen, EsConfig es, float[] fitness) {
-        FitnessShaping.Shaped shaped = FitnessShaping.shape(es.shaping(), fitness);
-        for (int m : shaped.excluded()) {
-            if (!Float.isFinite(fitness[m])) {
-                LOG.warn("generation {}: member {} has fitness {}; its antithetic pair is excluded from the update",
-                        gen, m, fitness[m]);
-                for (TrainListener l : listeners) {
-                    l.onExcluded(gen, m, fitness[m]);
-                }
-            }
+    /** A member with non-finite fitness: its antithetic pair is excluded from the update (warned and reported). */
+    private void excluded(int gen, int m, float fitness) {
+        LOG.warn("generation {}: member {} has fitness {}; its antithetic pair is excluded from the update",
+                gen, m, fitness);
+        for (TrainListener l : listeners) {
+            l.onExcluded(gen, m, fitness);
         }
-        if (shaped.effectivePopulation() == 0) {
-            throw new IllegalStateException("generation " + gen + ": every member's fitness is NaN or infinite; "
-                    + "the network diverged (try a smaller optimizer.learningRate or es.sigma)");
-        }
-        return shaped;
     }
 
     private void checkpoint(Path file, int gen, double elapsed) {
