@@ -3,9 +3,6 @@ package io.eggroll.examples;
 import io.eggroll.api.NetworkSpec;
 import io.eggroll.api.TrainedNetwork;
 import io.eggroll.api.Training;
-import io.eggroll.data.EventBuffer;
-import io.eggroll.data.NmnistWriter;
-import io.eggroll.data.Split;
 import io.eggroll.es.EsConfig;
 import io.eggroll.es.OptimizerConfig;
 import io.eggroll.snn.Readout;
@@ -16,15 +13,16 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Trains on your own event recordings. The recordings are event files in N-MNIST's {@code .bin}
- * layout ({@code DIR/Train/<class>/*.bin} and {@code DIR/Test/<class>/*.bin}, classes 0-9, a
- * 34 x 34 sensor; docs/DATA.md): the engine bins them into frames, caches the frames and trains.
- * Without a directory it first writes a small demo set of recordings (a bar sweeping across a
- * class-dependent band of the sensor) into a temporary folder.
+ * Trains on your own event recordings, in the generic event format ({@code --task events},
+ * docs/DATA.md): a folder with a {@code manifest.json} (sensor size, classes, and each sample's
+ * file, label and split) and one CSV file of {@code t,x,y,p} events per sample. The engine bins
+ * them into frames, caches the frames and trains. Without a directory it first writes a small demo
+ * set of recordings (a bar sweeping across a class-dependent band of a 34 x 34 sensor) into a
+ * temporary folder.
  *
- * <p>The data source is one line of the builder: another reader ({@code task("events")} for the
- * generic event format, {@code task("shd")}) or your own {@code SpikeDataset}
- * ({@code data(train, validation)}) goes in its place.
+ * <p>The data source is one line of the builder: another reader ({@code task("shd")},
+ * {@code task("nmnist")}) or your own {@code SpikeDataset} ({@code data(train, validation)}) goes
+ * in its place.
  *
  * <pre>
  *   java io.eggroll.examples.TrainOnEventFiles [DIR] [generations] [validation]
@@ -34,48 +32,53 @@ public final class TrainOnEventFiles {
 
     private TrainOnEventFiles() {}
 
-    /** Writes {@code perClass} training and {@code perClass / 2 + 1} test recordings of each of the 10 classes under {@code root}. */
+    /** The demo sensor: 34 x 34 pixels, two polarities. */
+    static final int SIDE = 34;
+
+    /**
+     * Writes {@code perClass} training and {@code perClass / 2 + 1} test recordings of each of the
+     * 10 classes under {@code root}, with their {@code manifest.json}.
+     */
     public static void writeDemoRecordings(Path root, int perClass, long seed) throws IOException {
         SplittableRandom rnd = new SplittableRandom(seed);
-        for (Split split : Split.values()) {
-            int n = split == Split.TRAIN ? perClass : perClass / 2 + 1;
+        StringBuilder samples = new StringBuilder();
+        for (String split : new String[] {"train", "test"}) {
+            Files.createDirectories(root.resolve(split));
+            int n = split.equals("train") ? perClass : perClass / 2 + 1;
             for (int label = 0; label < 10; label++) {
                 for (int i = 1; i <= n; i++) {
-                    NmnistWriter.writeFile(NmnistWriter.sampleFile(root, split, label, i), sweep(label, rnd));
+                    String file = String.format(Locale.ROOT, "%s/%d-%03d.csv", split, label, i);
+                    Files.writeString(root.resolve(file), sweep(label, rnd));
+                    samples.append(samples.isEmpty() ? "" : ",\n").append(String.format(Locale.ROOT,
+                            "    {\"file\": \"%s\", \"label\": %d, \"split\": \"%s\"}", file, label, split));
                 }
             }
         }
+        Files.writeString(root.resolve("manifest.json"), "{\n  \"version\": 1,\n"
+                + "  \"sensor\": {\"width\": " + SIDE + ", \"height\": " + SIDE + ", \"polarities\": 2},\n"
+                + "  \"timeUnit\": \"us\",\n  \"classes\": 10,\n  \"samples\": [\n" + samples + "\n  ]\n}\n");
     }
 
-    /** A bar sweeping left to right over 200 ms across rows {@code 3 label .. 3 label + 3}, with some noise events. */
-    static EventBuffer sweep(int label, SplittableRandom rnd) {
-        EventBuffer ev = new EventBuffer();
+    /**
+     * One recording as CSV lines {@code t,x,y,p} (microseconds): a bar sweeping left to right over
+     * 200 ms across rows {@code 3 label .. 3 label + 3}, with some noise events.
+     */
+    static String sweep(int label, SplittableRandom rnd) {
+        StringBuilder csv = new StringBuilder("t,x,y,p\n");
         int t = rnd.nextInt(0, 5_000);
-        for (int x = 0; x < 34; x++) {
+        for (int x = 0; x < SIDE; x++) {
             for (int y = 3 * label; y < 3 * label + 4; y++) {
                 if (rnd.nextDouble() < 0.8) {
-                    ev.add(x, y, 1, t + rnd.nextInt(0, 2_000));
+                    csv.append(t + rnd.nextInt(0, 2_000)).append(',').append(x).append(',').append(y).append(",1\n");
                 }
             }
             t += 6_000;
         }
         for (int k = 0; k < 60; k++) {
-            ev.add(rnd.nextInt(34), rnd.nextInt(34), rnd.nextInt(2), rnd.nextInt(0, 200_000));
+            csv.append(rnd.nextInt(0, 200_000)).append(',').append(rnd.nextInt(SIDE)).append(',')
+                    .append(rnd.nextInt(SIDE)).append(',').append(rnd.nextInt(2)).append('\n');
         }
-        return sorted(ev);
-    }
-
-    private static EventBuffer sorted(EventBuffer ev) {
-        Integer[] order = new Integer[ev.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        java.util.Arrays.sort(order, (a, b) -> Integer.compare(ev.t(a), ev.t(b)));
-        EventBuffer out = new EventBuffer(order.length);
-        for (int i : order) {
-            out.add(ev.x(i), ev.y(i), ev.p(i), ev.t(i));
-        }
-        return out;
+        return csv.toString();
     }
 
     /**
@@ -84,12 +87,12 @@ public final class TrainOnEventFiles {
      */
     public static TrainedNetwork train(Path dir, Path work, int generations, int validation) {
         Training training = Training.builder()
-                .task("nmnist").dataDir(dir).workDir(work)            // the data source: your recordings
+                .task("events").dataDir(dir).workDir(work)            // the data source: your recordings
                 .configure(c -> {
                     c.data.timesteps = 8;                             // frames per sample
                     c.data.windowMs = 220;                            // binned window
-                    c.data.pool = 2;                                  // 34 x 34 -> 17 x 17
-                    c.data.validation = validation;                   // taken off Train/ for the checks
+                    c.data.pool = 2;                                  // 34 x 34 -> 17 x 17 (x and y)
+                    c.data.validation = validation;                   // taken off the train samples for the checks
                 })
                 .network(NetworkSpec.dense(32).readout(Readout.MEMBRANE))
                 .es(EsConfig.eggroll(32, 1, 0.05f))
@@ -100,7 +103,7 @@ public final class TrainOnEventFiles {
         return training.run(s -> {
             if (!Double.isNaN(s.validationAccuracy())) {
                 System.out.printf(Locale.ROOT, "generation %d: fitness %.3f, validation accuracy %.1f%%%n",
-                        s.generation(), s.fitnessMean(), 100 * s.validationAccuracy());
+                        s.generation() + 1, s.fitnessMean(), 100 * s.validationAccuracy());
             }
         });
     }

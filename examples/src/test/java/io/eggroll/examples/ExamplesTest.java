@@ -56,8 +56,9 @@ class ExamplesTest {
     @Test
     void trainOnEventFilesMainTrainsOnRecordingsWrittenToDisk(@TempDir Path tmp) throws Exception {
         TrainOnEventFiles.writeDemoRecordings(tmp.resolve("rec"), 3, 1);
+        assertThat(tmp.resolve("rec/manifest.json")).exists();   // the generic event format of docs/DATA.md
         assertThat(run(() -> TrainOnEventFiles.main(new String[] {tmp.resolve("rec").toString(), "10", "10"})))
-                .contains("generation 9:").contains("validation accuracy");
+                .contains("generation 10:").contains("validation accuracy");
     }
 
     @Test
