@@ -43,8 +43,8 @@ final class QuantizeCommand implements Callable<Integer> {
         TaskData task = Tasks.load(r.config(), System.err);
         int t = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         FixedNetwork net = r.fixed();
-        System.out.printf(Locale.ROOT, "run %s: precision %s, generation %d, network %s%n", r.run().root(),
-                r.config().precision, r.checkpoint().generation(), java.util.Arrays.toString(r.network().sizes()));
+        System.out.printf(Locale.ROOT, "run %s: precision %s, after %d generations, network %s%n", r.run().root(),
+                r.config().precision, r.checkpoint().generation() + 1, java.util.Arrays.toString(r.network().sizes()));
         for (int l = 0; l < net.layers().size(); l++) {
             FixedLayer f = net.layers().get(l);
             int clipped = 0;

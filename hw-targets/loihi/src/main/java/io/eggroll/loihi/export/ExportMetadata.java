@@ -31,8 +31,8 @@ public final class ExportMetadata {
     public static Map<String, Object> of(TrainedRun run, FixedNetwork fixed, boolean denseDelay) {
         TrainConfig cfg = run.config();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("source", "eggroll-snn run " + run.run().root() + " (generation " + run.checkpoint().generation()
-                + ", precision " + cfg.precision + ")");
+        m.put("source", "eggroll-snn run " + run.run().root() + " (after " + (run.checkpoint().generation() + 1)
+                + " generations, precision " + cfg.precision + ")");
         m.put("precision", cfg.precision);
         m.put("generation", (long) run.checkpoint().generation());
         int t = run.timesteps();
