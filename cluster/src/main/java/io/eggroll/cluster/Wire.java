@@ -109,6 +109,7 @@ final class Wire {
     /** Weights and optimizer buffers in {@code Params.tensors()} order, as in a checkpoint. */
     static void writeState(ObjectDataOutput out, ModelState s) throws IOException {
         out.writeIntArray(s.network().sizes());
+        out.writeIntArray(io.eggroll.snn.ConvGeometry.encode(s.network().conv()));
         writeTensors(out, s.params().tensors());
         out.writeLong(s.optimizerState().step());
         writeTensors(out, s.optimizerState().first());
@@ -117,8 +118,9 @@ final class Wire {
 
     /** Reads a state written by {@link #writeState}; neuron settings and optimizer come from the run's config. */
     static ModelState readState(ObjectDataInput in, TrainConfig cfg) throws IOException {
-        SnnConfig net = new SnnConfig(in.readIntArray(), cfg.network.threshold, cfg.network.decay,
-                cfg.network.readout);
+        int[] sizes = in.readIntArray();
+        SnnConfig net = new SnnConfig(sizes, cfg.network.threshold, cfg.network.decay, cfg.network.readout,
+                io.eggroll.snn.ConvGeometry.decode(in.readIntArray()));
         OptimizerConfig optimizer = cfg.optimizerConfig();
         Params p = new Params(net);
         float[][] t = p.tensors();

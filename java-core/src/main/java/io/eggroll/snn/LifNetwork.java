@@ -15,7 +15,7 @@ public final class LifNetwork {
         int width = cfg.maxWidth();
         float[][] v = new float[layers][];
         for (int l = 0; l < layers; l++) {
-            v[l] = new float[cfg.fanOut(l)];
+            v[l] = new float[cfg.neurons(l)];
         }
         float[] cur = new float[width];
         int[] in = new int[width];
@@ -27,8 +27,13 @@ public final class LifNetwork {
             int count = batch.end(sample, t) - batch.start(sample, t);
             System.arraycopy(batch.indices(), batch.start(sample, t), in, 0, count);
             for (int l = 0; l < layers; l++) {
-                int n = cfg.fanOut(l);
-                current(weights[l], biases[l], n, in, count, cur);
+                int n = cfg.neurons(l);
+                ConvGeometry g = cfg.conv(l);
+                if (g == null) {
+                    current(weights[l], biases[l], n, in, count, cur);
+                } else {
+                    convCurrent(g, weights[l], biases[l], in, count, cur);
+                }
                 boolean last = l == layers - 1;
                 if (last && membrane) {
                     Lif.integrate(v[l], cur, n, cfg.decay());
@@ -53,6 +58,23 @@ public final class LifNetwork {
             score[j] = membrane ? score[j] / batch.timesteps() : score[j] + vl[j] / cfg.threshold();
         }
         return score;
+    }
+
+    /**
+     * A conv layer's current, laid out (channel, y, x): at every output position {@link #current}
+     * of its patch ({@link ConvGeometry#patches}) with the kernel matrix as W.
+     */
+    public static void convCurrent(ConvGeometry g, float[] kernel, float[] b, int[] active, int count, float[] cur) {
+        int[][] patches = g.patches(active, count);
+        int positions = g.positions();
+        int channels = g.outChannels();
+        float[] c = new float[channels];
+        for (int pos = 0; pos < positions; pos++) {
+            current(kernel, b, channels, patches[pos], patches[pos].length, c);
+            for (int o = 0; o < channels; o++) {
+                cur[o * positions + pos] = c[o];
+            }
+        }
     }
 
     /** {@code cur = b + sum over active i of W[i, :]}, rows added in the order given. */
