@@ -73,6 +73,44 @@ class ConvConfigTest {
     /** A small synthetic run through a conv layer learns well above chance, and resumes from its checkpoint. */
     @Test
     void aSyntheticConvNetworkLearnsAndItsCheckpointLoads(@TempDir Path tmp) {
+        TrainConfig c = tinyConvRun();
+        TaskData d = TaskData.synthetic(c);
+        SnnConfig net = c.networkConfig(d.train().inputs(), d.train().classes());
+        assertThat(net.sizes()).containsExactly(36, 4 * 16, 4);
+        ModelState init = ModelState.fresh(Params.init(net, c.seed, c.network.initGain), c.optimizerConfig());
+        RunDirectory run = RunDirectory.create(tmp, c, false);
+        try (Backend b = new CpuBackend(2)) {
+            double before = accuracy(b, init, d);
+            Trainer.Result r = new Trainer(c, d.train(), d.heldout(), b, run).run(init, 0, 0);
+            double after = accuracy(b, r.state(), d);
+            System.out.printf("synthetic conv net: held-out accuracy %.3f before, %.3f after%n", before, after);
+            assertThat(after).isGreaterThan(0.25 + 0.3).isGreaterThan(before + 0.2);
+            Checkpoint.Data ck = Checkpoint.read(run.latestCheckpoint());
+            assertThat(ck.state().network()).isEqualTo(net);
+            assertThat(ck.state().params().sha256()).isEqualTo(r.state().params().sha256());
+            assertThat(accuracy(b, ck.state(), d)).isEqualTo(after);
+        }
+    }
+
+    /** The same at Loihi precision: loihi-sim evaluates the quantised conv members and learns too. */
+    @Test
+    void aSyntheticConvNetworkLearnsInLoihiFixedPoint() {
+        TrainConfig c = tinyConvRun();
+        c.precision = "loihi";
+        c.generations = 40;
+        TaskData d = TaskData.synthetic(c);
+        SnnConfig net = c.networkConfig(d.train().inputs(), d.train().classes());
+        ModelState init = ModelState.fresh(Params.init(net, c.seed, c.network.initGain), c.optimizerConfig());
+        try (Backend b = new io.eggroll.backend.fixed.LoihiSimBackend(2)) {
+            double before = accuracy(b, init, d);
+            Trainer.Result r = new Trainer(c, d.train(), d.heldout(), b, null).run(init, 0, 0);
+            double after = accuracy(b, r.state(), d);
+            System.out.printf("synthetic conv net, loihi-sim: held-out accuracy %.3f before, %.3f after%n", before, after);
+            assertThat(after).isGreaterThan(0.25 + 0.3).isGreaterThan(before + 0.2);
+        }
+    }
+
+    private static TrainConfig tinyConvRun() {
         TrainConfig c = new TrainConfig();
         c.name = "conv";
         c.seed = 3;
@@ -90,22 +128,7 @@ class ConvConfigTest {
         c.synthetic.trainSamples = 400;
         c.synthetic.testSamples = 200;
         c.validate();
-        TaskData d = TaskData.synthetic(c);
-        SnnConfig net = c.networkConfig(d.train().inputs(), d.train().classes());
-        assertThat(net.sizes()).containsExactly(36, 4 * 16, 4);
-        ModelState init = ModelState.fresh(Params.init(net, c.seed, c.network.initGain), c.optimizerConfig());
-        RunDirectory run = RunDirectory.create(tmp, c, false);
-        try (Backend b = new CpuBackend(2)) {
-            double before = accuracy(b, init, d);
-            Trainer.Result r = new Trainer(c, d.train(), d.heldout(), b, run).run(init, 0, 0);
-            double after = accuracy(b, r.state(), d);
-            System.out.printf("synthetic conv net: held-out accuracy %.3f before, %.3f after%n", before, after);
-            assertThat(after).isGreaterThan(0.25 + 0.3).isGreaterThan(before + 0.2);
-            Checkpoint.Data ck = Checkpoint.read(run.latestCheckpoint());
-            assertThat(ck.state().network()).isEqualTo(net);
-            assertThat(ck.state().params().sha256()).isEqualTo(r.state().params().sha256());
-            assertThat(accuracy(b, ck.state(), d)).isEqualTo(after);
-        }
+        return c;
     }
 
     static double accuracy(Backend b, ModelState st, TaskData d) {
