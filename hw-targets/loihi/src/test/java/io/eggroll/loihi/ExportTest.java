@@ -58,6 +58,11 @@ class ExportTest {
         String[] base = {"train", "--runs-dir", runs.toString(), "--name", name, "--task", "synthetic", "--generations", "4",
                 "--population", "8", "--hidden", "12", "--timesteps", "8", "--batch", "8", "--eval-every", "1000",
                 "--eval-samples", "50", "--threads", "2", "--quiet", "--sigma", "0.05", "--lr", "0.05"};
+        succeed(base, extra);
+    }
+
+    /** Runs the command line {@code base} then {@code extra}, which must succeed. */
+    static void succeed(String[] base, String... extra) {
         String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
         System.arraycopy(extra, 0, all, base.length, extra.length);
         Cli c = cli(all);

@@ -49,7 +49,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         if (format == Format.netx) {
             FixedNetwork net = r.fixed();
-            NetxExport.write(net, out, source, schedule);
+            NetxExport.write(net, r.network().conv(), out, source, schedule);
             System.out.printf(Locale.ROOT, "NetX: %s (%s, %d dense layers%s)%n", out, r.loihiPrecision()
                     ? "the trained fixed-point network" : "post-training quantised", net.layers().size(),
                     schedule == null ? "" : ", with seed schedule");

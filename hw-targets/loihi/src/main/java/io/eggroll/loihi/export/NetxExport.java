@@ -14,7 +14,9 @@ import java.util.List;
  *
  * <pre>
  * /layer/0            type "input" (S10, shape (1,)), shape int64 [inputs]
- * /layer/{l+1}        type "dense", shape int64 [n], inFeatures, outFeatures int64,
+ * /layer/0            for a conv network: shape int64 [C, H, W]
+ * /layer/{i}          a conv layer: type "conv" ({@link NetxConv}); after the last one, type "flatten"
+ * /layer/{i}          type "dense", shape int64 [n], inFeatures, outFeatures int64,
  *                     weight float32 (n, m) holding the integer weights, bias float32 (n,) = bias mantissas,
  *                     neuron/ type "CUBA", iDecay = du + 1, vDecay = dv, vThMant = vth, refDelay 1,
  *                     gradedSpike false
@@ -57,14 +59,32 @@ public final class NetxExport {
     }
 
     public static void write(FixedNetwork net, Path out, String source, ScheduleBundle schedule) {
+        write(net, null, out, source, schedule);
+    }
+
+    /**
+     * Writes the network; {@code conv} (null for a dense network) gives the layers that are
+     * convolutions, whose unrolled weights ({@link io.eggroll.snn.fixed.FixedConv}) are written as a
+     * NetX {@code conv} block ({@link NetxConv}), with a {@code flatten} entry before the first dense layer.
+     */
+    public static void write(FixedNetwork net, io.eggroll.snn.ConvGeometry[] conv, Path out, String source,
+                             ScheduleBundle schedule) {
         checkExpressible(net);
         try (Hdf5File f = Hdf5File.create(out)) {
             f.writeStrings("/layer/0/type", false, 10, new String[] {"input"}, 1);
-            f.writeLongs("/layer/0/shape", new long[] {net.inputs()}, 1);
+            long[] inputShape = conv == null || conv[0] == null ? new long[] {net.inputs()}
+                    : new long[] {conv[0].inChannels(), conv[0].inHeight(), conv[0].inWidth()};
+            f.writeLongs("/layer/0/shape", inputShape, inputShape.length);
             long[] scale = new long[net.layers().size()];
+            int entry = 0;
             for (int l = 0; l < net.layers().size(); l++) {
                 FixedLayer layer = net.layers().get(l);
-                String g = "/layer/" + (l + 1);
+                scale[l] = layer.scaleExp();
+                if (conv != null && conv[l] != null) {
+                    entry = NetxConv.write(f, entry, conv[l], layer, conv[l + 1] == null);
+                    continue;
+                }
+                String g = "/layer/" + (++entry);
                 int m = layer.fanIn();
                 int n = layer.fanOut();
                 f.writeStrings(g + "/type", false, 10, new String[] {"dense"}, 1);
@@ -83,13 +103,7 @@ public final class NetxExport {
                     b[j] = layer.biasMant()[j];
                 }
                 f.writeFloats(g + "/bias", b, n);
-                f.writeString(g + "/neuron/type", "CUBA");
-                f.writeLongs(g + "/neuron/iDecay", new long[] {layer.du() + 1L});
-                f.writeLongs(g + "/neuron/vDecay", new long[] {layer.dv()});
-                f.writeLongs(g + "/neuron/vThMant", new long[] {layer.vth()});
-                f.writeLongs(g + "/neuron/refDelay", new long[] {1});
-                f.writeBool(g + "/neuron/gradedSpike", false);
-                scale[l] = layer.scaleExp();
+                neuron(f, g, layer);
             }
             f.writeLongs(ScheduleBundle.GROUP + "/scale_exp", scale, scale.length);
             f.writeBool(ScheduleBundle.GROUP + "/dense_delay", true);
@@ -98,6 +112,16 @@ public final class NetxExport {
                 schedule.write(f);
             }
         }
+    }
+
+    /** The CUBA neuron group of a block, the same for dense and conv blocks. */
+    static void neuron(Hdf5File f, String g, FixedLayer layer) {
+        f.writeString(g + "/neuron/type", "CUBA");
+        f.writeLongs(g + "/neuron/iDecay", new long[] {layer.du() + 1L});
+        f.writeLongs(g + "/neuron/vDecay", new long[] {layer.dv()});
+        f.writeLongs(g + "/neuron/vThMant", new long[] {layer.vth()});
+        f.writeLongs(g + "/neuron/refDelay", new long[] {1});
+        f.writeBool(g + "/neuron/gradedSpike", false);
     }
 
     /** The network a NetX file describes, by netx's rules (see the class comment). */
@@ -111,11 +135,22 @@ public final class NetxExport {
             }
             long[] scale = f.info(ScheduleBundle.GROUP + "/scale_exp").exists()
                     ? f.readLongs(ScheduleBundle.GROUP + "/scale_exp") : null;
+            long[] shape = f.readLongs("/layer/0/shape"); // (C, H, W) before a conv block
             for (int i = 1; i < names.size(); i++) {
                 String g = "/layer/" + i;
                 String type = f.readString(g + "/type");
+                if (type.equals("flatten")) {
+                    continue;
+                }
+                if (type.equals("conv")) {
+                    FixedLayer conv = NetxConv.read(f, g, shape, scale == null ? 0 : (int) scale[layers.size()]);
+                    shape = f.readLongs(g + "/shape");
+                    layers.add(conv);
+                    continue;
+                }
                 if (!type.equals("dense")) {
-                    throw new IllegalArgumentException(file + ": " + g + " is a '" + type + "' layer; only 'dense' is supported");
+                    throw new IllegalArgumentException(file + ": " + g + " is a '" + type + "' layer; only 'dense', "
+                            + "'conv' and 'flatten' are supported");
                 }
                 Hdf5File.Info wi = f.dataset(g + "/weight");
                 int n = (int) wi.shape()[0];
@@ -138,7 +173,7 @@ public final class NetxExport {
                 int dv = (int) f.readLongs(g + "/neuron/vDecay")[0];
                 int vth = (int) f.readLongs(g + "/neuron/vThMant")[0];
                 layers.add(new FixedLayer(m, n, wInt, 0, bias, LoihiQuantizer.BIAS_EXP, du, dv, vth,
-                        scale == null ? 0 : (int) scale[i - 1]));
+                        scale == null ? 0 : (int) scale[layers.size()]));
             }
             return new FixedNetwork(layers, true);
         }
