@@ -27,7 +27,7 @@ import java.util.List;
 final class Wire {
 
     /** Bumped whenever a message changes; a worker refuses a coordinator with another version. */
-    static final int PROTOCOL_VERSION = 3;
+    static final int PROTOCOL_VERSION = 4; // 4: states carry conv layer shapes
     static final int FACTORY_ID = 0xE66;
     static final String EXECUTOR = "eggroll-workers";
     /** Key of the {@link WorkerNode} in a worker's Hazelcast user context. */
