@@ -50,9 +50,9 @@ final class ExportCommand implements Callable<Integer> {
         if (format == Format.netx) {
             FixedNetwork net = r.fixed();
             NetxExport.write(net, r.network().conv(), out, source, schedule);
-            System.out.printf(Locale.ROOT, "NetX: %s (%s, %d dense layers%s)%n", out, r.loihiPrecision()
+            System.out.printf(Locale.ROOT, "NetX: %s (%s, %d %s layers%s)%n", out, r.loihiPrecision()
                     ? "the trained fixed-point network" : "post-training quantised", net.layers().size(),
-                    schedule == null ? "" : ", with seed schedule");
+                    r.network().hasConv() ? "conv and dense" : "dense", schedule == null ? "" : ", with seed schedule");
             for (int l = 0; l < net.layers().size(); l++) {
                 FixedLayer f = net.layers().get(l);
                 System.out.printf(Locale.ROOT, "  layer %d: %d -> %d, scale 2^%d (weight step %.3g), vThMant %d, vDecay %d, iDecay %d%n",
@@ -64,7 +64,7 @@ final class ExportCommand implements Callable<Integer> {
             NirExport.write(r.floatParams(), out, dt, r.loihiPrecision(),
                     Map.of("source", source, "precision", r.config().precision), schedule);
             System.out.printf(Locale.ROOT, "NIR: %s (Input -> %s -> Output, dt = %s s, tau = %.6g s%s)%n", out,
-                    "Affine/LIF x " + r.network().layers(), dt, dt / (1 - r.network().decay()),
+                    (r.network().hasConv() ? "Conv2d or Affine/LIF x " : "Affine/LIF x ") + r.network().layers(), dt, dt / (1 - r.network().decay()),
                     schedule == null ? "" : ", with seed schedule");
         }
         return 0;
