@@ -50,6 +50,32 @@ class ConvConfigTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"evolveThreshold", "evolveDecay"})
+    void evolvedNeuronParametersAreRefusedOnAConvNetworkNamingBothFields(String option) {
+        assertThatThrownBy(() -> TrainConfig.fromJson("{\"task\": \"synthetic\", \"network\": {\"" + option
+                + "\": true, \"layers\": [\"conv:3:4\", \"dense:8\"]}}", "cfg"))
+                .isInstanceOf(TrainConfig.ConfigException.class)
+                .hasMessageContaining("network." + option).hasMessageContaining("network.layers")
+                .hasMessageContaining("not implemented for convolutional networks");
+        SnnConfig conv = SnnConfig.convolutional(new int[] {1, 8, 8}, new int[][] {{3, 4, 1}}, new int[] {10}, 1f, 0.9f,
+                io.eggroll.snn.Readout.SPIKE_COUNT);
+        assertThatThrownBy(() -> conv.withEvolvedNeurons(option.equals("evolveThreshold"), option.equals("evolveDecay")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("network." + option).hasMessageContaining("network.layers");
+    }
+
+    @Test
+    void denseEntriesOfNetworkLayersCarryEvolvedNeuronParameters() {
+        TrainConfig c = TrainConfig.fromJson("{\"task\": \"synthetic\", \"network\": {\"evolveDecay\": true, "
+                + "\"layers\": [\"dense:8\"]}}", "cfg");
+        SnnConfig net = c.networkConfig(64, 10);
+        assertThat(net.hasConv()).isFalse();
+        assertThat(net.evolveDecay()).isTrue();
+        assertThat(net.evolveThreshold()).isFalse();
+        assertThat(net).isEqualTo(SnnConfig.of(64, 8, 10).withEvolvedNeurons(false, true));
+    }
+
+    @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "{\"hidden\": [8], \"layers\": [{\"dense\": 8}]}|mutually exclusive",
         "{\"layers\": [{\"conv\": {\"kernel\": 0, \"channels\": 4}}]}|network.layers[0].conv.kernel must lie in [1, 64], got 0",
