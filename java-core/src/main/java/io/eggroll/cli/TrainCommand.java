@@ -75,7 +75,7 @@ final class TrainCommand implements Callable<Integer> {
             + "HDF5 files in --data) or events (the generic event format of docs/DATA.md in --data); each has its own defaults.")
     String task;
 
-    @Option(names = "--preset", description = "paper: the seed paper's N-MNIST setup (SGD 0.1, sigma 0.02, N=200, r=10, 200 generations; docs/CONFIG.md). Default: the task's own preset.")
+    @Option(names = "--preset", description = "paper: the seed paper's N-MNIST setup (SGD alpha 0.1 = rate 0.002 here, sigma 0.02, N=200, r=10, 200 generations; docs/CONFIG.md). Default: the task's own preset.")
     String preset;
 
     @Option(names = "--data", description = "nmnist: the official root with Train/ and Test/ (default: the converted set); "

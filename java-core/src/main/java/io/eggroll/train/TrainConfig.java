@@ -240,7 +240,8 @@ public final class TrainConfig {
     /**
      * The optimizer of a preset for {@code kind}: Adam 0.006 with cosine decay (nmnist and the
      * event-data tasks) or Adam 0.02 constant (synthetic); SGD 0.1 with the same decay as the
-     * task's Adam. The paper's preset keeps its rate constant: SGD 0.1 as in the paper's ES
+     * task's Adam. The paper's preset keeps its rate constant: SGD {@value #PAPER_SGD_RATE} (the
+     * paper's alpha = 0.1 on the sigma-free estimator, see {@link #PAPER_SGD_RATE}) as in the paper's ES
      * update, Adam 0.006. Choosing an optimizer without a learning rate or decay takes these.
      */
     public static OptimizerConfig optimizerDefaults(String task, String preset, OptimizerKind kind) {
@@ -248,10 +249,19 @@ public final class TrainConfig {
         LrDecay decay = nmnist && preset == null ? LrDecay.COSINE : LrDecay.CONSTANT;
         OptimizerConfig o = switch (kind) {
             case ADAM -> OptimizerConfig.adam(nmnist ? 0.006f : 0.02f);
-            case SGD -> OptimizerConfig.sgd(0.1f);
+            case SGD -> OptimizerConfig.sgd(PAPER.equals(preset) ? PAPER_SGD_RATE : 0.1f);
         };
         return o.withDecay(decay);
     }
+
+    /**
+     * The paper preset's SGD rate: its alpha = 0.1 applied to the gradient estimate written without
+     * the 1/sigma, (1/N) sum f_i eps_i, which is alpha * sigma = 0.1 * 0.02 on this engine's
+     * estimate (1/(N sigma)) sum f_i eps_i. Taken literally on ours, 0.1 moves every weight by about
+     * 0.1 a step, twice the initial weights' scale, and 200 generations end near chance
+     * (docs/CONFIG.md, "The paper preset").
+     */
+    public static final float PAPER_SGD_RATE = 0.002f;
 
     /** The tasks: the built-in one, N-MNIST, SHD/SSC and the generic event format. */
     public static final java.util.List<String> TASKS = java.util.List.of("synthetic", "nmnist", "shd", "events");

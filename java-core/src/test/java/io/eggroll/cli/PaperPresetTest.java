@@ -47,7 +47,8 @@ class PaperPresetTest {
         assertThat(c.es.population()).isBetween(100, 500);
         assertThat(c.generations).isBetween(100, 200);
         assertThat(c.optimizer.kind()).isEqualTo(OptimizerKind.SGD);
-        assertThat(c.optimizer.learningRate()).isEqualTo(0.1f);
+        // the paper's alpha = 0.1 on (1/N) sum f eps, i.e. alpha * sigma on this engine's (1/(N sigma)) sum f eps
+        assertThat(c.optimizer.learningRate()).isEqualTo(0.1f * c.es.sigma());
         assertThat(c.optimizer.momentum()).isZero();
         assertThat(c.optimizer.decay()).isEqualTo(LrDecay.CONSTANT);
         assertThat(c.network.readout).isEqualTo(Readout.SPIKE_COUNT);
@@ -105,6 +106,6 @@ class PaperPresetTest {
         TrainConfig p = TrainConfig.defaults("nmnist", "paper", null, "float");
         assertThat(out.toString()).contains("--preset paper, the seed paper's setup on task nmnist:", "paper: --generations "
                 + p.generations + " --population " + p.es.population() + " --rank 10 --sigma 0.02",
-                "--optimizer SGD --lr 0.1 --lr-decay CONSTANT --batch " + p.batch);
+                "--optimizer SGD --lr 0.002 --lr-decay CONSTANT --batch " + p.batch);
     }
 }
