@@ -27,11 +27,13 @@ import java.util.Set;
  * leak drive into the bias; the strict {@code >} becomes the engine's {@code >=} on the smallest
  * float above {@code v_threshold}, which is the same test for every float32 membrane value.
  *
- * <p>The engine has one decay and one threshold for the whole network, a spiking or (last layer
- * only) leaky-integrator neuron after each weight layer, and resets to 0; what differs is refused.
- * Mapping happens in two steps, {@link #readGraph} (a chain of per-neuron layers, as NIR has
- * them) then {@link Graph#toEngine} (the scalar checks), so per-layer or per-neuron values, and
- * conv layers, can be admitted later where the refusals are.
+ * <p>Where every neuron of the graph has the same decay and the same threshold the network shares
+ * them, as the engine's plain config; where they differ (across a node's neurons or across
+ * layers) the network has per-neuron values, {@code evolveDecay} / {@code evolveThreshold} on
+ * ({@link io.eggroll.snn.Neurons}), which ES then fine-tunes. The engine has a spiking or (last
+ * layer only) leaky-integrator neuron after each weight layer, and resets to 0; what differs is
+ * refused. Mapping happens in two steps, {@link #readGraph} (a chain of per-neuron layers, as NIR
+ * has them) then {@link Graph#toEngine}, so conv layers can be admitted later where the refusals are.
  */
 public final class NirImport {
 
@@ -57,20 +59,32 @@ public final class NirImport {
         return readGraph(file, dt).toEngine();
     }
 
-    /** One weight layer and the neurons after it, with NIR's per-neuron values discretised. */
+    /**
+     * One weight layer and the neurons after it, with NIR's per-neuron values discretised;
+     * {@code exactBeta} is the float decay per neuron our exports record ({@code metadata/beta_<node>}), or null.
+     */
     record Layer(String synapseNode, String synapseType, int fanIn, int fanOut, float[] weights, float[] bias,
                  String neuronNode, String neuronType, double[] beta, double[] gain, double[] leakDrive,
-                 double[] threshold) {
+                 double[] threshold, float[] exactBeta) {
 
         boolean spiking() {
             return threshold != null;
         }
     }
 
-    /** The graph as a chain of layers, before the engine's scalar checks. */
+    /**
+     * The graph as a chain of layers, before the engine's checks; {@code metadataBeta} and
+     * {@code metadataThreshold} are the network's decay and threshold our exports record, or null.
+     */
     record Graph(Path file, int inputs, List<Layer> layers, double dt, String dtSource, Double metadataBeta,
-                 List<String> nodes) {
+                 Double metadataThreshold, List<String> nodes) {
 
+        /**
+         * The engine's network: one shared decay and threshold where every neuron has the same
+         * (the bit-exact path of our shared exports), else per-neuron values with
+         * {@code evolveDecay} / {@code evolveThreshold} on (their initial values our export's
+         * metadata, else the mean).
+         */
         Result toEngine() {
             Layer last = layers.getLast();
             for (Layer l : layers) {
@@ -79,59 +93,103 @@ public final class NirImport {
                             + "has one only as the readout (the last layer before Output)");
                 }
             }
-            float decay = Float.NaN;
-            String decayNode = null;
-            float theta = Float.NaN;
-            String thetaNode = null;
-            for (Layer l : layers) {
-                float b = uniform(file, l, "decay beta = 1 - dt/tau", l.beta, dt);
-                if (metadataBeta != null && Math.abs(metadataBeta - l.beta[0]) <= SNAP) {
-                    b = (float) (double) metadataBeta; // our exports record the float beta the tau stands for
-                }
-                if (decayNode == null) {
-                    decay = b;
-                    decayNode = l.neuronNode;
-                } else if (b != decay) {
-                    throw refuse(file, l.neuronNode, l.neuronType, String.format(Locale.ROOT,
-                            "its decay beta = 1 - dt/tau = %s differs from node '%s''s %s at dt = %s s; the engine has one "
-                                    + "decay for the whole network (per-layer decays are not supported yet)",
-                            b, decayNode, decay, dt));
-                }
-                if (l.spiking()) {
-                    uniform(file, l, "v_threshold", l.threshold, dt);
-                    float t = strictThreshold(l.threshold[0]);
-                    if (!(t > 0) || !Float.isFinite(t)) {
-                        throw refuse(file, l.neuronNode, l.neuronType, "v_threshold = " + l.threshold[0]
-                                + "; the engine needs a finite threshold > 0");
-                    }
-                    if (thetaNode == null) {
-                        theta = t;
-                        thetaNode = l.neuronNode;
-                    } else if (t != theta) {
-                        throw refuse(file, l.neuronNode, l.neuronType, "its v_threshold " + l.threshold[0]
-                                + " differs from node '" + thetaNode + "''s; the engine has one threshold for the whole "
-                                + "network (per-layer thresholds are not supported yet)");
-                    }
-                }
+            int count = layers.size();
+            float[][] betas = new float[count][];
+            float[][] thetas = new float[count][];
+            for (int l = 0; l < count; l++) {
+                betas[l] = decays(layers.get(l));
+                thetas[l] = layers.get(l).spiking() ? thresholds(layers.get(l)) : null;
             }
-            if (!(decay >= 0 && decay <= 1)) {
-                throw refuse(file, decayNode, layers.getFirst().neuronType, "beta = 1 - dt/tau = " + decay
-                        + " lies outside [0, 1] at dt = " + dt + " s");
-            }
-            int[] sizes = new int[layers.size() + 1];
+            Float sharedBeta = shared(betas);
+            Float sharedTheta = shared(thetas);
+            boolean spikes = Arrays.stream(thetas).anyMatch(t -> t != null);
+            float decay = sharedBeta != null ? sharedBeta
+                    : metadataBeta != null && metadataBeta >= 0 && metadataBeta <= 1 ? (float) (double) metadataBeta
+                    : mean(betas);
+            float theta = !spikes ? SnnConfig.DEFAULT_THRESHOLD : sharedTheta != null ? sharedTheta
+                    : metadataThreshold != null && metadataThreshold > 0 && Float.isFinite((float) (double) metadataThreshold)
+                    ? (float) (double) metadataThreshold : mean(thetas);
+            int[] sizes = new int[count + 1];
             sizes[0] = inputs;
-            for (int l = 0; l < layers.size(); l++) {
+            for (int l = 0; l < count; l++) {
                 sizes[l + 1] = layers.get(l).fanOut;
             }
-            SnnConfig cfg = new SnnConfig(sizes, thetaNode == null ? SnnConfig.DEFAULT_THRESHOLD : theta, decay,
-                    last.spiking() ? Readout.SPIKE_COUNT : Readout.MEMBRANE);
+            SnnConfig cfg = new SnnConfig(sizes, theta, decay, last.spiking() ? Readout.SPIKE_COUNT : Readout.MEMBRANE,
+                    spikes && sharedTheta == null, sharedBeta == null);
             Params p = new Params(cfg);
-            for (int l = 0; l < layers.size(); l++) {
-                Layer layer = layers.get(l);
-                fold(layer, p.weights(l), p.bias(l));
+            for (int l = 0; l < count; l++) {
+                fold(layers.get(l), p.weights(l), p.bias(l));
+                if (cfg.evolveDecay()) {
+                    System.arraycopy(betas[l], 0, p.decay(l), 0, betas[l].length);
+                }
+                if (cfg.evolveThreshold() && thetas[l] != null) {
+                    System.arraycopy(thetas[l], 0, p.threshold(l), 0, thetas[l].length);
+                } // a membrane readout's last layer keeps the initial threshold, which does not act
             }
             return new Result(p, dt, dtSource, nodes);
         }
+
+        /**
+         * A layer's decays as floats: the exact values our export records, else each neuron's
+         * {@code beta = 1 - dt/tau} rounded, or the recorded network decay where within {@link #SNAP} of it.
+         */
+        private float[] decays(Layer l) {
+            float[] b = new float[l.fanOut];
+            for (int j = 0; j < b.length; j++) {
+                if (l.exactBeta != null) {
+                    b[j] = l.exactBeta[j];
+                } else if (metadataBeta != null && Math.abs(metadataBeta - l.beta[j]) <= SNAP) {
+                    b[j] = (float) (double) metadataBeta; // our exports record the float beta the tau stands for
+                } else {
+                    b[j] = (float) l.beta[j];
+                }
+                if (!(b[j] >= 0 && b[j] <= 1)) {
+                    throw refuse(file, l.neuronNode, l.neuronType, "beta = 1 - dt/tau = " + b[j] + " (neuron " + j
+                            + ") lies outside [0, 1] at dt = " + dt + " s");
+                }
+            }
+            return b;
+        }
+
+        /** A spiking layer's thresholds: NIR's strict {@code v > v_threshold} as {@code v >= theta}, per neuron. */
+        private float[] thresholds(Layer l) {
+            float[] t = new float[l.fanOut];
+            for (int j = 0; j < t.length; j++) {
+                t[j] = strictThreshold(l.threshold[j]);
+                if (!(t[j] > 0) || !Float.isFinite(t[j])) {
+                    throw refuse(file, l.neuronNode, l.neuronType, "v_threshold = " + l.threshold[j] + " (neuron " + j
+                            + "); the engine needs a finite threshold > 0");
+                }
+            }
+            return t;
+        }
+    }
+
+    /** The one value all the (non-null) vectors hold, or null when they differ. */
+    private static Float shared(float[][] v) {
+        Float one = null;
+        for (float[] layer : v) {
+            for (int j = 0; layer != null && j < layer.length; j++) {
+                if (one == null) {
+                    one = layer[j];
+                } else if (Float.floatToIntBits(layer[j]) != Float.floatToIntBits(one)) {
+                    return null;
+                }
+            }
+        }
+        return one;
+    }
+
+    private static float mean(float[][] v) {
+        double sum = 0;
+        long n = 0;
+        for (float[] layer : v) {
+            for (int j = 0; layer != null && j < layer.length; j++) {
+                sum += layer[j];
+                n++;
+            }
+        }
+        return (float) (sum / n);
     }
 
     /** Copies a layer's weights and bias, scaled by the gains (when not 1) plus the leak drive (when not 0). */
@@ -158,18 +216,6 @@ public final class NirImport {
         return f > vt ? f : Math.nextUp(f);
     }
 
-    /** The one value a per-neuron parameter holds, as float; refused when the neurons differ. */
-    private static float uniform(Path file, Layer l, String what, double[] v, double dt) {
-        double lo = Arrays.stream(v).min().orElseThrow();
-        double hi = Arrays.stream(v).max().orElseThrow();
-        if ((float) lo != (float) hi) {
-            throw refuse(file, l.neuronNode, l.neuronType, String.format(Locale.ROOT,
-                    "its %s differs across its neurons (%.6g to %.6g at dt = %s s); the engine has one value for the whole "
-                            + "network (per-neuron values are not supported yet)", what, lo, hi, dt));
-        }
-        return (float) lo;
-    }
-
     static IllegalArgumentException refuse(Path file, String node, String type, String why) {
         return new IllegalArgumentException(file + ": node '" + node + "' (" + type + "): " + why);
     }
@@ -177,6 +223,7 @@ public final class NirImport {
     // ------------------------------------------------------------------ reading the file
 
     private static final String NODES = "/node/nodes/";
+    private static final String META = "/node/metadata/";
 
     static Graph readGraph(Path file, Double dtOption) {
         try (Hdf5File f = Hdf5File.openReadOnly(file)) {
@@ -203,8 +250,9 @@ public final class NirImport {
                 throw new IllegalArgumentException("--dt must be a finite number > 0, got " + dt + " (" + dtSource + ")");
             }
             // our exports record the float beta their taus stand for, at the dt they were written with
-            Double beta = f.info("/node/metadata/beta").exists() && f.info("/node/metadata/dt").exists()
-                    && f.readDoubles("/node/metadata/dt")[0] == dt ? f.readDoubles("/node/metadata/beta")[0] : null;
+            boolean sameDt = f.info(META + "dt").exists() && f.readDoubles(META + "dt")[0] == dt;
+            Double beta = sameDt && f.info(META + "beta").exists() ? f.readDoubles(META + "beta")[0] : null;
+            Double theta = f.info(META + "engine_threshold").exists() ? f.readDoubles(META + "engine_threshold")[0] : null;
             Map<String, String> types = new HashMap<>();
             for (String name : f.list("/node/nodes")) {
                 String g = NODES + name;
@@ -214,7 +262,7 @@ public final class NirImport {
                 types.put(name, f.readString(g + "/type"));
             }
             List<String> chain = chain(file, types, edges(f, file));
-            return layers(f, file, types, chain, dt, dtSource, beta);
+            return layers(f, file, types, chain, dt, dtSource, beta, theta, sameDt);
         }
     }
 
@@ -301,7 +349,7 @@ public final class NirImport {
     }
 
     private static Graph layers(Hdf5File f, Path file, Map<String, String> types, List<String> chain, double dt,
-                                String dtSource, Double beta) {
+                                String dtSource, Double beta, Double theta, boolean sameDt) {
         String inputNode = chain.getFirst();
         int inputs = (int) product(f, file, inputNode, "Input");
         List<Layer> layers = new ArrayList<>();
@@ -344,7 +392,7 @@ public final class NirImport {
                 }
                 b = bias;
             }
-            layers.add(neuron(f, file, syn, synType, m, n, w, b, neu, neuType, dt));
+            layers.add(neuron(f, file, syn, synType, m, n, w, b, neu, neuType, dt, sameDt));
             described.add(synType);
             described.add(neuType);
             width = n;
@@ -358,7 +406,7 @@ public final class NirImport {
                     + " values but the last layer has " + width + " neurons");
         }
         described.add("Output");
-        return new Graph(file, inputs, layers, dt, dtSource, beta, described);
+        return new Graph(file, inputs, layers, dt, dtSource, beta, theta, described);
     }
 
     private static IllegalArgumentException unsupported(Path file, String node, String type, String expected) {
@@ -386,7 +434,7 @@ public final class NirImport {
 
     /** The neuron node after a weight layer, discretised per neuron with {@code dt}. */
     private static Layer neuron(Hdf5File f, Path file, String syn, String synType, int m, int n, float[] w, float[] b,
-                                String node, String type, double dt) {
+                                String node, String type, double dt, boolean sameDt) {
         NodeValues p = new NodeValues(f, file, node, type, n);
         double[] beta = new double[n];
         double[] gain = new double[n];
@@ -446,7 +494,29 @@ public final class NirImport {
             default -> throw unsupported(file, node, type, "a neuron layer (LIF, CubaLIF, IF or LI) after weight layer '"
                     + syn + "'");
         }
-        return new Layer(syn, synType, m, n, w, b, node, type, beta, gain, leak, theta);
+        return new Layer(syn, synType, m, n, w, b, node, type, beta, gain, leak, theta,
+                sameDt ? exactBeta(f, node, beta) : null);
+    }
+
+    /**
+     * The float decays our export records for a neuron node ({@code metadata/beta_<node>}), which
+     * float32 taus cannot carry exactly; ignored unless each lies within {@link #SNAP} of its tau's.
+     */
+    private static float[] exactBeta(Hdf5File f, String node, double[] beta) {
+        String path = META + "beta_" + node;
+        if (!f.info(path).exists()) {
+            return null;
+        }
+        float[] b = f.readFloats(path);
+        if (b.length != beta.length) {
+            return null;
+        }
+        for (int j = 0; j < b.length; j++) {
+            if (!(Math.abs(b[j] - beta[j]) <= SNAP)) {
+                return null;
+            }
+        }
+        return b;
     }
 
     private static double[] filled(int n, double v) {
