@@ -73,6 +73,7 @@ public final class DenseFullRank implements Backend {
 
     @Override
     public void load(ModelState s) {
+        s.network().requireDense("dense-full-rank bench"); // conv layers: cpu and loihi-sim only, for now
         cpu.load(s);
         state = s.copy();
     }

@@ -27,7 +27,7 @@ import java.util.List;
 final class Wire {
 
     /** Bumped whenever a message changes; a worker refuses a coordinator with another version. */
-    static final int PROTOCOL_VERSION = 3;
+    static final int PROTOCOL_VERSION = 5; // 4: states carry conv layer shapes; 5: and evolved neuron tensors
     static final int FACTORY_ID = 0xE66;
     static final String EXECUTOR = "eggroll-workers";
     /** Key of the {@link WorkerNode} in a worker's Hazelcast user context. */
@@ -109,6 +109,7 @@ final class Wire {
     /** Weights and optimizer buffers in {@code Params.tensors()} order, as in a checkpoint. */
     static void writeState(ObjectDataOutput out, ModelState s) throws IOException {
         out.writeIntArray(s.network().sizes());
+        out.writeIntArray(io.eggroll.snn.ConvGeometry.encode(s.network().conv()));
         writeTensors(out, s.params().tensors());
         out.writeLong(s.optimizerState().step());
         writeTensors(out, s.optimizerState().first());
@@ -117,7 +118,8 @@ final class Wire {
 
     /** Reads a state written by {@link #writeState}; neuron settings and optimizer come from the run's config. */
     static ModelState readState(ObjectDataInput in, TrainConfig cfg) throws IOException {
-        SnnConfig net = cfg.networkConfig(in.readIntArray());
+        int[] sizes = in.readIntArray();
+        SnnConfig net = cfg.networkConfig(sizes, io.eggroll.snn.ConvGeometry.decode(in.readIntArray()));
         OptimizerConfig optimizer = cfg.optimizerConfig();
         Params p = new Params(net);
         float[][] t = p.tensors();

@@ -177,6 +177,36 @@ class WorkerNodeTest {
         assertThat(sync.weightsHash).isEqualTo(reference.state().params().sha256());
     }
 
+    /** A conv network crosses the wire (its shapes with its state) and a worker's slices are the reference's. */
+    @Test
+    void aConvNetworkTravelsAndItsSlicesReproduceTheFullEvaluation() {
+        cfg.network.hidden = null;
+        cfg.network.layers = new io.eggroll.train.LayerSpec[] {io.eggroll.train.LayerSpec.conv(3, 3, 1)};
+        cfg.synthetic.inputs = 25; // a 1 x 5 x 5 image
+        data = TaskData.synthetic(cfg);
+        SnnConfig net = cfg.networkConfig(data.train().inputs(), data.train().classes());
+        assertThat(net.hasConv()).isTrue();
+        initial = ModelState.fresh(Params.init(net, cfg.seed, cfg.network.initGain), cfg.optimizerConfig());
+        reference.load(initial);
+        com.hazelcast.internal.serialization.SerializationService ss =
+                new com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder()
+                        .addDataSerializableFactory(Wire.FACTORY_ID, new Wire.Factory()).build();
+        PrepareTask sent = prepare(0, initial, List.of(), initial.params().sha256());
+        PrepareTask got = ss.toObject(ss.toData(sent));
+        PrepareReply r = worker.prepare(got);
+        assertThat(r.accepted).as(r.message).isTrue();
+        assertThat(r.weightsHash).isEqualTo(initial.params().sha256());
+        assertThat(worker.backend().state().network()).isEqualTo(net);
+        int pairs = cfg.es.population() / 2;
+        float[] full = referenceFitness(0);
+        SliceResult a = worker.evaluate(new EvaluateTask("run-1", 0, 0, 2, false, List.of()));
+        SliceResult b = worker.evaluate(new EvaluateTask("run-1", 0, 2, pairs - 2, false, List.of()));
+        float[] gathered = new float[full.length];
+        System.arraycopy(a.fitness, 0, gathered, 0, a.fitness.length);
+        System.arraycopy(b.fitness, 0, gathered, a.fitness.length, b.fitness.length);
+        assertThat(gathered).isEqualTo(full);
+    }
+
     @Test
     void aLateJoinerReplaysTheScheduleToTheCoordinatorsHash() {
         List<ScheduleRecord> records = new ArrayList<>();

@@ -121,6 +121,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--hidden", split = ",", description = "Hidden layer widths, e.g. 128 or 256,64.")
     int[] hidden;
 
+    @Option(names = "--layers", split = ",", description = "Hidden layers, conv and dense, instead of --hidden: "
+            + "conv:KERNEL:CHANNELS[:STRIDE] ('valid' padding) and dense:WIDTH, convolutions first, e.g. "
+            + "conv:5:16:2,dense:128.")
+    String[] layers;
+
     @Option(names = "--readout", description = "Readout: ${COMPLETION-CANDIDATES}.")
     Readout readout;
 
@@ -565,7 +570,19 @@ final class TrainCommand implements Callable<Integer> {
         if (lr != null) cfg.optimizer = cfg.optimizer.withLearningRate(lr);
         if (batch != null) cfg.batch = batch;
         if (lrDecay != null) cfg.optimizer = cfg.optimizer.withDecay(lrDecay);
-        if (hidden != null) cfg.network.hidden = hidden;
+        if (hidden != null && layers != null) {
+            throw new TrainConfig.ConfigException("--hidden and --layers are mutually exclusive: give the dense widths "
+                    + "with --hidden, or every layer with --layers");
+        }
+        if (hidden != null) {
+            cfg.network.hidden = hidden;
+            cfg.network.layers = null;
+        }
+        if (layers != null) {
+            cfg.network.layers = java.util.Arrays.stream(layers).map(io.eggroll.train.LayerSpec::valueOf)
+                    .toArray(io.eggroll.train.LayerSpec[]::new);
+            cfg.network.hidden = null;
+        }
         if (readout != null) cfg.network.readout = readout;
         if (timesteps != null) {
             cfg.data.timesteps = timesteps;

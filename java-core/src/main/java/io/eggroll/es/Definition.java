@@ -1,6 +1,7 @@
 package io.eggroll.es;
 
 import io.eggroll.rng.Noise;
+import io.eggroll.snn.ConvGeometry;
 import io.eggroll.snn.Neurons;
 import io.eggroll.snn.Params;
 import io.eggroll.snn.Readout;
@@ -126,13 +127,13 @@ public final class Definition {
         boolean membrane = cfg.readout() == Readout.MEMBRANE;
         float[][] v = new float[layers][];
         for (int l = 0; l < layers; l++) {
-            v[l] = new float[cfg.fanOut(l)];
+            v[l] = new float[cfg.neurons(l)];
         }
         float[][] theta = new float[layers][];
         float[][] beta = new float[layers][];
         for (int l = 0; l < layers; l++) {
-            theta[l] = new float[cfg.fanOut(l)];
-            beta[l] = new float[cfg.fanOut(l)];
+            theta[l] = new float[cfg.neurons(l)];
+            beta[l] = new float[cfg.neurons(l)];
             Neurons.thresholds(params, l, z.threshold() == null ? null : z.threshold()[l], z.biasScale(), theta[l]);
             Neurons.decays(params, l, z.decay() == null ? null : z.decay()[l], z.biasScale(), beta[l]);
         }
@@ -141,7 +142,7 @@ public final class Definition {
         for (int t = 0; t < steps; t++) {
             int[] x = java.util.Arrays.copyOfRange(batch.indices(), batch.start(sample, t), batch.end(sample, t));
             for (int l = 0; l < layers; l++) {
-                float[] current = current(params, z, l, x);
+                float[] current = layerCurrent(params, z, l, x);
                 if (l == last && membrane) {
                     integrate(v[l], current, beta[l]);
                     for (int j = 0; j < score.length; j++) {
@@ -161,6 +162,31 @@ public final class Definition {
             score[j] = membrane ? score[j] / steps : score[j] + v[last][j] / theta[last][j];
         }
         return score;
+    }
+
+    /**
+     * Layer {@code l}'s input current: {@link #current} for a dense layer. For a conv layer
+     * ({@link ConvGeometry}) every output position gets the dense current of its patch, the kernel
+     * matrix {@code K} ({@code patch x channels}) playing {@code W}: {@code b + x_patch K + (s sigma_r)
+     * (x_patch A) B^T + (s sigma) e}, with A ({@code patch x r}) and B ({@code channels x r}) the layer's
+     * factors and b, e per channel; so {@code K + sigma_r A B^T} is never formed. The result is laid out
+     * (channel, y, x).
+     */
+    static float[] layerCurrent(Params params, Perturbation z, int l, int[] x) {
+        ConvGeometry g = z.net().conv(l);
+        if (g == null) {
+            return current(params, z, l, x);
+        }
+        int[][] patches = g.patches(x, x.length);
+        int positions = g.positions();
+        float[] out = new float[g.neurons()];
+        for (int pos = 0; pos < positions; pos++) {
+            float[] c = current(params, z, l, patches[pos]);
+            for (int o = 0; o < c.length; o++) {
+                out[o * positions + pos] = c[o];
+            }
+        }
+        return out;
     }
 
     /**

@@ -14,8 +14,8 @@ public final class LifNetwork {
         float[][] theta = new float[cfg.layers()][];
         float[][] beta = new float[cfg.layers()][];
         for (int l = 0; l < cfg.layers(); l++) {
-            theta[l] = new float[cfg.fanOut(l)];
-            beta[l] = new float[cfg.fanOut(l)];
+            theta[l] = new float[cfg.neurons(l)];
+            beta[l] = new float[cfg.neurons(l)];
             java.util.Arrays.fill(theta[l], cfg.threshold());
             java.util.Arrays.fill(beta[l], cfg.decay());
         }
@@ -33,8 +33,8 @@ public final class LifNetwork {
         for (int l = 0; l < layers; l++) {
             w[l] = params.weights(l);
             b[l] = params.bias(l);
-            theta[l] = new float[cfg.fanOut(l)];
-            beta[l] = new float[cfg.fanOut(l)];
+            theta[l] = new float[cfg.neurons(l)];
+            beta[l] = new float[cfg.neurons(l)];
             Neurons.thresholds(params, l, null, 0f, theta[l]);
             Neurons.decays(params, l, null, 0f, beta[l]);
         }
@@ -48,7 +48,7 @@ public final class LifNetwork {
         int width = cfg.maxWidth();
         float[][] v = new float[layers][];
         for (int l = 0; l < layers; l++) {
-            v[l] = new float[cfg.fanOut(l)];
+            v[l] = new float[cfg.neurons(l)];
         }
         float[] cur = new float[width];
         int[] in = new int[width];
@@ -60,8 +60,13 @@ public final class LifNetwork {
             int count = batch.end(sample, t) - batch.start(sample, t);
             System.arraycopy(batch.indices(), batch.start(sample, t), in, 0, count);
             for (int l = 0; l < layers; l++) {
-                int n = cfg.fanOut(l);
-                current(weights[l], biases[l], n, in, count, cur);
+                int n = cfg.neurons(l);
+                ConvGeometry g = cfg.conv(l);
+                if (g == null) {
+                    current(weights[l], biases[l], n, in, count, cur);
+                } else {
+                    convCurrent(g, weights[l], biases[l], in, count, cur);
+                }
                 boolean last = l == layers - 1;
                 if (last && membrane) {
                     Lif.integrate(v[l], cur, n, beta[l]);
@@ -86,6 +91,23 @@ public final class LifNetwork {
             score[j] = membrane ? score[j] / batch.timesteps() : score[j] + vl[j] / theta[layers - 1][j];
         }
         return score;
+    }
+
+    /**
+     * A conv layer's current, laid out (channel, y, x): at every output position {@link #current}
+     * of its patch ({@link ConvGeometry#patches}) with the kernel matrix as W.
+     */
+    public static void convCurrent(ConvGeometry g, float[] kernel, float[] b, int[] active, int count, float[] cur) {
+        int[][] patches = g.patches(active, count);
+        int positions = g.positions();
+        int channels = g.outChannels();
+        float[] c = new float[channels];
+        for (int pos = 0; pos < positions; pos++) {
+            current(kernel, b, channels, patches[pos], patches[pos].length, c);
+            for (int o = 0; o < channels; o++) {
+                cur[o * positions + pos] = c[o];
+            }
+        }
     }
 
     /** {@code cur = b + sum over active i of W[i, :]}, rows added in the order given. */

@@ -40,7 +40,7 @@ public final class Neurons {
      */
     public static void thresholds(Params p, int l, float[] e, float sb, float[] out) {
         SnnConfig cfg = p.config();
-        int n = cfg.fanOut(l);
+        int n = cfg.neurons(l);
         if (!cfg.thresholdActs(l)) {
             java.util.Arrays.fill(out, 0, n, cfg.threshold());
             return;
@@ -54,7 +54,7 @@ public final class Neurons {
     /** Layer l's decays as they act, into {@code out[0 .. n)}: as {@link #thresholds}, for the decays. */
     public static void decays(Params p, int l, float[] e, float sb, float[] out) {
         SnnConfig cfg = p.config();
-        int n = cfg.fanOut(l);
+        int n = cfg.neurons(l);
         if (!cfg.evolveDecay()) {
             java.util.Arrays.fill(out, 0, n, cfg.decay());
             return;

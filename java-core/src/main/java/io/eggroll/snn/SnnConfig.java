@@ -12,15 +12,22 @@ import java.util.Arrays;
  * @param evolveThreshold each neuron has its own threshold, trained by ES ({@code threshold} is
  *                  then its initial value); see {@link Neurons}
  * @param evolveDecay each neuron has its own decay, trained by ES ({@code decay} is its initial value)
+ * @param conv      per weight layer its convolution ({@link ConvGeometry}), null for a dense layer; the
+ *                  array itself is null (or all null) for a dense network. Convolutions come first and
+ *                  the last layer is dense. For a conv layer {@code sizes} counts neurons
+ *                  ({@code sizes[l] = conv[l].inputs()}, {@code sizes[l + 1] = conv[l].neurons()}) while
+ *                  {@link #fanIn}/{@link #fanOut} give its kernel matrix ({@code patch x outChannels}).
+ *                  Evolved neuron parameters are refused on a network with conv layers.
  */
 public record SnnConfig(int[] sizes, float threshold, float decay, Readout readout, boolean evolveThreshold,
-                        boolean evolveDecay) {
+                        boolean evolveDecay, ConvGeometry[] conv) {
 
     public static final float DEFAULT_THRESHOLD = 1.0f;
     public static final float DEFAULT_DECAY = 0.9f;
 
     public SnnConfig {
         sizes = sizes.clone();
+        conv = checkConv(sizes, conv);
         if (sizes.length < 2) {
             throw new IllegalArgumentException("network.sizes must list at least an input and an output size, got "
                     + Arrays.toString(sizes));
@@ -36,11 +43,132 @@ public record SnnConfig(int[] sizes, float threshold, float decay, Readout reado
         if (!(decay >= 0 && decay <= 1)) {
             throw new IllegalArgumentException("network.decay must lie in [0, 1], got " + decay);
         }
+        if (conv != null && (evolveThreshold || evolveDecay)) {
+            throw new IllegalArgumentException((evolveThreshold ? "network.evolveThreshold" : "network.evolveDecay")
+                    + " is on, but network.layers has conv layers: evolved (per-neuron) thresholds and decays are "
+                    + "not implemented for convolutional networks; turn it off, or use a dense network");
+        }
     }
 
     /** A network whose neurons share the fixed {@code threshold} and {@code decay}. */
     public SnnConfig(int[] sizes, float threshold, float decay, Readout readout) {
-        this(sizes, threshold, decay, readout, false, false);
+        this(sizes, threshold, decay, readout, false, false, null);
+    }
+
+    /** A dense network, its neuron parameters evolved or not. */
+    public SnnConfig(int[] sizes, float threshold, float decay, Readout readout, boolean evolveThreshold,
+                     boolean evolveDecay) {
+        this(sizes, threshold, decay, readout, evolveThreshold, evolveDecay, null);
+    }
+
+    /** A network with conv layers ({@code conv} as in the record) whose neurons share their parameters. */
+    public SnnConfig(int[] sizes, float threshold, float decay, Readout readout, ConvGeometry[] conv) {
+        this(sizes, threshold, decay, readout, false, false, conv);
+    }
+
+    /** Null for a dense network, else a copy checked against {@code sizes}. */
+    private static ConvGeometry[] checkConv(int[] sizes, ConvGeometry[] conv) {
+        if (conv == null || java.util.Arrays.stream(conv).allMatch(java.util.Objects::isNull)) {
+            return null;
+        }
+        conv = conv.clone();
+        int layers = sizes.length - 1;
+        if (conv.length != layers) {
+            throw new IllegalArgumentException("network.layers: " + conv.length + " conv entries for " + layers
+                    + " weight layers");
+        }
+        if (conv[layers - 1] != null) {
+            throw new IllegalArgumentException("network.layers: the output layer must be dense, got " + conv[layers - 1]);
+        }
+        for (int l = 0; l < layers; l++) {
+            ConvGeometry g = conv[l];
+            if (g == null) {
+                continue;
+            }
+            if (l > 0 && conv[l - 1] == null) {
+                throw new IllegalArgumentException("network.layers[" + l + "]: a conv layer cannot follow a dense one");
+            }
+            if (g.inputs() != sizes[l] || g.neurons() != sizes[l + 1]) {
+                throw new IllegalArgumentException("network.layers[" + l + "]: " + g + " takes " + g.inputs()
+                        + " inputs and has " + g.neurons() + " neurons, but the sizes are " + sizes[l] + " -> "
+                        + sizes[l + 1]);
+            }
+            if (l > 0 && (g.inChannels() != conv[l - 1].outChannels() || g.inHeight() != conv[l - 1].outHeight()
+                    || g.inWidth() != conv[l - 1].outWidth())) {
+                throw new IllegalArgumentException("network.layers[" + l + "]: " + g + " does not take the output of "
+                        + conv[l - 1]);
+            }
+        }
+        return conv;
+    }
+
+    /**
+     * A network of conv layers on an input of shape {@code (channels, height, width)}, then dense
+     * layers: {@code convs[i] = {kernel, channels, stride}}, {@code dense} the widths after them,
+     * the last being the classes.
+     */
+    public static SnnConfig convolutional(int[] inputShape, int[][] convs, int[] dense, float threshold, float decay,
+                                          Readout readout) {
+        if (dense.length < 1) {
+            throw new IllegalArgumentException("a network needs a dense output layer");
+        }
+        int layers = convs.length + dense.length;
+        int[] sizes = new int[layers + 1];
+        ConvGeometry[] conv = new ConvGeometry[layers];
+        sizes[0] = Math.multiplyExact(Math.multiplyExact(inputShape[0], inputShape[1]), inputShape[2]);
+        ConvGeometry prev = null;
+        for (int l = 0; l < convs.length; l++) {
+            int[] c = convs[l];
+            ConvGeometry g;
+            try {
+                g = prev == null ? new ConvGeometry(inputShape[0], inputShape[1], inputShape[2], c[1], c[0], c[2])
+                        : prev.next(c[1], c[0], c[2]);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("network.layers[" + l + "]: " + e.getMessage(), e);
+            }
+            conv[l] = g;
+            sizes[l + 1] = g.neurons();
+            prev = g;
+        }
+        System.arraycopy(dense, 0, sizes, convs.length + 1, dense.length);
+        return new SnnConfig(sizes, threshold, decay, readout, false, false, conv);
+    }
+
+    @Override
+    public ConvGeometry[] conv() {
+        return conv == null ? null : conv.clone();
+    }
+
+    /** Layer {@code l}'s convolution, or null for a dense layer. */
+    public ConvGeometry conv(int l) {
+        return conv == null ? null : conv[l];
+    }
+
+    /** Whether any layer is a convolution. */
+    public boolean hasConv() {
+        return conv != null;
+    }
+
+    /**
+     * Throws, naming the backend, when the network has a conv layer: for backends that do not
+     * implement convolutions yet.
+     */
+    public void requireDense(String backend) {
+        if (conv != null) {
+            throw new IllegalArgumentException("the " + backend + " backend does not implement convolutional layers yet ("
+                    + java.util.Arrays.stream(conv).filter(java.util.Objects::nonNull).findFirst().orElseThrow()
+                    + "); run this network with --backend cpu or loihi-sim");
+        }
+    }
+
+    /** Neurons of layer {@code l} (its output width): {@code fanOut(l)} for a dense layer. */
+    public int neurons(int l) {
+        return sizes[l + 1];
+    }
+
+    /** Inputs of layer {@code l} (the previous layer's neurons): {@code fanIn(l)} for a dense layer. */
+    public int layerInputs(int l) {
+        return sizes[l];
     }
 
     public static SnnConfig of(int... sizes) {
@@ -57,14 +185,16 @@ public record SnnConfig(int[] sizes, float threshold, float decay, Readout reado
         return sizes.length - 1;
     }
 
-    /** Fan-in m of weight layer {@code l} (0-based). */
+    /** Fan-in m of weight layer {@code l} (0-based): rows of its weight matrix (a conv layer's patch). */
     public int fanIn(int l) {
-        return sizes[l];
+        ConvGeometry g = conv(l);
+        return g != null ? g.patch() : sizes[l];
     }
 
-    /** Fan-out n of weight layer {@code l} (0-based). */
+    /** Fan-out n of weight layer {@code l} (0-based): columns of its weight matrix (a conv layer's channels). */
     public int fanOut(int l) {
-        return sizes[l + 1];
+        ConvGeometry g = conv(l);
+        return g != null ? g.outChannels() : sizes[l + 1];
     }
 
     public int inputs() {
@@ -91,12 +221,12 @@ public record SnnConfig(int[] sizes, float threshold, float decay, Readout reado
     }
 
     public SnnConfig withReadout(Readout r) {
-        return new SnnConfig(sizes, threshold, decay, r, evolveThreshold, evolveDecay);
+        return new SnnConfig(sizes, threshold, decay, r, evolveThreshold, evolveDecay, conv);
     }
 
     /** This network with per-neuron thresholds and decays evolved or not. */
     public SnnConfig withEvolvedNeurons(boolean threshold, boolean decay) {
-        return new SnnConfig(sizes, this.threshold, this.decay, readout, threshold, decay);
+        return new SnnConfig(sizes, this.threshold, this.decay, readout, threshold, decay, conv);
     }
 
     /** Whether any neuron parameter is per neuron and trained ({@link Neurons}). */
@@ -130,13 +260,14 @@ public record SnnConfig(int[] sizes, float threshold, float decay, Readout reado
     public boolean equals(Object o) {
         return o instanceof SnnConfig c && Arrays.equals(sizes, c.sizes) && threshold == c.threshold
                 && decay == c.decay && readout == c.readout && evolveThreshold == c.evolveThreshold
-                && evolveDecay == c.evolveDecay;
+                && evolveDecay == c.evolveDecay
+                && Arrays.equals(conv, c.conv);
     }
 
     @Override
     public int hashCode() {
         return Arrays.hashCode(sizes) * 31 + Float.hashCode(threshold) * 7 + Float.hashCode(decay) + readout.hashCode()
-                + (evolveThreshold ? 3 : 0) + (evolveDecay ? 5 : 0);
+                + (evolveThreshold ? 3 : 0) + (evolveDecay ? 5 : 0) + Arrays.hashCode(conv);
     }
 
     @Override

@@ -62,6 +62,9 @@ public final class Checkpoint {
         header.put("paramsSha256", d.state().params().sha256());
         header.put("optimizerStep", d.state().optimizerState().step());
         header.putPOJO("sizes", d.state().network().sizes());
+        if (d.state().network().hasConv()) {
+            header.putPOJO("conv", io.eggroll.snn.ConvGeometry.encode(d.state().network().conv()));
+        }
         header.set("config", om.readTree(d.config().toJson()));
         byte[] json = om.writeValueAsBytes(header);
 
@@ -139,7 +142,9 @@ public final class Checkpoint {
             JsonNode header = om.readTree(json);
             TrainConfig cfg = TrainConfig.fromJson(header.get("config").toString(), file + " (config)");
             int[] sizes = om.treeToValue(header.get("sizes"), int[].class);
-            SnnConfig net = cfg.networkConfig(sizes);
+            // "conv" (conv layers' shapes) is absent from dense networks' and older checkpoints
+            int[] conv = header.has("conv") ? om.treeToValue(header.get("conv"), int[].class) : null;
+            SnnConfig net = cfg.networkConfig(sizes, io.eggroll.snn.ConvGeometry.decode(conv));
             Params params = new Params(net);
             float[][] p = params.tensors();
             int count = in.readInt();

@@ -98,6 +98,10 @@ final class ConfigJson {
             rejectNulls(root, merged, "", source);
             merge(merged, root);
             c = om.readerFor(TrainConfig.class).readValue(merged);
+            JsonNode givenNet = root.get("network");
+            if (c.network != null && c.network.layers != null && (givenNet == null || !givenNet.has("hidden"))) {
+                c.network.hidden = null; // network.layers replaces the preset's hidden widths
+            }
         } catch (ValueInstantiationException e) {
             Throwable why = e.getCause() != null ? e.getCause() : e;
             throw new TrainConfig.ConfigException(source + ": " + (why == e ? firstLine(e.getOriginalMessage()) : why.getMessage()));

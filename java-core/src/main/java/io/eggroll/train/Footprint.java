@@ -45,15 +45,36 @@ public final class Footprint {
                 : 2L * Math.ceilDiv(NmnistFormat.WIDTH, c.data.pool) * Math.ceilDiv(NmnistFormat.HEIGHT, c.data.pool);
         long classes = synthetic ? c.synthetic.classes : 10;
         long steps = synthetic ? c.synthetic.timesteps : c.data.timesteps;
-        int[] hidden = c.network.hidden;
-        long[] sizes = new long[hidden.length + 2];
-        String[] fields = new String[sizes.length];
+        long[] sizes;
+        String[] fields;
+        long[][] matrices = null; // conv networks: each layer's weight matrix (m, n), a kernel for a conv layer
+        if (c.network.layers != null && (synthetic || c.task.equals("nmnist"))) {
+            // the input shape is known: the layer shapes are computed exactly (a shape that does not fit is refused)
+            io.eggroll.snn.SnnConfig net = c.networkConfig(Math.toIntExact(inputs), Math.toIntExact(classes));
+            int[] s = net.sizes();
+            sizes = new long[s.length];
+            fields = new String[s.length];
+            matrices = new long[net.layers()][];
+            for (int l = 0; l < s.length; l++) {
+                sizes[l] = s[l];
+                fields[l] = l > 0 && l < s.length - 1 ? "network.layers[" + (l - 1) + "]" : null;
+            }
+            for (int l = 0; l < net.layers(); l++) {
+                matrices[l] = new long[] {net.fanIn(l), net.fanOut(l)};
+            }
+        } else {
+            // network.layers on a task whose input shape is known only from its files: the dense entries
+            int[] hidden = c.network.layers == null ? c.network.hidden
+                    : java.util.Arrays.stream(c.network.layers).filter(e -> e.conv == null).mapToInt(e -> e.dense).toArray();
+            sizes = new long[hidden.length + 2];
+            fields = new String[sizes.length];
+            for (int i = 0; i < hidden.length; i++) {
+                sizes[i + 1] = hidden[i];
+                fields[i + 1] = c.network.layers == null ? "network.hidden[" + i + "]" : "network.layers";
+            }
+        }
         sizes[0] = inputs;
         fields[0] = synthetic ? "synthetic.inputs" : null; // N-MNIST's inputs are few, whatever data.pool
-        for (int i = 0; i < hidden.length; i++) {
-            sizes[i + 1] = hidden[i];
-            fields[i + 1] = "network.hidden[" + i + "]";
-        }
         sizes[sizes.length - 1] = classes;
         fields[sizes.length - 1] = synthetic ? "synthetic.classes" : null;
         long population = c.es.population();
@@ -63,12 +84,12 @@ public final class Footprint {
         long block = Math.min(UPDATE_PAIR_BLOCK, population / 2);
 
         for (int l = 0; l + 1 < sizes.length; l++) {
-            long m = sizes[l];
-            long n = sizes[l + 1];
+            long m = matrices == null ? sizes[l] : matrices[l][0];
+            long n = matrices == null ? sizes[l + 1] : matrices[l][1];
             // the wider side names the field, unless it is N-MNIST's fixed inputs or classes
             String field = fields[l] == null || (fields[l + 1] != null && n >= m) ? fields[l + 1] : fields[l];
             if (field == null) {
-                field = "network.hidden";
+                field = c.network.layers != null ? "network.layers" : "network.hidden";
             }
             String layer = String.format(Locale.ROOT, "layer %d (%d x %d)", l + 1, m, n);
             // parameters, optimizer moments, the update's sum (held for every layer until applied)
@@ -82,7 +103,7 @@ public final class Footprint {
                 f.add(field, "each thread's full-rank noise of " + layer, mul(m, n), 4, threads);
             }
         }
-        f.add("batch", "a batch's layer-1 input (batch x timesteps x network.hidden[0])",
+        f.add("batch", "a batch's layer-1 input (batch x timesteps x the first hidden layer's neurons)",
                 mul(mul(c.batch, steps), sizes[1]), 4, 1);
         f.add("es.population", "a batch's readouts (es.population x batch x classes)",
                 mul(mul(population, c.batch), classes), 4, 1);

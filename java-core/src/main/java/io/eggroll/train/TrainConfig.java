@@ -8,6 +8,7 @@ import io.eggroll.es.EsConfig;
 import io.eggroll.es.LrDecay;
 import io.eggroll.es.OptimizerConfig;
 import io.eggroll.es.OptimizerKind;
+import io.eggroll.snn.ConvGeometry;
 import io.eggroll.snn.Readout;
 import io.eggroll.snn.SnnConfig;
 import java.nio.file.Path;
@@ -67,7 +68,11 @@ public final class TrainConfig {
 
     @JsonIgnoreProperties(ignoreUnknown = false)
     public static final class Network {
-        /** Hidden layer widths; input and output sizes come from the dataset. */
+        /**
+         * Hidden layer widths (dense layers); input and output sizes come from the dataset. Null
+         * when {@link #layers} is given: the two are mutually exclusive.
+         */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
         public int[] hidden = {32};
         public float threshold = SnnConfig.DEFAULT_THRESHOLD;
         public float decay = SnnConfig.DEFAULT_DECAY;
@@ -78,6 +83,12 @@ public final class TrainConfig {
         public boolean evolveThreshold = false;
         /** Each neuron's decay is its own, trained by ES (starting at {@code decay}). */
         public boolean evolveDecay = false;
+        /**
+         * The hidden layers as conv and dense entries ({@link LayerSpec}), instead of {@link #hidden};
+         * null (absent) means {@code hidden}.
+         */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public LayerSpec[] layers = null;
     }
 
     public static final class Synthetic {
@@ -265,6 +276,9 @@ public final class TrainConfig {
     }
 
     public SnnConfig networkConfig(int inputs, int classes) {
+        if (network.layers != null) {
+            return layeredConfig(inputShape(inputs), classes);
+        }
         int[] sizes = new int[network.hidden.length + 2];
         sizes[0] = inputs;
         System.arraycopy(network.hidden, 0, sizes, 1, network.hidden.length);
@@ -274,8 +288,59 @@ public final class TrainConfig {
 
     /** The network of this config's neuron settings with the layer widths {@code sizes} (input first). */
     public SnnConfig networkConfig(int[] sizes) {
+        return networkConfig(sizes, null);
+    }
+
+    /**
+     * The network of this config's neuron settings with the layer widths {@code sizes} (input first)
+     * and the conv layers {@code conv} (null for a dense network).
+     */
+    public SnnConfig networkConfig(int[] sizes, ConvGeometry[] conv) {
         return new SnnConfig(sizes, network.threshold, network.decay, network.readout, network.evolveThreshold,
-                network.evolveDecay);
+                network.evolveDecay, conv);
+    }
+
+    /**
+     * The (channels, height, width) shape a convolution sees in {@code inputs} input neurons:
+     * N-MNIST's {@code (2, s, s)} (polarity, y, x; s = ceil(34 / data.pool)); for the synthetic task
+     * (and other inputs) {@code (1, s, s)} when {@code inputs = s^2}, else {@code (1, 1, inputs)}.
+     */
+    public int[] inputShape(int inputs) {
+        if (task.equals("nmnist")) {
+            int side = (34 + data.pool - 1) / data.pool;
+            if (2 * side * side == inputs) {
+                return new int[] {2, side, side};
+            }
+        }
+        int s = (int) Math.round(Math.sqrt(inputs));
+        return s * s == inputs ? new int[] {1, s, s} : new int[] {1, 1, inputs};
+    }
+
+    /** {@link #networkConfig} from {@code network.layers}. */
+    private SnnConfig layeredConfig(int[] shape, int classes) {
+        LayerSpec.validate(network.layers);
+        int convs = 0;
+        while (convs < network.layers.length && network.layers[convs].conv != null) {
+            convs++;
+        }
+        int[][] conv = new int[convs][];
+        for (int i = 0; i < convs; i++) {
+            LayerSpec.Conv c = network.layers[i].conv;
+            conv[i] = new int[] {c.kernel, c.channels, c.stride};
+        }
+        int[] dense = new int[network.layers.length - convs + 1];
+        for (int i = convs; i < network.layers.length; i++) {
+            dense[i - convs] = network.layers[i].dense;
+        }
+        dense[dense.length - 1] = classes;
+        try {
+            SnnConfig net = SnnConfig.convolutional(shape, conv, dense, network.threshold, network.decay,
+                    network.readout);
+            return networkConfig(net.sizes(), net.conv());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage() + " (input shape " + shape[0] + " x " + shape[1] + " x " + shape[2]
+                    + ")");
+        }
     }
 
     /**
@@ -320,9 +385,23 @@ public final class TrainConfig {
         in("checkpointEvery", checkpointEvery, 1, MAX_GENERATIONS);
         in("threads", threads, 0, MAX_THREADS);
         notNull("network", network);
-        notNull("network.hidden", network.hidden);
-        for (int i = 0; i < network.hidden.length; i++) {
-            in("network.hidden[" + i + "]", network.hidden[i], 1, MAX_WIDTH);
+        if (network.hidden != null && network.layers != null) {
+            throw new ConfigException("network.hidden and network.layers are mutually exclusive: give the dense widths "
+                    + "as network.hidden, or every layer (conv and dense) as network.layers");
+        }
+        if (network.layers != null) {
+            LayerSpec.validate(network.layers);
+            if ((network.evolveThreshold || network.evolveDecay)
+                    && java.util.Arrays.stream(network.layers).anyMatch(layer -> layer.conv != null)) {
+                throw new ConfigException((network.evolveThreshold ? "network.evolveThreshold" : "network.evolveDecay")
+                        + " is on, but network.layers has conv layers: evolved (per-neuron) thresholds and decays "
+                        + "are not implemented for convolutional networks; turn it off, or use a dense network");
+            }
+        } else {
+            notNull("network.hidden", network.hidden);
+            for (int i = 0; i < network.hidden.length; i++) {
+                in("network.hidden[" + i + "]", network.hidden[i], 1, MAX_WIDTH);
+            }
         }
         notNull("network.readout", network.readout);
         if (precision.equals("loihi") && network.readout != LOIHI_READOUT) {
@@ -355,7 +434,12 @@ public final class TrainConfig {
         in("data.limitTest", data.limitTest, 0, Integer.MAX_VALUE);
         in("data.validation", data.validation, 0, MAX_SAMPLES);
         optimizerConfig();
-        networkConfig(1, 2);
+        if (network.layers == null) {
+            networkConfig(1, 2);
+        } else if (task.equals("nmnist")) {
+            int side = (34 + data.pool - 1) / data.pool;
+            networkConfig(2 * side * side, 10); // the shapes fit the data
+        }
         Footprint.of(this).requireIndexable();
     }
 

@@ -44,6 +44,25 @@ class FootprintTest {
     }
 
     @Test
+    void aConvNetworkIsSizedByItsKernelsAndItsLayersAreNamed() {
+        TrainConfig conv = TrainConfig.defaults("synthetic");
+        conv.network.hidden = null;
+        conv.network.layers = new LayerSpec[] {LayerSpec.conv(3, 4, 1), LayerSpec.dense(16)};
+        conv.validate(); // 64 inputs = 1 x 8 x 8 -> 4 x 6 x 6 -> 16 -> 10
+        TrainConfig dense = TrainConfig.defaults("synthetic");
+        dense.network.hidden = new int[] {144, 16};
+        // the conv layer's weights are its 9 x 4 kernel, not the 64 x 144 matrix of as many dense neurons
+        assertThat(Footprint.of(conv).bytes()).isPositive().isLessThan(Footprint.of(dense).bytes());
+
+        TrainConfig wide = TrainConfig.defaults("synthetic");
+        wide.network.hidden = null;
+        wide.network.layers = new LayerSpec[] {LayerSpec.conv(3, 4, 1), LayerSpec.dense(1 << 20), LayerSpec.dense(1 << 20)};
+        assertThatThrownBy(wide::validate).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("network.layers[2] is too large")
+                .hasMessageContaining("the weights of layer 3 (1048576 x 1048576)");
+    }
+
+    @Test
     void aBatchOrPopulationWhoseBuffersOverflowAnIntIndexIsNamed() {
         TrainConfig batch = TrainConfig.defaults("synthetic");
         batch.batch = 50_000_000;

@@ -64,6 +64,11 @@ class ExportTest {
         String[] base = {"train", "--runs-dir", dir.toString(), "--name", name, "--task", "synthetic", "--generations", "4",
                 "--population", "8", "--hidden", "12", "--timesteps", "8", "--batch", "8", "--eval-every", "1000",
                 "--eval-samples", "50", "--threads", "2", "--quiet", "--sigma", "0.05", "--lr", "0.05"};
+        succeed(base, extra);
+    }
+
+    /** Runs the command line {@code base} then {@code extra}, which must succeed; an option in extra replaces base's. */
+    static void succeed(String[] base, String... extra) {
         java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(base));
         for (String e : extra) {
             int at = all.indexOf(e);

@@ -152,6 +152,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public void load(ModelState s) {
         SnnConfig c = s.network().requireSharedNeurons("the opencl backend");
+        c.requireDense("opencl"); // conv layers: cpu and loihi-sim only, for now
         int tensors = 2 * c.layers();
         io.eggroll.snn.Params.Packing packing = s.params().packing().requireIntIndexable("opencl");
         int[] off = packing.offsets();

@@ -45,6 +45,15 @@ class OpenClBackendTest {
     }
 
     @Test
+    void convLayersAreRefusedWithAClearMessage() {
+        ConformanceCase c = ConformanceCase.randomConv(0xC0FFEEL, 0);
+        try (Backend b = new OpenClBackend(device, null, 0)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.load(c.state()))
+                    .hasMessageContaining("opencl backend does not implement convolutional layers");
+        }
+    }
+
+    @Test
     void programBinaryRoundTripGivesIdenticalResults() throws Exception {
         Path bin = tmp.resolve("eggroll.bin");
         int rc = io.eggroll.testing.Fixtures.runCli(new StringBuilder(), "kernels", "build", "--device", Integer.toString(device.index()), "--out",

@@ -129,6 +129,7 @@ public final class TornadoBackend implements Backend {
     @Override
     public void load(ModelState s) {
         SnnConfig c = s.network().requireSharedNeurons("the tornado backend");
+        c.requireDense("tornado"); // conv layers: cpu and loihi-sim only, for now
         io.eggroll.snn.Params.Packing packing = s.params().packing().requireIntIndexable("tornado");
         int[] off = packing.offsets();
         int[] len = packing.lengths();

@@ -59,6 +59,7 @@ public final class CpuBackend implements Backend {
 
     private final Parallel parallel;
     private final VectorOps ops;
+    private final ConvPath conv;
     private ModelState state;
 
     /** A backend with the vector operations {@link VectorizationProvider} chooses. */
@@ -70,6 +71,7 @@ public final class CpuBackend implements Backend {
     public CpuBackend(int threads, VectorOps ops) {
         this.parallel = new Parallel(threads, "eggroll-cpu");
         this.ops = ops;
+        this.conv = new ConvPath(parallel, ops);
     }
 
     /** The vector operations this backend runs. */
@@ -112,6 +114,9 @@ public final class CpuBackend implements Backend {
         ModelState st = requireState();
         SnnConfig cfg = st.network();
         checkBatch(cfg, batch);
+        if (cfg.hasConv()) {
+            return conv.infer(cfg, st.params(), batch);
+        }
         int c = cfg.outputs();
         float[] out = new float[batch.samples() * c];
         Params p = st.params();
@@ -204,6 +209,10 @@ public final class CpuBackend implements Backend {
         EsConfig es = g.es();
         es.validateFor(cfg);
         checkBatch(cfg, batch);
+        if (cfg.hasConv()) {
+            checkPairs(es, firstPair, pairCount);
+            return conv.evaluate(cfg, st.params(), batch, g, firstPair, pairCount);
+        }
         int samples = batch.samples();
         int steps = batch.timesteps();
         int n0 = cfg.fanOut(0);
@@ -221,10 +230,7 @@ public final class CpuBackend implements Backend {
             }
         });
 
-        if (firstPair < 0 || pairCount < 0 || firstPair + pairCount > es.pairs()) {
-            throw new IllegalArgumentException("pairs [" + firstPair + ", " + (firstPair + pairCount)
-                    + ") out of range for population " + es.population());
-        }
+        checkPairs(es, firstPair, pairCount);
         float[] out = new float[2 * pairCount * samples * cfg.outputs()];
         PairScratch[] scratch = new PairScratch[parallel.threads()];
         parallel.forEach(pairCount, (worker, k) -> {
@@ -339,25 +345,10 @@ public final class CpuBackend implements Backend {
         boolean lowRank = es.mode() == EsMode.EGGROLL;
         int layers = cfg.layers();
         int r = es.rank();
-        NoiseKind noise = es.noise();
         for (int l = 0; l < layers; l++) {
             int m = cfg.fanIn(l);
             int n = cfg.fanOut(l);
-            if (lowRank) {
-                Eggroll.factorA(g.seed(), pair, g.index(), l, noise, m, r, sc.factorA[l]);
-                Eggroll.factorB(g.seed(), pair, g.index(), l, noise, n, r, sc.bTmp);
-                float[] bt = sc.factorBt[l];
-                for (int j = 0; j < n; j++) {
-                    for (int q = 0; q < r; q++) {
-                        bt[q * n + j] = sc.bTmp[j * r + q];
-                    }
-                }
-            } else {
-                Eggroll.fullNoise(g.seed(), pair, g.index(), l, noise, m, n, sc.factorA[l]);
-            }
-            if (es.biasNoise()) {
-                Eggroll.biasNoise(g.seed(), pair, g.index(), l, noise, n, sc.biasNoise[l]);
-            }
+            layerNoise(g, pair, l, m, n, sc.factorA[l], sc.factorBt[l], sc.bTmp, sc.biasNoise[l]);
             float[] wa = sc.wa[l];
             if (wa != null) {
                 float[] w = p.weights(l);
@@ -503,6 +494,32 @@ public final class CpuBackend implements Backend {
     }
 
     /**
+     * A pair's noise of weight layer l ({@code m x n}): EGGROLL's A ({@code m x r}) into {@code a} and
+     * B transposed ({@code r x n}, the layout of the expand) into {@code bt} (through {@code bTmp}),
+     * or full rank's E into {@code a}; the bias noise into {@code bias} when biases are perturbed.
+     */
+    static void layerNoise(Generation g, int pair, int l, int m, int n, float[] a, float[] bt, float[] bTmp,
+                           float[] bias) {
+        EsConfig es = g.es();
+        NoiseKind noise = es.noise();
+        int r = es.rank();
+        if (es.mode() == EsMode.EGGROLL) {
+            Eggroll.factorA(g.seed(), pair, g.index(), l, noise, m, r, a);
+            Eggroll.factorB(g.seed(), pair, g.index(), l, noise, n, r, bTmp);
+            for (int j = 0; j < n; j++) {
+                for (int q = 0; q < r; q++) {
+                    bt[q * n + j] = bTmp[j * r + q];
+                }
+            }
+        } else {
+            Eggroll.fullNoise(g.seed(), pair, g.index(), l, noise, m, n, a);
+        }
+        if (es.biasNoise()) {
+            Eggroll.biasNoise(g.seed(), pair, g.index(), l, noise, n, bias);
+        }
+    }
+
+    /**
      * {@code u = x A} (the sums of {@link Eggroll#project}, from 0 in active-input order): for
      * r >= 4 one masked vector row per active input, below that the scalar loop.
      */
@@ -524,6 +541,13 @@ public final class CpuBackend implements Backend {
         } else {
             java.util.Arrays.fill(dst, off, off + n, 0f);
             ops.addRows(sc.factorA[l], n, active, from, to, dst, off);
+        }
+    }
+
+    private static void checkPairs(EsConfig es, int firstPair, int pairCount) {
+        if (firstPair < 0 || pairCount < 0 || firstPair + pairCount > es.pairs()) {
+            throw new IllegalArgumentException("pairs [" + firstPair + ", " + (firstPair + pairCount)
+                    + ") out of range for population " + es.population());
         }
     }
 

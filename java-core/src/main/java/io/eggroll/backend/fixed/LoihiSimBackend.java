@@ -33,7 +33,8 @@ import java.util.List;
  * network the chip runs; ES needs no gradient through the rounding.
  *
  * <p>Only the rows of layer 1 that some input of the batch activates are quantised; deeper
- * layers are quantised whole. Work is split by antithetic pair; each readout slot is written by
+ * layers are quantised whole. A conv layer's perturbed kernel ({@code K + sigma_r s A B^T}, small)
+ * is quantised whole and runs as its unrolled Dense ({@link io.eggroll.snn.fixed.FixedConv}). Work is split by antithetic pair; each readout slot is written by
  * one task, so results do not depend on the thread count. The quantisation, Dense and LIF run
  * through {@link FixedOps} (the vector kernels where the float path has them, the scalar
  * definition with {@code --simd off}; the same bits either way), each worker reusing its buffers
@@ -248,7 +249,7 @@ public final class LoihiSimBackend implements Backend {
                 float[] wl = p.weights(l);
                 int[] q = w[l];
                 for (int i = 0; i < m; i++) {
-                    if (l == 0 && !used0[i]) {
+                    if (l == 0 && !used0[i] && cfg.conv(0) == null) { // a conv layer's rows are its kernel's
                         continue;
                     }
                     if (lowRank) {

@@ -124,6 +124,11 @@ public final class LoihiQuantizer {
         for (int j = 0; j < b.length; j++) {
             bi[j] = biasMantissa(b[j], p);
         }
+        io.eggroll.snn.ConvGeometry g = cfg.conv(l);
+        if (g != null) { // a conv layer runs as its unrolled Dense (FixedConv); its neurons share theta and beta
+            return new FixedLayer(g.inputs(), g.neurons(), FixedConv.unroll(g, wi), 0, FixedConv.expandBias(g, bi),
+                    BIAS_EXP, DU_NO_MEMORY, voltageDecay(cfg.decay()), thresholdMantissa(cfg.threshold(), p), p);
+        }
         if (theta == null) {
             return new FixedLayer(cfg.fanIn(l), cfg.fanOut(l), wi, 0, bi, BIAS_EXP, DU_NO_MEMORY,
                     voltageDecay(cfg.decay()), thresholdMantissa(cfg.threshold(), p), p);
@@ -149,7 +154,7 @@ public final class LoihiQuantizer {
 
     /** Layer l's thresholds and decays as they act, unperturbed ({@link Neurons}): {@code {theta, beta}}. */
     public static float[][] neuronValues(Params params, int l) {
-        int n = params.config().fanOut(l);
+        int n = params.config().neurons(l);
         float[] theta = new float[n];
         float[] beta = new float[n];
         Neurons.thresholds(params, l, null, 0f, theta);
@@ -191,13 +196,16 @@ public final class LoihiQuantizer {
         Params p = new Params(cfg);
         for (int l = 0; l < net.layers().size(); l++) {
             FixedLayer layer = net.layers().get(l);
+            io.eggroll.snn.ConvGeometry g = cfg.conv(l);
+            int[] wInt = g == null ? layer.weights() : FixedConv.fold(g, layer.weights());
+            int[] bInt = g == null ? layer.biasMant() : FixedConv.channelBias(g, layer.biasMant());
             float[] w = p.weights(l);
             for (int i = 0; i < w.length; i++) {
-                w[i] = (float) Math.scalb((double) layer.weights()[i], -layer.scaleExp());
+                w[i] = (float) Math.scalb((double) wInt[i], -layer.scaleExp());
             }
             float[] b = p.bias(l);
             for (int j = 0; j < b.length; j++) {
-                b[j] = (float) Math.scalb(FixedLif.shift(layer.biasMant()[j], layer.biasExp() - BIAS_EXP), -layer.scaleExp());
+                b[j] = (float) Math.scalb(FixedLif.shift(bInt[j], layer.biasExp() - BIAS_EXP), -layer.scaleExp());
                 if (cfg.evolveThreshold()) {
                     p.threshold(l)[j] = (float) Math.scalb((double) layer.vth(j), -layer.scaleExp());
                 }

@@ -50,6 +50,11 @@ public abstract class BackendConformanceTest {
         return false;
     }
 
+    /** Whether the backend runs convolutional layers (the conv checks run only then). */
+    protected boolean supportsConv() {
+        return false;
+    }
+
     protected Backend candidate;
     protected Backend reference;
     protected long seed;
@@ -115,6 +120,40 @@ public abstract class BackendConformanceTest {
     }
 
     @Test
+    void convReadoutsInferenceAndUpdatesAgreeWithTheDefinition() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(supportsConv(), "the backend runs no conv layers");
+        Conformance.ReadoutResult readouts = Conformance.ReadoutResult.empty();
+        Conformance.ReadoutResult inference = Conformance.ReadoutResult.empty();
+        boolean sawFullRank = false;
+        boolean sawTwoConvs = false;
+        double active = 0;
+        for (int i = 0; i < cases(); i++) {
+            ConformanceCase c = ConformanceCase.randomConv(seed * 37 + i, i);
+            sawFullRank |= c.generation().es().mode() == EsMode.FULL_RANK;
+            sawTwoConvs |= c.state().network().conv(1) != null;
+            Conformance.ReadoutResult r = Conformance.evaluate(reference, candidate, c);
+            assertThat(r.maxFitnessExcess()).as("fitness difference beyond the stated bound, %s", c).isLessThanOrEqualTo(0);
+            readouts = readouts.plus(r);
+            inference = inference.plus(Conformance.infer(reference, candidate, c));
+            active += activeFraction(c);
+            Conformance.UpdateResult u = Conformance.update(reference, candidate, c, 2);
+            assertThat(u.maxRelative()).as("largest relative difference: %s", u.worst())
+                    .isLessThanOrEqualTo(Conformance.UPDATE_RELATIVE);
+            if (bitExact()) {
+                assertThat(u.bitIdentical()).as("values with the definition's bits; worst: %s", u.worst())
+                        .isEqualTo(u.values());
+            }
+        }
+        assertThat(readouts.agreement()).as("identical readouts; first difference: %s", readouts.firstDifference())
+                .isGreaterThanOrEqualTo(readoutAgreement());
+        assertThat(inference.agreement()).as("identical inference; first difference: %s", inference.firstDifference())
+                .isGreaterThanOrEqualTo(readoutAgreement());
+        assertThat(active / cases()).as("fraction of non-zero conv readouts").isGreaterThan(0.05);
+        assertThat(sawFullRank && sawTwoConvs).as("the conv cases cover full rank and two conv layers (seed %d)", seed)
+                .isTrue();
+    }
+
+    @Test
     void inferenceAgreesWithTheDefinition() {
         Conformance.ReadoutResult total = Conformance.ReadoutResult.empty();
         for (int i = 0; i < cases(); i++) {
@@ -133,11 +172,15 @@ public abstract class BackendConformanceTest {
         // Guards the suite itself: the random networks must spike, or agreement proves nothing.
         double active = 0;
         for (int i = 0; i < cases(); i++) {
-            ConformanceCase c = randomCase(i);
-            reference.load(c.state());
-            active += nonZeroFraction(reference.evaluate(c.batch(), c.generation()));
+            active += activeFraction(randomCase(i));
         }
         assertThat(active / cases()).as("fraction of non-zero readouts").isGreaterThan(0.05);
+    }
+
+    /** The fraction of the definition's readouts of a case that are not 0. */
+    private double activeFraction(ConformanceCase c) {
+        reference.load(c.state());
+        return nonZeroFraction(reference.evaluate(c.batch(), c.generation()));
     }
 
     @Test

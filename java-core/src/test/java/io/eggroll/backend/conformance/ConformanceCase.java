@@ -58,15 +58,54 @@ public record ConformanceCase(long seed, ModelState state, SpikeBatch batch, Gen
         return build(seed, new SplittableRandom(seed), sizes.clone(), readout, EsMode.EGGROLL, rank, variant);
     }
 
-    /** The rest of a case after its shape; {@code fixedRank} 0 draws a rank of at most min(m, n) and 6. */
+    /** The rest of a case after its shape: its neuron parameters, then as for a given network. */
     private static ConformanceCase build(long seed, SplittableRandom rnd, int[] sizes, Readout readout, EsMode mode,
                                          int fixedRank, int variant) {
         int layers = sizes.length - 1;
         float threshold = 0.5f + rnd.nextFloat();
         float decay = 0.5f + 0.5f * rnd.nextFloat();
         SnnConfig net = new SnnConfig(sizes, threshold, decay, readout);
+        return build(seed, rnd, net, mode, fixedRank, variant);
+    }
 
+    /**
+     * A random network with one or two (variant / 2 odd) convolutional layers ('valid' padding, strides 1 to 3) on
+     * a 1- or 2-channel input of 5 to 12 pixels a side, then zero or one dense hidden layer and the
+     * dense output; otherwise as {@link #random}.
+     */
+    public static ConformanceCase randomConv(long seed, int variant) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int[] shape = {1 + rnd.nextInt(2), 5 + rnd.nextInt(8), 5 + rnd.nextInt(8)};
+        int convs = 1 + (variant / 2) % 2;
+        int[][] conv = new int[convs][];
+        int h = shape[1];
+        int w = shape[2];
+        for (int i = 0; i < convs; i++) {
+            int k = 1 + rnd.nextInt(Math.min(4, Math.min(h, w)));
+            int stride = 1 + rnd.nextInt(3);
+            conv[i] = new int[] {k, 2 + rnd.nextInt(5), stride};
+            h = (h - k) / stride + 1;
+            w = (w - k) / stride + 1;
+        }
+        int[] dense = variant % 2 == 0 ? new int[] {4 + rnd.nextInt(12), 2 + rnd.nextInt(5)}
+                : new int[] {2 + rnd.nextInt(5)};
+        Readout readout = variant % 4 == 1 ? Readout.MEMBRANE : Readout.SPIKE_COUNT;
+        SnnConfig net = SnnConfig.convolutional(shape, conv, dense, 0.5f + rnd.nextFloat(), 0.5f + 0.5f * rnd.nextFloat(),
+                readout);
+        return build(seed, rnd, net, variant % 3 == 1 ? EsMode.FULL_RANK : EsMode.EGGROLL, 0, variant);
+    }
+
+    /** The rest of a case after its network; {@code fixedRank} 0 draws a rank of at most min(m, n) and 6. */
+    private static ConformanceCase build(long seed, SplittableRandom rnd, SnnConfig net, EsMode mode, int fixedRank,
+                                         int variant) {
+        int layers = net.layers();
+        int[] sizes = net.sizes();
+        float threshold = net.threshold();
+        float decay = net.decay();
         int minWidth = Arrays.stream(sizes).min().orElseThrow();
+        for (int l = 0; l < layers; l++) {
+            minWidth = Math.min(minWidth, Math.min(net.fanIn(l), net.fanOut(l)));
+        }
         int drawn = 1 + rnd.nextInt(Math.min(minWidth, 6));
         int rank = fixedRank > 0 ? fixedRank : drawn;
         int population = 2 * (2 + rnd.nextInt(10));

@@ -22,6 +22,11 @@ class CpuBackendConformanceTest extends BackendConformanceTest {
     }
 
     @Override
+    protected boolean supportsConv() {
+        return true;
+    }
+
+    @Override
     protected NoiseProbe noiseProbe(Backend backend) {
         return (seed, pair, generation, stream, kind, elements) -> {
             float[] out = new float[elements.length];

@@ -25,11 +25,19 @@ class LoihiSimBackendTest {
 
     static final SnnConfig NET = SnnConfig.of(24, 12, 5);
 
+    /** A conv network on a 2 x 6 x 6 input: conv k3 s1 (3 channels, 4 x 4), conv k2 s2 (4 channels, 2 x 2), dense. */
+    static final SnnConfig CONV = SnnConfig.convolutional(new int[] {2, 6, 6}, new int[][] {{3, 3, 1}, {2, 4, 2}},
+            new int[] {5}, 1f, 0.9f, io.eggroll.snn.Readout.SPIKE_COUNT);
+
     static ModelState state(long seed) {
-        Params p = Params.init(NET, seed, 2f);
+        return state(NET, seed);
+    }
+
+    static ModelState state(SnnConfig net, long seed) {
+        Params p = Params.init(net, seed, 2f);
         SplittableRandom rnd = new SplittableRandom(seed);
-        for (int l = 0; l < NET.layers(); l++) {
-            System.arraycopy(Fixtures.randomArray(rnd, NET.fanOut(l), 0.2), 0, p.bias(l), 0, NET.fanOut(l));
+        for (int l = 0; l < net.layers(); l++) {
+            System.arraycopy(Fixtures.randomArray(rnd, net.fanOut(l), 0.2), 0, p.bias(l), 0, net.fanOut(l));
         }
         return ModelState.fresh(p, OptimizerConfig.sgd(0.1f));
     }
@@ -82,14 +90,24 @@ class LoihiSimBackendTest {
 
     @Test
     void everyMemberRunsItsQuantisedPerturbedNetwork() {
+        everyMemberRuns(NET);
+    }
+
+    /** A conv member: its perturbed kernel (K + sigma_r s A B^T, row by row as the definition gives it) quantised. */
+    @Test
+    void everyConvMemberRunsItsQuantisedPerturbedNetwork() {
+        everyMemberRuns(CONV);
+    }
+
+    private static void everyMemberRuns(SnnConfig net) {
         SplittableRandom rnd = new SplittableRandom(11);
-        SpikeBatch batch = Fixtures.randomBatch(rnd, 3, 9, NET.inputs(), 0.3, NET.outputs());
-        ModelState st = state(5);
+        SpikeBatch batch = Fixtures.randomBatch(rnd, 3, 9, net.inputs(), 0.3, net.outputs());
+        ModelState st = state(net, 5);
         Generation g = new Generation(77, 4, EsConfig.eggroll(6, 2, 0.05f));
         try (LoihiSimBackend b = new LoihiSimBackend(2)) {
             b.load(st);
             float[] out = b.evaluate(batch, g);
-            int c = NET.outputs();
+            int c = net.outputs();
             double total = 0;
             for (int member = 0; member < 6; member++) {
                 FixedNetwork ref = reference(st, g, member);

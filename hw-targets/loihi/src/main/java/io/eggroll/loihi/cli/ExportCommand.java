@@ -49,13 +49,14 @@ final class ExportCommand implements Callable<Integer> {
         String with = schedule == null ? "" : ", with the seed schedule up to generation " + schedule.lastGeneration();
         if (format == Format.netx) {
             FixedNetwork net = r.fixed();
-            NetxExport.write(net, out, ExportMetadata.of(r, net, true), schedule);
+            NetxExport.write(net, r.network().conv(), out, ExportMetadata.of(r, net, true), schedule);
             String lost = NetxExport.perNeuronLoss(net);
             if (lost != null) {
                 System.err.println("warning: evolved neuron parameters: " + lost.replace("\n", "\nwarning: "));
             }
-            System.out.printf(Locale.ROOT, "NetX: %s (%s, %d dense layers%s)%n", out, r.loihiPrecision()
-                    ? "the trained fixed-point network" : "post-training quantised", net.layers().size(), with);
+            System.out.printf(Locale.ROOT, "NetX: %s (%s, %d %s layers%s)%n", out, r.loihiPrecision()
+                    ? "the trained fixed-point network" : "post-training quantised", net.layers().size(),
+                    r.network().hasConv() ? "conv and dense" : "dense", with);
             for (int l = 0; l < net.layers().size(); l++) {
                 FixedLayer f = net.layers().get(l);
                 System.out.printf(Locale.ROOT, "  layer %d: %d -> %d, scale 2^%d (weight step %.3g), vThMant %d, vDecay %d, iDecay %d%n",

@@ -17,7 +17,9 @@ import java.util.Locale;
  *
  * <pre>
  * /layer/0            type "input" (S10, shape (1,)), shape int64 [inputs]
- * /layer/{l+1}        type "dense", shape int64 [n], inFeatures, outFeatures int64,
+ * /layer/0            for a conv network: shape int64 [C, H, W]
+ * /layer/{i}          a conv layer: type "conv" ({@link NetxConv}); after the last one, type "flatten"
+ * /layer/{i}          type "dense", shape int64 [n], inFeatures, outFeatures int64,
  *                     weight float32 (n, m) holding the integer weights, bias float32 (n,) = bias mantissas,
  *                     neuron/ type "CUBA", iDecay = du + 1, vDecay = dv, vThMant = vth, refDelay 1,
  *                     gradedSpike false
@@ -64,16 +66,30 @@ public final class NetxExport {
         }
     }
 
-    /** Writes the network; {@code metadata} ({@link ExportMetadata}) goes under {@code /eggroll}. */
-    public static void write(FixedNetwork net, Path out, java.util.Map<String, Object> metadata, ScheduleBundle schedule) {
+    /**
+     * Writes the network; {@code conv} (null for a dense network) gives the layers that are
+     * convolutions, whose unrolled weights ({@link io.eggroll.snn.fixed.FixedConv}) are written as a
+     * NetX {@code conv} block ({@link NetxConv}), with a {@code flatten} entry before the first dense layer;
+     * {@code metadata} ({@link ExportMetadata}) goes under {@code /eggroll}.
+     */
+    public static void write(FixedNetwork net, io.eggroll.snn.ConvGeometry[] conv, Path out,
+                             java.util.Map<String, Object> metadata, ScheduleBundle schedule) {
         checkExpressible(net);
         try (Hdf5File f = Hdf5File.create(out)) {
             f.writeStrings("/layer/0/type", false, 10, new String[] {"input"}, 1);
-            f.writeLongs("/layer/0/shape", new long[] {net.inputs()}, 1);
+            long[] inputShape = conv == null || conv[0] == null ? new long[] {net.inputs()}
+                    : new long[] {conv[0].inChannels(), conv[0].inHeight(), conv[0].inWidth()};
+            f.writeLongs("/layer/0/shape", inputShape, inputShape.length);
             long[] scale = new long[net.layers().size()];
+            int entry = 0;
             for (int l = 0; l < net.layers().size(); l++) {
                 FixedLayer layer = net.layers().get(l);
-                String g = "/layer/" + (l + 1);
+                scale[l] = layer.scaleExp();
+                if (conv != null && conv[l] != null) {
+                    entry = NetxConv.write(f, entry, conv[l], layer, conv[l + 1] == null);
+                    continue;
+                }
+                String g = "/layer/" + (++entry);
                 int m = layer.fanIn();
                 int n = layer.fanOut();
                 f.writeStrings(g + "/type", false, 10, new String[] {"dense"}, 1);
@@ -92,18 +108,12 @@ public final class NetxExport {
                     b[j] = layer.biasMant()[j];
                 }
                 f.writeFloats(g + "/bias", b, n);
-                f.writeString(g + "/neuron/type", "CUBA");
-                f.writeLongs(g + "/neuron/iDecay", new long[] {layer.du() + 1L});
-                f.writeLongs(g + "/neuron/vDecay", new long[] {layer.dv()});
-                f.writeLongs(g + "/neuron/vThMant", new long[] {layer.vth()});
+                neuron(f, g, layer);
                 if (layer.perNeuron()) {
                     String own = ScheduleBundle.GROUP + "/neurons/" + (l + 1);
                     f.writeLongs(own + "/vThMant", longs(layer.vths()), n);
                     f.writeLongs(own + "/vDecay", longs(layer.dvs()), n);
                 }
-                f.writeLongs(g + "/neuron/refDelay", new long[] {1});
-                f.writeBool(g + "/neuron/gradedSpike", false);
-                scale[l] = layer.scaleExp();
             }
             f.writeLongs(ScheduleBundle.GROUP + "/scale_exp", scale, scale.length);
             f.writeBool(ScheduleBundle.GROUP + "/dense_delay", true);
@@ -146,6 +156,16 @@ public final class NetxExport {
         return sb.isEmpty() ? null : sb.toString().strip();
     }
 
+    /** The CUBA neuron group of a block, the same for dense and conv blocks. */
+    static void neuron(Hdf5File f, String g, FixedLayer layer) {
+        f.writeString(g + "/neuron/type", "CUBA");
+        f.writeLongs(g + "/neuron/iDecay", new long[] {layer.du() + 1L});
+        f.writeLongs(g + "/neuron/vDecay", new long[] {layer.dv()});
+        f.writeLongs(g + "/neuron/vThMant", new long[] {layer.vth()});
+        f.writeLongs(g + "/neuron/refDelay", new long[] {1});
+        f.writeBool(g + "/neuron/gradedSpike", false);
+    }
+
     /** The network a NetX file describes, by netx's rules (see the class comment). */
     public static FixedNetwork read(Path file) {
         try (Hdf5File f = Hdf5File.openReadOnly(file)) {
@@ -157,11 +177,22 @@ public final class NetxExport {
             }
             long[] scale = f.info(ScheduleBundle.GROUP + "/scale_exp").exists()
                     ? f.readLongs(ScheduleBundle.GROUP + "/scale_exp") : null;
+            long[] shape = f.readLongs("/layer/0/shape"); // (C, H, W) before a conv block
             for (int i = 1; i < names.size(); i++) {
                 String g = "/layer/" + i;
                 String type = f.readString(g + "/type");
+                if (type.equals("flatten")) {
+                    continue;
+                }
+                if (type.equals("conv")) {
+                    FixedLayer conv = NetxConv.read(f, g, shape, scale == null ? 0 : (int) scale[layers.size()]);
+                    shape = f.readLongs(g + "/shape");
+                    layers.add(conv);
+                    continue;
+                }
                 if (!type.equals("dense")) {
-                    throw new IllegalArgumentException(file + ": " + g + " is a '" + type + "' layer; only 'dense' is supported");
+                    throw new IllegalArgumentException(file + ": " + g + " is a '" + type + "' layer; only 'dense', "
+                            + "'conv' and 'flatten' are supported");
                 }
                 Hdf5File.Info wi = f.dataset(g + "/weight");
                 int n = (int) wi.shape()[0];
@@ -183,11 +214,11 @@ public final class NetxExport {
                 int du = (int) f.readLongs(g + "/neuron/iDecay")[0] - 1;
                 int dv = (int) f.readLongs(g + "/neuron/vDecay")[0];
                 int vth = (int) f.readLongs(g + "/neuron/vThMant")[0];
-                String own = ScheduleBundle.GROUP + "/neurons/" + i;
+                String own = ScheduleBundle.GROUP + "/neurons/" + (layers.size() + 1); // weight layer l + 1
                 int[] vths = f.info(own + "/vThMant").exists() ? ints(f.readLongs(own + "/vThMant")) : null;
                 int[] dvs = vths != null ? ints(f.readLongs(own + "/vDecay")) : null;
                 layers.add(new FixedLayer(m, n, wInt, 0, bias, LoihiQuantizer.BIAS_EXP, du, dv, vth,
-                        scale == null ? 0 : (int) scale[i - 1], dvs, vths));
+                        scale == null ? 0 : (int) scale[layers.size()], dvs, vths));
             }
             return new FixedNetwork(layers, true);
         }

@@ -90,9 +90,16 @@ public final class NirExport {
             f.writeString("/node/type", "NIRGraph");
             String nodes = "/node/nodes/";
             f.writeString(nodes + "input/type", "Input");
-            f.writeLongs(nodes + "input/shape", new long[] {cfg.inputs()}, 1);
+            io.eggroll.snn.ConvGeometry conv0 = cfg.conv(0);
+            long[] inputShape = conv0 == null ? new long[] {cfg.inputs()}
+                    : new long[] {conv0.inChannels(), conv0.inHeight(), conv0.inWidth()};
+            f.writeLongs(nodes + "input/shape", inputShape, inputShape.length);
             String prev = "input";
             for (int l = 0; l < cfg.layers(); l++) {
+                if (cfg.conv(l) != null) { // Conv2d + LIF over (C, H, W), then a Flatten before the first dense layer
+                    prev = NirConv.write(f, nodes, params, l, dt, strictThreshold, prev, edges, types);
+                    continue;
+                }
                 int m = cfg.fanIn(l);
                 int n = cfg.fanOut(l);
                 String fc = "fc" + l;
@@ -172,7 +179,7 @@ public final class NirExport {
         return types;
     }
 
-    private static float[] filled(int n, double v) {
+    static float[] filled(int n, double v) {
         float[] a = new float[n];
         Arrays.fill(a, (float) v);
         return a;
