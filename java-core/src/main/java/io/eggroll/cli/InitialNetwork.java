@@ -33,7 +33,7 @@ public record InitialNetwork(String source, String summary, Params params) {
     public void applyTo(TrainConfig cfg, int[] hiddenOption, Readout readoutOption) {
         SnnConfig n = params.config();
         int[] hidden = hidden();
-        if (hiddenOption != null && !Arrays.equals(hiddenOption, hidden)) {
+        if (hiddenOption != null && (params.config().hasConv() || !Arrays.equals(hiddenOption, hidden))) {
             throw new IllegalArgumentException("--hidden " + widths(hiddenOption) + " conflicts with --init " + source
                     + ", whose hidden layers are " + (hidden.length == 0 ? "none" : widths(hidden))
                     + ": the network's shape comes from the file, drop --hidden");
@@ -42,7 +42,19 @@ public record InitialNetwork(String source, String summary, Params params) {
             throw new IllegalArgumentException("--readout " + readoutOption + " conflicts with --init " + source
                     + ", whose readout is " + n.readout() + ": drop --readout");
         }
-        cfg.network.hidden = hidden;
+        if (n.hasConv()) { // the shape as network.layers: conv entries, then the dense hidden widths
+            io.eggroll.train.LayerSpec[] layers = new io.eggroll.train.LayerSpec[n.layers() - 1];
+            for (int l = 0; l < layers.length; l++) {
+                io.eggroll.snn.ConvGeometry g = n.conv(l);
+                layers[l] = g != null ? io.eggroll.train.LayerSpec.conv(g.kernel(), g.outChannels(), g.stride())
+                        : io.eggroll.train.LayerSpec.dense(n.fanOut(l));
+            }
+            cfg.network.layers = layers;
+            cfg.network.hidden = null;
+        } else {
+            cfg.network.hidden = hidden;
+            cfg.network.layers = null;
+        }
         cfg.network.threshold = n.threshold();
         cfg.network.decay = n.decay();
         cfg.network.readout = n.readout();

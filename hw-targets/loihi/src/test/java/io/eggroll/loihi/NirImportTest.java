@@ -141,6 +141,152 @@ class NirImportTest {
     }
 
     @Test
+    void aConvNetworksExportComesBackExactlyAndImportsAsARun() {
+        // synthetic inputs 64 = 1 x 8 x 8: conv k3 s1 (4 x 6 x 6), conv k2 s2 (3 x 3 x 3), dense 8, 10 classes
+        SnnConfig cfg = SnnConfig.convolutional(new int[] {1, 8, 8}, new int[][] {{3, 4, 1}, {2, 3, 2}}, new int[] {8, 10},
+                1f, 0.9f, Readout.SPIKE_COUNT);
+        Params trained = Params.init(cfg, 11, 1f);
+        for (int l = 0; l < cfg.layers(); l++) {
+            float[] b = trained.bias(l);
+            for (int j = 0; j < b.length; j++) {
+                b[j] = 0.01f * (j % 5) - 0.02f;
+            }
+        }
+        Path file = runs.resolve("conv.nir");
+        assertThat(io.eggroll.loihi.export.NirExport.write(trained, file, 1e-4, false, java.util.Map.of(), null))
+                .contains("Conv2d", "Flatten");
+        NirImport.Result r = NirImport.read(file, null);
+        assertThat(r.chain()).isEqualTo("Input -> Conv2d -> LIF -> Conv2d -> LIF -> Flatten -> Affine -> LIF -> Affine -> "
+                + "LIF -> Output");
+        assertThat(r.params().config()).isEqualTo(trained.config());
+        assertThat(r.params().config().conv(1)).isEqualTo(new io.eggroll.snn.ConvGeometry(4, 6, 6, 3, 2, 2));
+        assertThat(r.params().sha256()).isEqualTo(trained.sha256());
+        SpikeBatch batch = Fixtures.randomBatch(new SplittableRandom(6), 20, 6, 64, 0.3, 10);
+        float[][] a = scores(trained, batch);
+        float[][] b = scores(r.params(), batch);
+        for (int s = 0; s < a.length; s++) {
+            assertThat(b[s]).containsExactly(a[s]);
+        }
+        Cli c = cli("import", file.toString(), "--name", "conv-imported", "--runs-dir", runs.toString(), "--task",
+                "synthetic", "--timesteps", "6");
+        assertThat(c.code()).as(c.err()).isZero();
+        Path dir = runs.resolve("conv-imported");
+        assertThat(TrainConfig.load(dir.resolve("config.json")).network.layers).hasSize(3);
+        assertThat(TrainedRun.load(dir).floatParams().sha256()).isEqualTo(trained.sha256());
+        Cli eval = cli("eval", "--run", dir.toString(), "--samples", "50");
+        assertThat(eval.code()).as(eval.err()).isZero();
+        assertThat(eval.out()).contains("after 0 generations");
+    }
+
+    /**
+     * {@code in(1, 4, 4) -> conv: Conv2d(2, 1, 3, 3) -> lif: LIF over (2, 2, 2) -> flat: Flatten ->
+     * fc: Affine(2 x 8) -> out: LIF -> output(2)}, beta 0.5 at dt 1e-4, in nir.write's layout;
+     * {@code edit} writes first.
+     */
+    static Path handWrittenConv(String name, Consumer<Hdf5File> edit) {
+        Path file = runs.resolve(name + ".nir");
+        float tau = 2e-4f;
+        try (Hdf5File h = Hdf5File.create(file)) {
+            edit.accept(h);
+            Defaults f = new Defaults(h);
+            String n = "/node/nodes/";
+            f.string("/node/type", "NIRGraph");
+            f.string(n + "in/type", "Input");
+            f.longs(n + "in/shape", new long[] {1, 4, 4}, 3);
+            f.string(n + "conv/type", "Conv2d");
+            float[] k = new float[18];
+            for (int i = 0; i < k.length; i++) {
+                k[i] = i - 8.5f;
+            }
+            f.floats(n + "conv/weight", k, 2, 1, 3, 3);
+            f.floats(n + "conv/bias", new float[] {0.25f, -0.25f}, 2);
+            f.longs(n + "conv/stride", new long[] {1, 1}, 2);
+            f.longs(n + "conv/padding", new long[] {0, 0}, 2);
+            f.longs(n + "conv/dilation", new long[] {1, 1}, 2);
+            f.longs(n + "conv/groups", new long[] {1});
+            f.longs(n + "conv/input_shape", new long[] {4, 4}, 2);
+            for (String lif : new String[] {"lif", "out"}) {
+                long[] shape = lif.equals("lif") ? new long[] {2, 2, 2} : new long[] {2};
+                int count = lif.equals("lif") ? 8 : 2;
+                f.string(n + lif + "/type", "LIF");
+                f.floats(n + lif + "/tau", filled(count, tau), shape);
+                f.floats(n + lif + "/r", filled(count, 2), shape);
+                f.floats(n + lif + "/v_leak", new float[count], shape);
+                f.floats(n + lif + "/v_threshold", filled(count, 1), shape);
+                f.floats(n + lif + "/v_reset", new float[count], shape);
+            }
+            f.string(n + "flat/type", "Flatten");
+            f.longs(n + "flat/start_dim", new long[] {0});
+            f.longs(n + "flat/end_dim", new long[] {-1});
+            f.string(n + "fc/type", "Affine");
+            float[] w = new float[16];
+            w[3] = 1;
+            w[8 + 4] = -1;
+            f.floats(n + "fc/weight", w, 2, 8);
+            f.floats(n + "fc/bias", new float[2], 2);
+            f.string(n + "output/type", "Output");
+            f.longs(n + "output/shape", new long[] {2}, 1);
+            if (!h.info("/node/edges").exists()) {
+                h.writeStrings("/node/edges", true, 0, new String[] {"in", "conv", "conv", "lif", "lif", "flat", "flat",
+                        "fc", "fc", "out", "out", "output"}, 6, 2);
+            }
+        }
+        return file;
+    }
+
+    private static float[] filled(int n, float v) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+
+    @Test
+    void aHandWrittenConvGraphMapsOntoAConvLayerWithItsKernelAsPatchByChannels() {
+        NirImport.Result r = NirImport.read(handWrittenConv("convHand", f -> {}), null);
+        Params p = r.params();
+        SnnConfig c = p.config();
+        assertThat(r.chain()).isEqualTo("Input -> Conv2d -> LIF -> Flatten -> Affine -> LIF -> Output");
+        assertThat(c.conv(0)).isEqualTo(new io.eggroll.snn.ConvGeometry(1, 4, 4, 2, 3, 1));
+        assertThat(c.conv(1)).isNull();
+        assertThat(c.sizes()).containsExactly(16, 8, 2);
+        assertThat(c.decay()).isEqualTo(0.5f);
+        // weight (out, in, kh, kw) element (o, row) becomes K[row][o]
+        float[] kernel = p.weights(0);
+        for (int o = 0; o < 2; o++) {
+            for (int row = 0; row < 9; row++) {
+                assertThat(kernel[row * 2 + o]).isEqualTo(o * 9 + row - 8.5f);
+            }
+        }
+        assertThat(p.bias(0)).containsExactly(0.25f, -0.25f);
+        assertThat(p.weights(1)[3 * 2]).isEqualTo(1f);
+        assertThat(p.weights(1)[4 * 2 + 1]).isEqualTo(-1f);
+    }
+
+    @Test
+    void whatAConvLayerCannotMapIsRefusedNamingTheNode() {
+        refusedConv("pad", f -> f.writeLongs("/node/nodes/conv/padding", new long[] {1, 1}, 2), "node 'conv' (Conv2d)",
+                "padding = [1, 1]", "'valid'");
+        refusedConv("dilation", f -> f.writeLongs("/node/nodes/conv/dilation", new long[] {2, 2}, 2),
+                "node 'conv' (Conv2d)", "dilation = [2, 2]");
+        refusedConv("groups", f -> f.writeLongs("/node/nodes/conv/groups", new long[] {2}), "node 'conv' (Conv2d)",
+                "groups = 2");
+        refusedConv("stride", f -> f.writeLongs("/node/nodes/conv/stride", new long[] {1, 2}, 2), "node 'conv' (Conv2d)",
+                "one stride");
+        refusedConv("rect", f -> f.writeFloats("/node/nodes/conv/weight", new float[12], 2, 1, 3, 2),
+                "node 'conv' (Conv2d)", "square");
+        refusedConv("inShape", f -> f.writeLongs("/node/nodes/conv/input_shape", new long[] {5, 5}, 2),
+                "node 'conv' (Conv2d)", "input_shape = [5, 5]");
+        refusedConv("perNeuron", f -> f.writeFloats("/node/nodes/lif/v_threshold", new float[] {1, 1, 1, 1, 1, 1, 1, 2},
+                2, 2, 2), "node 'lif' (LIF)", "not implement for networks with conv layers");
+        refusedConv("gain", f -> f.writeFloats("/node/nodes/lif/r", new float[] {2, 2, 2, 2, 2, 2, 2, 1}, 2, 2, 2),
+                "node 'lif' (LIF)", "channel 1", "shared across positions");
+    }
+
+    private static void refusedConv(String name, Consumer<Hdf5File> edit, String... parts) {
+        refusedFile(handWrittenConv(name, edit), parts);
+    }
+
+    @Test
     void aNetworkWithoutLeakGoesOutAsIfAndComesBackExactly() {
         SnnConfig cfg = new SnnConfig(new int[] {5, 4, 3}, 0.75f, 1f, Readout.SPIKE_COUNT);
         Params p = Params.init(cfg, 7, 1f);
@@ -328,6 +474,12 @@ class NirImportTest {
                 f.writeFloats(path, v, shape);
             }
         }
+
+        void longs(String path, long[] v, long... shape) {
+            if (!f.info(path).exists()) {
+                f.writeLongs(path, v, shape);
+            }
+        }
     }
 
     @Test
@@ -461,9 +613,9 @@ class NirImportTest {
         refused("alpha", f -> f.writeFloats("/node/nodes/cuba/tau_syn", new float[] {2e-4f, 2e-4f, 2e-4f}, 3),
                 "node 'cuba' (CubaLIF)", "alpha = 1 - dt/tau_syn = 0.5", "no synaptic current");
         refused("conv", f -> f.writeString("/node/nodes/out/type", "Conv2d"),
-                "node 'out' (Conv2d)", "convolutions are not supported yet");
-        refused("flatten", f -> f.writeString("/node/nodes/fc/type", "Flatten"),
-                "node 'fc' (Flatten)", "Flatten is not supported yet");
+                "node 'out' (Conv2d)", "it follows a dense layer");
+        refused("conv1d", f -> f.writeString("/node/nodes/out/type", "Conv1d"),
+                "node 'out' (Conv1d)", "1-d convolutions are not supported");
         refused("hiddenLi", f -> {
             f.writeString("/node/nodes/cuba/type", "LI");
             f.writeFloats("/node/nodes/cuba/tau", new float[] {2e-4f, 2e-4f, 2e-4f}, 3);
@@ -479,7 +631,11 @@ class NirImportTest {
     }
 
     private static void refused(String name, Consumer<Hdf5File> edit, String... parts) {
-        Path file = handWritten(name, edit);
+        refusedFile(handWritten(name, edit), parts);
+    }
+
+    /** Reading {@code file} is refused with a message naming it and holding each of {@code parts}. */
+    private static void refusedFile(Path file, String... parts) {
         var t = assertThatThrownBy(() -> NirImport.read(file, null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(file.toString());
         for (String p : parts) {
