@@ -260,6 +260,11 @@ class NirImportTest {
         assertThat(p.bias(0)).containsExactly(0.25f, -0.25f);
         assertThat(p.weights(1)[3 * 2]).isEqualTo(1f);
         assertThat(p.weights(1)[4 * 2 + 1]).isEqualTo(-1f);
+        // a flat Input: the Conv2d's input_shape (H, W) and its in channels give the (C, H, W)
+        Params flat = NirImport.read(handWrittenConv("convFlatInput",
+                f -> f.writeLongs("/node/nodes/in/shape", new long[] {16}, 1)), null).params();
+        assertThat(flat.config()).isEqualTo(c);
+        assertThat(flat.sha256()).isEqualTo(p.sha256());
     }
 
     @Test
