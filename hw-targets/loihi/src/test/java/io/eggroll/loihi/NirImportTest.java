@@ -44,6 +44,15 @@ class NirImportTest {
         ExportTest.train(runs, "float");
         ExportTest.train(runs, "fixed", "--precision", "loihi");
         ExportTest.train(runs, "membrane", "--readout", "MEMBRANE");
+        // decays start at 0.5, where a float32 tau does not determine the float beta: the export records them
+        Path evolved = runs.resolve("evolved.json");
+        try {
+            Files.writeString(evolved, "{\"network\": {\"evolveThreshold\": true, \"evolveDecay\": true, \"decay\": 0.5}}");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        ExportTest.train(runs, "evolved", "--config", evolved.toString());
+        ExportTest.train(runs, "evolvedSpikes", "--config", evolved.toString(), "--readout", "SPIKE_COUNT");
     }
 
     private static Path export(String run, String format) {
@@ -53,18 +62,11 @@ class NirImportTest {
         return file;
     }
 
-    /** Class scores of every sample of a random batch, for the engine's float forward. */
+    /** Class scores of every sample of a random batch, for the engine's float forward (evolved neurons as they act). */
     private static float[][] scores(Params p, SpikeBatch batch) {
         float[][] out = new float[batch.samples()][];
         for (int s = 0; s < batch.samples(); s++) {
-            Params q = p;
-            float[][] w = new float[q.config().layers()][];
-            float[][] b = new float[q.config().layers()][];
-            for (int l = 0; l < w.length; l++) {
-                w[l] = q.weights(l);
-                b[l] = q.bias(l);
-            }
-            out[s] = LifNetwork.forward(q.config(), w, b, batch, s);
+            out[s] = LifNetwork.forward(p, batch, s);
         }
         return out;
     }
@@ -88,6 +90,205 @@ class NirImportTest {
                 assertThat(b[s]).containsExactly(a[s]);
             }
         }
+    }
+
+    @Test
+    void anEvolvedRunsExportComesBackWithTheSameNeuronsBitForBit() {
+        for (String run : new String[] {"evolved", "evolvedSpikes"}) {
+            Params trained = TrainedRun.load(runs.resolve(run)).floatParams();
+            SnnConfig cfg = trained.config();
+            assertThat(cfg.evolveThreshold() && cfg.evolveDecay()).isTrue();
+            Path file = export(run, "nir");
+            NirImport.Result r = NirImport.read(file, null);
+            Params back = r.params();
+            assertThat(back.config()).isEqualTo(cfg);
+            for (int l = 0; l < cfg.layers(); l++) {
+                assertThat(back.decay(l)).containsExactly(trained.decay(l));
+                assertThat(back.threshold(l)).containsExactly(trained.threshold(l));
+                assertThat(back.weights(l)).containsExactly(trained.weights(l));
+                assertThat(back.bias(l)).containsExactly(trained.bias(l));
+            }
+            assertThat(back.sha256()).isEqualTo(trained.sha256());
+            assertThat(java.util.stream.IntStream.range(0, 12).mapToDouble(j -> trained.decay(0)[j]).distinct().count())
+                    .as("the run evolved its decays").isGreaterThan(1);
+            SpikeBatch batch = Fixtures.randomBatch(new SplittableRandom(5), 20, 8, 64, 0.3, 10);
+            float[][] a = scores(trained, batch);
+            float[][] b = scores(back, batch);
+            for (int s = 0; s < a.length; s++) {
+                assertThat(b[s]).containsExactly(a[s]);
+            }
+            assertThat(io.eggroll.loihi.cli.NirInitOptions.summary(r)).contains("per neuron (evolved)");
+        }
+    }
+
+    @Test
+    void anEvolvedRunsImportFineTunesItsNeurons() {
+        Path nir = export("evolved", "nir");
+        Cli c = cli("train", "--runs-dir", runs.toString(), "--name", "ft-evolved", "--task", "synthetic", "--init",
+                nir.toString(), "--generations", "2", "--population", "8", "--timesteps", "8", "--batch", "8",
+                "--eval-every", "1000", "--eval-samples", "20", "--threads", "2", "--quiet");
+        assertThat(c.code()).as(c.err()).isZero();
+        Path dir = runs.resolve("ft-evolved");
+        TrainConfig cfg = TrainConfig.load(dir.resolve("config.json"));
+        assertThat(cfg.network.evolveThreshold && cfg.network.evolveDecay).isTrue();
+        assertThat(Checkpoint.read(dir.resolve("checkpoints/initial.ckpt")).state().params().sha256())
+                .isEqualTo(TrainedRun.load(runs.resolve("evolved")).floatParams().sha256());
+        Params tuned = TrainedRun.load(dir).floatParams();
+        Path back = runs.resolve("ft-evolved-back.nir");
+        Cli e = cli("export", "--run", dir.toString(), "--format", "nir", "--out", back.toString());
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(NirImport.read(back, null).params().sha256()).isEqualTo(tuned.sha256());
+    }
+
+    @Test
+    void aConvNetworksExportComesBackExactlyAndImportsAsARun() {
+        // synthetic inputs 64 = 1 x 8 x 8: conv k3 s1 (4 x 6 x 6), conv k2 s2 (3 x 3 x 3), dense 8, 10 classes
+        SnnConfig cfg = SnnConfig.convolutional(new int[] {1, 8, 8}, new int[][] {{3, 4, 1}, {2, 3, 2}}, new int[] {8, 10},
+                1f, 0.9f, Readout.SPIKE_COUNT);
+        Params trained = Params.init(cfg, 11, 1f);
+        for (int l = 0; l < cfg.layers(); l++) {
+            float[] b = trained.bias(l);
+            for (int j = 0; j < b.length; j++) {
+                b[j] = 0.01f * (j % 5) - 0.02f;
+            }
+        }
+        Path file = runs.resolve("conv.nir");
+        assertThat(io.eggroll.loihi.export.NirExport.write(trained, file, 1e-4, false, java.util.Map.of(), null))
+                .contains("Conv2d", "Flatten");
+        NirImport.Result r = NirImport.read(file, null);
+        assertThat(r.chain()).isEqualTo("Input -> Conv2d -> LIF -> Conv2d -> LIF -> Flatten -> Affine -> LIF -> Affine -> "
+                + "LIF -> Output");
+        assertThat(r.params().config()).isEqualTo(trained.config());
+        assertThat(r.params().config().conv(1)).isEqualTo(new io.eggroll.snn.ConvGeometry(4, 6, 6, 3, 2, 2));
+        assertThat(r.params().sha256()).isEqualTo(trained.sha256());
+        SpikeBatch batch = Fixtures.randomBatch(new SplittableRandom(6), 20, 6, 64, 0.3, 10);
+        float[][] a = scores(trained, batch);
+        float[][] b = scores(r.params(), batch);
+        for (int s = 0; s < a.length; s++) {
+            assertThat(b[s]).containsExactly(a[s]);
+        }
+        Cli c = cli("import", file.toString(), "--name", "conv-imported", "--runs-dir", runs.toString(), "--task",
+                "synthetic", "--timesteps", "6");
+        assertThat(c.code()).as(c.err()).isZero();
+        Path dir = runs.resolve("conv-imported");
+        assertThat(TrainConfig.load(dir.resolve("config.json")).network.layers).hasSize(3);
+        assertThat(TrainedRun.load(dir).floatParams().sha256()).isEqualTo(trained.sha256());
+        Cli eval = cli("eval", "--run", dir.toString(), "--samples", "50");
+        assertThat(eval.code()).as(eval.err()).isZero();
+        assertThat(eval.out()).contains("after 0 generations");
+    }
+
+    /**
+     * {@code in(1, 4, 4) -> conv: Conv2d(2, 1, 3, 3) -> lif: LIF over (2, 2, 2) -> flat: Flatten ->
+     * fc: Affine(2 x 8) -> out: LIF -> output(2)}, beta 0.5 at dt 1e-4, in nir.write's layout;
+     * {@code edit} writes first.
+     */
+    static Path handWrittenConv(String name, Consumer<Hdf5File> edit) {
+        Path file = runs.resolve(name + ".nir");
+        float tau = 2e-4f;
+        try (Hdf5File h = Hdf5File.create(file)) {
+            edit.accept(h);
+            Defaults f = new Defaults(h);
+            String n = "/node/nodes/";
+            f.string("/node/type", "NIRGraph");
+            f.string(n + "in/type", "Input");
+            f.longs(n + "in/shape", new long[] {1, 4, 4}, 3);
+            f.string(n + "conv/type", "Conv2d");
+            float[] k = new float[18];
+            for (int i = 0; i < k.length; i++) {
+                k[i] = i - 8.5f;
+            }
+            f.floats(n + "conv/weight", k, 2, 1, 3, 3);
+            f.floats(n + "conv/bias", new float[] {0.25f, -0.25f}, 2);
+            f.longs(n + "conv/stride", new long[] {1, 1}, 2);
+            f.longs(n + "conv/padding", new long[] {0, 0}, 2);
+            f.longs(n + "conv/dilation", new long[] {1, 1}, 2);
+            f.longs(n + "conv/groups", new long[] {1});
+            f.longs(n + "conv/input_shape", new long[] {4, 4}, 2);
+            for (String lif : new String[] {"lif", "out"}) {
+                long[] shape = lif.equals("lif") ? new long[] {2, 2, 2} : new long[] {2};
+                int count = lif.equals("lif") ? 8 : 2;
+                f.string(n + lif + "/type", "LIF");
+                f.floats(n + lif + "/tau", filled(count, tau), shape);
+                f.floats(n + lif + "/r", filled(count, 2), shape);
+                f.floats(n + lif + "/v_leak", new float[count], shape);
+                f.floats(n + lif + "/v_threshold", filled(count, 1), shape);
+                f.floats(n + lif + "/v_reset", new float[count], shape);
+            }
+            f.string(n + "flat/type", "Flatten");
+            f.longs(n + "flat/start_dim", new long[] {0});
+            f.longs(n + "flat/end_dim", new long[] {-1});
+            f.string(n + "fc/type", "Affine");
+            float[] w = new float[16];
+            w[3] = 1;
+            w[8 + 4] = -1;
+            f.floats(n + "fc/weight", w, 2, 8);
+            f.floats(n + "fc/bias", new float[2], 2);
+            f.string(n + "output/type", "Output");
+            f.longs(n + "output/shape", new long[] {2}, 1);
+            if (!h.info("/node/edges").exists()) {
+                h.writeStrings("/node/edges", true, 0, new String[] {"in", "conv", "conv", "lif", "lif", "flat", "flat",
+                        "fc", "fc", "out", "out", "output"}, 6, 2);
+            }
+        }
+        return file;
+    }
+
+    private static float[] filled(int n, float v) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+
+    @Test
+    void aHandWrittenConvGraphMapsOntoAConvLayerWithItsKernelAsPatchByChannels() {
+        NirImport.Result r = NirImport.read(handWrittenConv("convHand", f -> {}), null);
+        Params p = r.params();
+        SnnConfig c = p.config();
+        assertThat(r.chain()).isEqualTo("Input -> Conv2d -> LIF -> Flatten -> Affine -> LIF -> Output");
+        assertThat(c.conv(0)).isEqualTo(new io.eggroll.snn.ConvGeometry(1, 4, 4, 2, 3, 1));
+        assertThat(c.conv(1)).isNull();
+        assertThat(c.sizes()).containsExactly(16, 8, 2);
+        assertThat(c.decay()).isEqualTo(0.5f);
+        // weight (out, in, kh, kw) element (o, row) becomes K[row][o]
+        float[] kernel = p.weights(0);
+        for (int o = 0; o < 2; o++) {
+            for (int row = 0; row < 9; row++) {
+                assertThat(kernel[row * 2 + o]).isEqualTo(o * 9 + row - 8.5f);
+            }
+        }
+        assertThat(p.bias(0)).containsExactly(0.25f, -0.25f);
+        assertThat(p.weights(1)[3 * 2]).isEqualTo(1f);
+        assertThat(p.weights(1)[4 * 2 + 1]).isEqualTo(-1f);
+        // a flat Input: the Conv2d's input_shape (H, W) and its in channels give the (C, H, W)
+        Params flat = NirImport.read(handWrittenConv("convFlatInput",
+                f -> f.writeLongs("/node/nodes/in/shape", new long[] {16}, 1)), null).params();
+        assertThat(flat.config()).isEqualTo(c);
+        assertThat(flat.sha256()).isEqualTo(p.sha256());
+    }
+
+    @Test
+    void whatAConvLayerCannotMapIsRefusedNamingTheNode() {
+        refusedConv("pad", f -> f.writeLongs("/node/nodes/conv/padding", new long[] {1, 1}, 2), "node 'conv' (Conv2d)",
+                "padding = [1, 1]", "'valid'");
+        refusedConv("dilation", f -> f.writeLongs("/node/nodes/conv/dilation", new long[] {2, 2}, 2),
+                "node 'conv' (Conv2d)", "dilation = [2, 2]");
+        refusedConv("groups", f -> f.writeLongs("/node/nodes/conv/groups", new long[] {2}), "node 'conv' (Conv2d)",
+                "groups = 2");
+        refusedConv("stride", f -> f.writeLongs("/node/nodes/conv/stride", new long[] {1, 2}, 2), "node 'conv' (Conv2d)",
+                "one stride");
+        refusedConv("rect", f -> f.writeFloats("/node/nodes/conv/weight", new float[12], 2, 1, 3, 2),
+                "node 'conv' (Conv2d)", "square");
+        refusedConv("inShape", f -> f.writeLongs("/node/nodes/conv/input_shape", new long[] {5, 5}, 2),
+                "node 'conv' (Conv2d)", "input_shape = [5, 5]");
+        refusedConv("perNeuron", f -> f.writeFloats("/node/nodes/lif/v_threshold", new float[] {1, 1, 1, 1, 1, 1, 1, 2},
+                2, 2, 2), "node 'lif' (LIF)", "not implement for networks with conv layers");
+        refusedConv("gain", f -> f.writeFloats("/node/nodes/lif/r", new float[] {2, 2, 2, 2, 2, 2, 2, 1}, 2, 2, 2),
+                "node 'lif' (LIF)", "channel 1", "shared across positions");
+    }
+
+    private static void refusedConv(String name, Consumer<Hdf5File> edit, String... parts) {
+        refusedFile(handWrittenConv(name, edit), parts);
     }
 
     @Test
@@ -278,6 +479,12 @@ class NirImportTest {
                 f.writeFloats(path, v, shape);
             }
         }
+
+        void longs(String path, long[] v, long... shape) {
+            if (!f.info(path).exists()) {
+                f.writeLongs(path, v, shape);
+            }
+        }
     }
 
     @Test
@@ -315,31 +522,48 @@ class NirImportTest {
     }
 
     @Test
+    void decaysThatDifferAcrossNeuronsBecomeEvolvedDecays() {
+        // tau 2e-4 and 4e-4 at dt 1e-4: beta 0.5 and 0.75, input gains (dt/tau) r = 1 and 0.5
+        Path file = handWritten("perNeuronTau", f -> f.writeFloats("/node/nodes/lif/tau", new float[] {2e-4f, 4e-4f}, 2));
+        Params p = NirImport.read(file, null).params();
+        SnnConfig c = p.config();
+        assertThat(c.evolveDecay()).isTrue();
+        assertThat(c.evolveThreshold()).isFalse();
+        assertThat(c.threshold()).isEqualTo(Math.nextUp(1f));
+        assertThat(p.decay(0)).containsExactly(0.5f, 0.5f, 0.5f);
+        assertThat(p.decay(1)).containsExactly(0.5f, 0.75f);
+        assertThat(c.decay()).isEqualTo(0.55f); // no metadata: the mean is the initial value
+        float[] w = p.weights(1);
+        assertThat(new float[] {w[0], w[2], w[4]}).containsExactly(1, 0, -1);
+        for (int k : new int[] {1, 3, 5}) {
+            assertThat(w[k]).isCloseTo(0.25f, org.assertj.core.data.Offset.offset(1e-7f));
+        }
+    }
+
+    @Test
+    void thresholdsThatDifferAcrossLayersOrNeuronsBecomeEvolvedThresholdsWithNirsStrictRule() {
+        Params layers = NirImport.read(handWritten("perLayerTheta",
+                f -> f.writeFloats("/node/nodes/lif/v_threshold", new float[] {2, 2}, 2)), null).params();
+        assertThat(layers.config().evolveThreshold()).isTrue();
+        assertThat(layers.config().evolveDecay()).isFalse();
+        assertThat(layers.config().decay()).isEqualTo(0.5f);
+        assertThat(layers.threshold(0)).containsExactly(Math.nextUp(1f), Math.nextUp(1f), Math.nextUp(1f));
+        assertThat(layers.threshold(1)).containsExactly(Math.nextUp(2f), Math.nextUp(2f));
+        // v > 0.75 as v >= nextUp(0.75); a float64 threshold between floats rounds up to the float above it
+        Params neurons = NirImport.read(handWritten("perNeuronTheta",
+                f -> f.writeDoubles("/node/nodes/cuba/v_threshold", new double[] {0.75, 1, 1.0 + 1e-9}, 3)), null).params();
+        assertThat(neurons.threshold(0)).containsExactly(Math.nextUp(0.75f), Math.nextUp(1f), Math.nextUp(1f));
+        assertThat(neurons.threshold(1)).containsExactly(Math.nextUp(1f), Math.nextUp(1f));
+    }
+
+    @Test
     void anInputExactlyAtTheThresholdDoesNotSpikeAsNirSays() {
         // One input, two LIF outputs with beta = 0 (tau = dt, r = 1): v = w at the input's step. NIR spikes on
         // v > 1, so w = 1 stays silent and w = nextUp(1) fires.
-        Path file = runs.resolve("edge.nir");
-        try (Hdf5File f = Hdf5File.create(file)) {
-            String n = "/node/nodes/";
-            f.writeString("/node/type", "NIRGraph");
-            f.writeString(n + "input/type", "Input");
-            f.writeLongs(n + "input/shape", new long[] {1}, 1);
-            f.writeString(n + "fc/type", "Affine");
-            f.writeFloats(n + "fc/weight", new float[] {1f, Math.nextUp(1f)}, 2, 1);
-            f.writeFloats(n + "fc/bias", new float[2], 2);
-            f.writeString(n + "lif/type", "LIF");
-            f.writeDoubles(n + "lif/tau", new double[] {1e-4});
-            f.writeDoubles(n + "lif/r", new double[] {1});
-            f.writeDoubles(n + "lif/v_leak", new double[] {0});
-            f.writeDoubles(n + "lif/v_threshold", new double[] {1});
-            f.writeString(n + "output/type", "Output");
-            f.writeLongs(n + "output/shape", new long[] {2}, 1);
-            f.writeStrings("/node/edges", true, 0, new String[] {"input", "fc", "fc", "lif", "lif", "output"}, 3, 2);
-        }
-        Params p = NirImport.read(file, null).params();
+        Params p = NirImport.read(edge("edge", new float[] {1f, Math.nextUp(1f)}, new double[] {1}), null).params();
         assertThat(p.config().decay()).isZero();
-        SpikeBatch one = new SpikeBatch(1, 1, 1, new int[] {0, 1}, new int[] {0}, new int[] {0}, new int[] {0});
-        float[] s = scores(p, one)[0];
+        assertThat(p.config().evolveThreshold()).isFalse();
+        float[] s = scores(p, oneSpike())[0];
         // spike count + final membrane / theta: neuron 0 holds v = 1 without spiking, neuron 1 spiked and reset
         assertThat(s[0]).isEqualTo(1f / Math.nextUp(1f));
         assertThat(s[1]).isEqualTo(1f);
@@ -347,19 +571,56 @@ class NirImportTest {
     }
 
     @Test
+    void eachNeuronKeepsTheStrictThresholdOfItsOwnVThreshold() {
+        // v_threshold 2 and 0.5 per neuron: v = 2 exactly stays silent, v = nextUp(0.5) fires
+        Params p = NirImport.read(edge("edgePerNeuron", new float[] {2f, Math.nextUp(0.5f)}, new double[] {2, 0.5}), null)
+                .params();
+        assertThat(p.config().evolveThreshold()).isTrue();
+        assertThat(p.threshold(0)).containsExactly(Math.nextUp(2f), Math.nextUp(0.5f));
+        float[] s = scores(p, oneSpike())[0];
+        assertThat(s[0]).isEqualTo(2f / Math.nextUp(2f)).isLessThan(1f);
+        assertThat(s[1]).isEqualTo(1f);
+    }
+
+    private static SpikeBatch oneSpike() {
+        return new SpikeBatch(1, 1, 1, new int[] {0, 1}, new int[] {0}, new int[] {0}, new int[] {0});
+    }
+
+    /** {@code input(1) -> fc: Affine(2x1, weights w) -> lif: LIF(tau = dt, r = 1, v_threshold vt) -> output(2)}. */
+    private static Path edge(String name, float[] w, double[] vt) {
+        Path file = runs.resolve(name + ".nir");
+        try (Hdf5File f = Hdf5File.create(file)) {
+            String n = "/node/nodes/";
+            f.writeString("/node/type", "NIRGraph");
+            f.writeString(n + "input/type", "Input");
+            f.writeLongs(n + "input/shape", new long[] {1}, 1);
+            f.writeString(n + "fc/type", "Affine");
+            f.writeFloats(n + "fc/weight", w, 2, 1);
+            f.writeFloats(n + "fc/bias", new float[2], 2);
+            f.writeString(n + "lif/type", "LIF");
+            f.writeDoubles(n + "lif/tau", new double[] {1e-4});
+            f.writeDoubles(n + "lif/r", new double[] {1});
+            f.writeDoubles(n + "lif/v_leak", new double[] {0});
+            f.writeDoubles(n + "lif/v_threshold", vt, vt.length);
+            f.writeString(n + "output/type", "Output");
+            f.writeLongs(n + "output/shape", new long[] {2}, 1);
+            f.writeStrings("/node/edges", true, 0, new String[] {"input", "fc", "fc", "lif", "lif", "output"}, 3, 2);
+        }
+        return file;
+    }
+
+    @Test
     void whatTheEngineCannotRunIsRefusedNamingTheNode() {
-        refused("tau", f -> f.writeFloats("/node/nodes/lif/tau", new float[] {2e-4f, 4e-4f}, 2),
-                "node 'lif' (LIF)", "differs across its neurons", "per-neuron values are not supported yet");
+        refused("theta0", f -> f.writeFloats("/node/nodes/lif/v_threshold", new float[] {1, -1}, 2),
+                "node 'lif' (LIF)", "v_threshold = -1.0 (neuron 1)", "finite threshold > 0");
         refused("reset", f -> f.writeFloats("/node/nodes/lif/v_reset", new float[] {0, 0.5f}, 2),
                 "node 'lif' (LIF)", "v_reset = 0.5", "resets the membrane to 0");
         refused("alpha", f -> f.writeFloats("/node/nodes/cuba/tau_syn", new float[] {2e-4f, 2e-4f, 2e-4f}, 3),
                 "node 'cuba' (CubaLIF)", "alpha = 1 - dt/tau_syn = 0.5", "no synaptic current");
-        refused("theta", f -> f.writeFloats("/node/nodes/lif/v_threshold", new float[] {2, 2}, 2),
-                "node 'lif' (LIF)", "differs from node 'cuba''s", "one threshold");
         refused("conv", f -> f.writeString("/node/nodes/out/type", "Conv2d"),
-                "node 'out' (Conv2d)", "convolutions are not supported yet");
-        refused("flatten", f -> f.writeString("/node/nodes/fc/type", "Flatten"),
-                "node 'fc' (Flatten)", "Flatten is not supported yet");
+                "node 'out' (Conv2d)", "it follows a dense layer");
+        refused("conv1d", f -> f.writeString("/node/nodes/out/type", "Conv1d"),
+                "node 'out' (Conv1d)", "1-d convolutions are not supported");
         refused("hiddenLi", f -> {
             f.writeString("/node/nodes/cuba/type", "LI");
             f.writeFloats("/node/nodes/cuba/tau", new float[] {2e-4f, 2e-4f, 2e-4f}, 3);
@@ -375,7 +636,11 @@ class NirImportTest {
     }
 
     private static void refused(String name, Consumer<Hdf5File> edit, String... parts) {
-        Path file = handWritten(name, edit);
+        refusedFile(handWritten(name, edit), parts);
+    }
+
+    /** Reading {@code file} is refused with a message naming it and holding each of {@code parts}. */
+    private static void refusedFile(Path file, String... parts) {
         var t = assertThatThrownBy(() -> NirImport.read(file, null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(file.toString());
         for (String p : parts) {

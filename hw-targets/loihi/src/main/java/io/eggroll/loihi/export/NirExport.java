@@ -24,7 +24,9 @@ import java.util.Map;
  *
  * <p>Evolved neuron parameters ({@link Neurons}) are per neuron in NIR too: {@code tau}, {@code r}
  * and {@code v_threshold} of neuron j come from its own {@code beta_j} and {@code theta_j} as they
- * act (clamped); {@code metadata/beta} stays the network's initial decay.
+ * act (clamped); {@code metadata/beta} stays the network's initial decay, and
+ * {@code metadata/beta_<node>} holds each neuron's float decay, which {@link NirImport} reads back
+ * exactly (a float32 tau does not determine a float beta below about 0.6).
  */
 public final class NirExport {
 
@@ -82,6 +84,7 @@ public final class NirExport {
         boolean leaky = beta < 1 || cfg.evolveDecay();
         List<String[]> edges = new ArrayList<>();
         List<String> types = new ArrayList<>(List.of("Input"));
+        Map<String, float[]> exactBetas = new java.util.LinkedHashMap<>();
         try (Hdf5File f = Hdf5File.create(out)) {
             f.writeString("/version", NIR_VERSION);
             f.writeString("/node/type", "NIRGraph");
@@ -125,6 +128,9 @@ public final class NirExport {
                         r[j] = (float) (1 / (1 - (double) betas[j]));
                     }
                     f.writeFloats(nodes + neuron + "/tau", tau, n);
+                    if (cfg.evolveDecay()) {
+                        exactBetas.put(neuron, betas); // float32 taus cannot carry every float beta
+                    }
                 }
                 f.writeFloats(nodes + neuron + "/r", r, n);
                 if (leaky) {
@@ -162,6 +168,9 @@ public final class NirExport {
                     + "network's v >= engine_threshold for every float32 v");
             f.writeString(meta + "reset", "zero");
             f.writeDoubles(meta + "beta", new double[] {beta});
+            for (Map.Entry<String, float[]> e : exactBetas.entrySet()) {
+                f.writeFloats(meta + "beta_" + e.getKey(), e.getValue(), e.getValue().length);
+            }
             ExportMetadata.write(f, "/node/metadata", metadata);
             if (schedule != null) {
                 schedule.write(f);
