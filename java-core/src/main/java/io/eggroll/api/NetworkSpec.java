@@ -60,6 +60,20 @@ public final class NetworkSpec {
         return dense(n.hidden).lif(n.threshold, n.decay).readout(n.readout).initGain(n.initGain);
     }
 
+    /**
+     * The names of a network the engine resolved itself (from a training config: dense or conv
+     * layers, evolved neurons): {@code hidden0}, {@code hidden1}, ... for its hidden layers, each
+     * as wide as its neurons, and {@code output}. It names the weight matrices; the network is
+     * {@code net}, which this spec need not be able to build.
+     */
+    static NetworkSpec naming(SnnConfig net) {
+        NetworkSpec s = empty().lif(net.threshold(), net.decay()).readout(net.readout());
+        for (int l = 0; l < net.layers() - 1; l++) {
+            s = s.dense("hidden" + l, net.neurons(l));
+        }
+        return s;
+    }
+
     /** This spec with a fully connected hidden layer appended. */
     public NetworkSpec dense(String name, int width) {
         return layer(new LayerSpec.Dense(name, width));

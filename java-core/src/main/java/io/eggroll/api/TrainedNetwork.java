@@ -56,7 +56,7 @@ public final class TrainedNetwork {
             file = Files.exists(run.latestCheckpoint()) ? run.latestCheckpoint() : run.initialCheckpoint();
         }
         Checkpoint.Data d = Checkpoint.read(file);
-        return new TrainedNetwork(NetworkSpec.of(d.config().network), d.state().params(), d.nextGeneration(),
+        return new TrainedNetwork(NetworkSpec.naming(d.state().network()), d.state().params(), d.nextGeneration(),
                 d.elapsedSeconds(), Double.NaN, false);
     }
 

@@ -424,14 +424,18 @@ public final class Training {
          */
         public Training build() {
             cfg.validate();
-            if (spec == null) {
-                spec = NetworkSpec.of(cfg.network);
-            }
+            // Without a NetworkSpec the config's network object is the network, resolved as the
+            // CLI always has (dense or conv layers, evolved neurons) and named hidden0, ..., output.
+            boolean fromConfig = spec == null;
             if ((train == null) != (validation == null)) {
                 throw new IllegalArgumentException("give the training and the validation split: data(train, validation)");
             }
             TaskData data = train != null ? new TaskData(train, validation, test) : Tasks.load(cfg, progress);
-            SnnConfig net = spec.resolve(data.train().inputs(), data.train().classes());
+            SnnConfig net = fromConfig ? cfg.networkConfig(data.train().inputs(), data.train().classes())
+                    : spec.resolve(data.train().inputs(), data.train().classes());
+            if (fromConfig) {
+                spec = NetworkSpec.naming(net);
+            }
             cfg.esConfig().validateFor(net);
             ModelState start = startState != null ? startState
                     : ModelState.fresh(Params.init(net, cfg.seed, cfg.network.initGain), cfg.optimizerConfig());
