@@ -305,7 +305,7 @@ final class TrainCommand implements Callable<Integer> {
                 + " readout)" : "");
     }
 
-    /** The optimizer and its learning-rate schedule for the banner, e.g. {@code ADAM lr=0.006 COSINE over 20000 generations to 2%}. */
+    /** The optimizer and its learning-rate schedule for the banner, e.g. {@code ADAM lr=0.006 COSINE over 16000 generations to 2%}. */
     static String schedule(OptimizerConfig o) {
         String s = String.format(Locale.ROOT, "%s lr=%s %s", o.kind(), o.learningRate(), o.decay());
         if (o.decay() == LrDecay.COSINE) {

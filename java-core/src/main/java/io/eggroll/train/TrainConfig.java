@@ -270,7 +270,7 @@ public final class TrainConfig {
     public static final int EVENT_GENERATIONS = 3000;
 
     /** Generations of the default N-MNIST run: sized to finish within 30 minutes on 2 cores. */
-    public static final int NMNIST_GENERATIONS = 20000;
+    public static final int NMNIST_GENERATIONS = 16000;
     /** N-MNIST's validation split: 5,000 of the 60,000 training samples. */
     public static final int NMNIST_VALIDATION = 5000;
 
