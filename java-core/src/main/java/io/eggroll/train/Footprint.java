@@ -114,7 +114,7 @@ public final class Footprint {
             f.add("synthetic.testSamples", "the synthetic test spikes (samples x timesteps x inputs bits)",
                     mul(mul(c.synthetic.testSamples, steps), words), 8, 1);
             f.add("data.validation", "the synthetic validation spikes (samples x timesteps x inputs bits)",
-                    mul(mul(Math.max(c.data.validation, c.synthetic.trainSamples / 10), steps), words), 8, 1);
+                    mul(mul(c.data.validationCount(c.synthetic.trainSamples), steps), words), 8, 1);
         }
         return f;
     }

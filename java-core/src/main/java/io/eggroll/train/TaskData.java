@@ -16,7 +16,7 @@ public record TaskData(SpikeDataset train, SpikeDataset validation, SpikeDataset
                 SyntheticTask.generate(cfg.seed, SyntheticTask.Part.TRAIN, s.trainSamples, s.inputs, s.timesteps,
                         s.classes, s.highRate, s.lowRate),
                 SyntheticTask.generate(cfg.seed, SyntheticTask.Part.VALIDATION,
-                        cfg.data.validation > 0 ? cfg.data.validation : Math.max(1, s.trainSamples / 10), s.inputs,
+                        cfg.data.validationCount(s.trainSamples), s.inputs,
                         s.timesteps, s.classes, s.highRate, s.lowRate),
                 SyntheticTask.generate(cfg.seed, SyntheticTask.Part.TEST, s.testSamples, s.inputs, s.timesteps,
                         s.classes, s.highRate, s.lowRate));

@@ -83,7 +83,7 @@ public final class Tasks {
      * tenth of them) are carved off {@code train}, class-stratified with {@code data.validationSeed}.
      */
     public static TaskData withValidation(TrainConfig cfg, SpikeDataset train, SpikeDataset test) {
-        int count = cfg.data.validation > 0 ? cfg.data.validation : Math.max(1, train.size() / 10);
+        int count = cfg.data.validationCount(train.size());
         SubsetDataset.Parts parts = SubsetDataset.stratifiedSplit(train, count, cfg.data.validationSeed,
                 "data.validation");
         return new TaskData(parts.train(), parts.validation(), test);

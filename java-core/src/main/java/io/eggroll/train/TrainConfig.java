@@ -128,6 +128,11 @@ public final class TrainConfig {
         public int validation = 500;
         /** Seed of the validation split's draw: fixed, so that runs with other seeds share it. */
         public long validationSeed = 1;
+
+        /** The validation samples for a training split of {@code trainSamples}: {@code validation}, or a tenth when 0. */
+        public int validationCount(int trainSamples) {
+            return validation > 0 ? validation : Math.max(1, trainSamples / 10);
+        }
     }
 
     // ------------------------------------------------------------------ presets
