@@ -394,35 +394,50 @@ final class PanamaOps implements VectorOps {
 
     // ---------------------------------------------------------------- per-neuron decays and thresholds
 
-    /** {@code decay_j v_j + I_j} for the lanes of {@code m} (all lanes when null) of the vector from j. */
+    // Each method runs its whole vectors in one loop and the masked last vector in a method of its
+    // own, as the methods above do: a mask that may be null inside the hot loop keeps C2 from
+    // keeping the vectors in registers (it boxes them), which made these paths over 2x slower.
+
+    /** {@code decay_j v_j + I_j} for the whole vector of neurons from j. */
     private static FloatVector membraneNeurons(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e,
-                                               float sb, float[] v, int j, float[] decay, VectorMask<Float> m) {
-        if (m == null) {
-            FloatVector cur = current(base, baseOff, p, pOff, ss, e, sb, j);
-            return FloatVector.fromArray(S, v, j).mul(FloatVector.fromArray(S, decay, j)).add(cur);
-        }
-        FloatVector cur = current(base, baseOff, p, pOff, ss, e, sb, j, m);
-        return FloatVector.fromArray(S, v, j, m).mul(FloatVector.fromArray(S, decay, j, m)).add(cur);
+                                               float sb, float[] v, int j, float[] decay) {
+        FloatVector cur = current(base, baseOff, p, pOff, ss, e, sb, j);
+        return FloatVector.fromArray(S, v, j).mul(FloatVector.fromArray(S, decay, j)).add(cur);
     }
 
-    /** The lanes of the vector from j whose {@code v_j >= threshold_j}, within {@code m} (all when null). */
-    private static VectorMask<Float> fires(FloatVector u, float[] threshold, int j, VectorMask<Float> m) {
-        return m == null ? u.compare(VectorOperators.GE, FloatVector.fromArray(S, threshold, j))
-                : u.compare(VectorOperators.GE, FloatVector.fromArray(S, threshold, j, m), m);
+    /** {@code decay_j v_j + I_j} for the lanes of {@code m} of the vector from j. */
+    private static FloatVector membraneNeurons(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e,
+                                               float sb, float[] v, int j, float[] decay, VectorMask<Float> m) {
+        FloatVector cur = current(base, baseOff, p, pOff, ss, e, sb, j, m);
+        return FloatVector.fromArray(S, v, j, m).mul(FloatVector.fromArray(S, decay, j, m)).add(cur);
     }
 
     @Override
     public int lifStepNeurons(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
                               float[] v, int n, float[] decay, float[] threshold, int[] spikes) {
         int count = 0;
-        for (int j = 0; j < n; j += L) {
-            VectorMask<Float> m = j + L <= n ? null : tailMask(n - j);
-            FloatVector u = membraneNeurons(base, baseOff, p, pOff, ss, e, sb, v, j, decay, m);
-            VectorMask<Float> fire = fires(u, threshold, j, m);
-            store(u.blend(0f, fire), v, j, m);
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector u = membraneNeurons(base, baseOff, p, pOff, ss, e, sb, v, j, decay);
+            VectorMask<Float> fire = u.compare(VectorOperators.GE, FloatVector.fromArray(S, threshold, j));
+            u.blend(0f, fire).intoArray(v, j);
             count = appendSpikes(fire.toLong(), j, spikes, count);
         }
+        if (j < n) {
+            count = lifStepNeuronsTail(base, baseOff, p, pOff, ss, e, sb, v, j, n, decay, threshold, spikes, count);
+        }
         return count;
+    }
+
+    /** The masked last vector of {@link #lifStepNeurons}: neurons {@code [j, n)}. */
+    private static int lifStepNeuronsTail(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e,
+                                          float sb, float[] v, int j, int n, float[] decay, float[] threshold,
+                                          int[] spikes, int count) {
+        VectorMask<Float> m = tailMask(n - j);
+        FloatVector u = membraneNeurons(base, baseOff, p, pOff, ss, e, sb, v, j, decay, m);
+        VectorMask<Float> fire = u.compare(VectorOperators.GE, FloatVector.fromArray(S, threshold, j, m), m);
+        u.blend(0f, fire).intoArray(v, j, m);
+        return appendSpikes(fire.toLong(), j, spikes, count);
     }
 
     @Override
@@ -430,37 +445,52 @@ final class PanamaOps implements VectorOps {
                                     float[] v, int n, float[] decay, float[] threshold, float[] counts,
                                     int countOff) {
         FloatVector zero = FloatVector.zero(S);
-        for (int j = 0; j < n; j += L) {
-            VectorMask<Float> m = j + L <= n ? null : tailMask(n - j);
-            FloatVector u = membraneNeurons(base, baseOff, p, pOff, ss, e, sb, v, j, decay, m);
-            VectorMask<Float> fire = fires(u, threshold, j, m);
-            store(u.blend(0f, fire), v, j, m);
-            FloatVector c = m == null ? FloatVector.fromArray(S, counts, countOff + j)
-                    : FloatVector.fromArray(S, counts, countOff + j, m);
-            store(c.add(zero.blend(1f, fire)), counts, countOff + j, m);
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector u = membraneNeurons(base, baseOff, p, pOff, ss, e, sb, v, j, decay);
+            VectorMask<Float> fire = u.compare(VectorOperators.GE, FloatVector.fromArray(S, threshold, j));
+            u.blend(0f, fire).intoArray(v, j);
+            FloatVector.fromArray(S, counts, countOff + j).add(zero.blend(1f, fire)).intoArray(counts, countOff + j);
         }
+        if (j < n) {
+            countNeuronsTail(base, baseOff, p, pOff, ss, e, sb, v, j, n, decay, threshold, counts, countOff);
+        }
+    }
+
+    /** The masked last vector of {@link #lifStepCountNeurons}: neurons {@code [j, n)}. */
+    private static void countNeuronsTail(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e,
+                                         float sb, float[] v, int j, int n, float[] decay, float[] threshold,
+                                         float[] counts, int countOff) {
+        VectorMask<Float> m = tailMask(n - j);
+        FloatVector u = membraneNeurons(base, baseOff, p, pOff, ss, e, sb, v, j, decay, m);
+        VectorMask<Float> fire = u.compare(VectorOperators.GE, FloatVector.fromArray(S, threshold, j, m), m);
+        u.blend(0f, fire).intoArray(v, j, m);
+        FloatVector.fromArray(S, counts, countOff + j, m).add(FloatVector.zero(S).blend(1f, fire))
+                .intoArray(counts, countOff + j, m);
     }
 
     @Override
     public void integrateNeurons(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e, float sb,
                                  float[] v, int n, float[] decay, float[] acc, int accOff) {
-        for (int j = 0; j < n; j += L) {
-            VectorMask<Float> m = j + L <= n ? null : tailMask(n - j);
-            FloatVector u = membraneNeurons(base, baseOff, p, pOff, ss, e, sb, v, j, decay, m);
-            store(u, v, j, m);
-            FloatVector a = m == null ? FloatVector.fromArray(S, acc, accOff + j)
-                    : FloatVector.fromArray(S, acc, accOff + j, m);
-            store(a.add(u), acc, accOff + j, m);
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector u = membraneNeurons(base, baseOff, p, pOff, ss, e, sb, v, j, decay);
+            u.intoArray(v, j);
+            FloatVector.fromArray(S, acc, accOff + j).add(u).intoArray(acc, accOff + j);
+        }
+        if (j < n) {
+            integrateNeuronsTail(base, baseOff, p, pOff, ss, e, sb, v, j, n, decay, acc, accOff);
         }
     }
 
-    /** Stores the lanes of {@code m} (all when null) of x at {@code a[off ..]}. */
-    private static void store(FloatVector x, float[] a, int off, VectorMask<Float> m) {
-        if (m == null) {
-            x.intoArray(a, off);
-        } else {
-            x.intoArray(a, off, m);
-        }
+    /** The masked last vector of {@link #integrateNeurons}: neurons {@code [j, n)}. */
+    private static void integrateNeuronsTail(float[] base, int baseOff, float[] p, int pOff, float ss, float[] e,
+                                             float sb, float[] v, int j, int n, float[] decay, float[] acc,
+                                             int accOff) {
+        VectorMask<Float> m = tailMask(n - j);
+        FloatVector u = membraneNeurons(base, baseOff, p, pOff, ss, e, sb, v, j, decay, m);
+        u.intoArray(v, j, m);
+        FloatVector.fromArray(S, acc, accOff + j, m).add(u).intoArray(acc, accOff + j, m);
     }
 
     @Override
