@@ -511,6 +511,79 @@ final class PanamaOps implements VectorOps {
     }
 
     @Override
+    public void readoutStep(float[] wa, float[] bias, int n, int r, int[] in, int c, float[] bt, float ss, float[] e,
+                            float sb, float[] v, float decay, float[] acc, float[] cur, float[] proj, float[] u) {
+        int w = n + r;
+        if (w > L) {
+            VectorOps.super.readoutStep(wa, bias, n, r, in, c, bt, ss, e, sb, v, decay, acc, cur, proj, u);
+            return;
+        }
+        FloatVector x = FloatVector.fromArray(S, bias, 0, tailMask(n));
+        for (int k = 0; k < c; k++) {
+            x = x.add(FloatVector.fromArray(S, wa, in[k] * w));
+        }
+        readoutTail(x, n, r, bt, ss, e, sb, v, decay, acc, cur);
+    }
+
+    @Override
+    public void readoutStepPair(float[] wa, float[] bias, int n, int r, float[] bt, float[] e, float decay,
+                                int[] inPlus, int cPlus, float ssPlus, float sbPlus, float[] vPlus, float[] accPlus,
+                                int[] inMinus, int cMinus, float ssMinus, float sbMinus, float[] vMinus,
+                                float[] accMinus, float[] cur, float[] proj, float[] u) {
+        int w = n + r;
+        if (w > L) {
+            VectorOps.super.readoutStepPair(wa, bias, n, r, bt, e, decay, inPlus, cPlus, ssPlus, sbPlus, vPlus,
+                    accPlus, inMinus, cMinus, ssMinus, sbMinus, vMinus, accMinus, cur, proj, u);
+            return;
+        }
+        // Each member's sum is one chain of dependent additions in spike order (the order that fixes
+        // the bits); the two chains are independent, so they run side by side.
+        FloatVector b = FloatVector.fromArray(S, bias, 0, tailMask(n));
+        FloatVector xp = b;
+        FloatVector xm = b;
+        int both = Math.min(cPlus, cMinus);
+        int k = 0;
+        for (; k < both; k++) {
+            xp = xp.add(FloatVector.fromArray(S, wa, inPlus[k] * w));
+            xm = xm.add(FloatVector.fromArray(S, wa, inMinus[k] * w));
+        }
+        for (int kp = k; kp < cPlus; kp++) {
+            xp = xp.add(FloatVector.fromArray(S, wa, inPlus[kp] * w));
+        }
+        for (int km = k; km < cMinus; km++) {
+            xm = xm.add(FloatVector.fromArray(S, wa, inMinus[km] * w));
+        }
+        readoutTail(xp, n, r, bt, ssPlus, e, sbPlus, vPlus, decay, accPlus, cur);
+        readoutTail(xm, n, r, bt, ssMinus, e, sbMinus, vMinus, decay, accMinus, cur);
+    }
+
+    /**
+     * The rest of a {@link #readoutStep} from the summed vector {@code x = [x W + b | x A]}: the
+     * expand, the current, the membrane and the readout sum, lane j the same operations in the same
+     * order as the default; lanes from n + r on hold values of no meaning and are never stored
+     * where a caller reads. v and acc are loaded and stored as whole (unmasked) vectors: a masked
+     * store read back by the next step's load cannot be store-forwarded.
+     */
+    private static void readoutTail(FloatVector x, int n, int r, float[] bt, float ss, float[] e, float sb, float[] v,
+                                    float decay, float[] acc, float[] cur) {
+        x.intoArray(cur, 0);
+        FloatVector q = FloatVector.fromArray(S, bt, 0).mul(cur[n]);
+        if (r > 1) {
+            q = q.add(0f);
+            for (int k = 1; k < r; k++) {
+                q = q.add(FloatVector.fromArray(S, bt, k * n).mul(cur[n + k]));
+            }
+        }
+        FloatVector i = x.add(q.mul(ss));
+        if (e != null) {
+            i = i.add(FloatVector.fromArray(S, e, 0).mul(sb));
+        }
+        FloatVector m = FloatVector.fromArray(S, v, 0).mul(decay).add(i);
+        m.intoArray(v, 0);
+        FloatVector.fromArray(S, acc, 0).add(m).intoArray(acc, 0);
+    }
+
+    @Override
     public void gemmAccumulate(float[] a, float[] b, float[] c, int q, int n, int rowFrom, int rowTo, int colFrom,
                                int colTo) {
         int w = NR * L;

@@ -87,6 +87,45 @@ public interface VectorOps {
                    float decay, float[] acc, int accOff);
 
     /**
+     * One step of a membrane readout above the first layer, fused: with {@code wa = [W | A]}
+     * ({@code fanIn × (n + r)}, the layout of {@code CpuBackend}'s narrow layers) and the spikes
+     * {@code in[0 .. c)} of the layer below, it is exactly
+     * <pre>
+     * cur[0..n) = bias, cur[n..n+r) = 0;  addRows(wa, n + r, in, 0, c, cur, 0);
+     * u = cur[n..n+r);  expand(u, bt, r, n, proj, 0);
+     * integrate(cur, 0, proj, 0, ss, e, sb, v, n, decay, acc, 0);
+     * </pre>
+     * and this default runs those ops. {@code cur}, {@code proj}, {@code u}, {@code v}, {@code acc},
+     * {@code e}, {@code bt} and {@code wa} must reach at least 16 floats (a 512-bit vector) past
+     * their last used element; lanes of {@code v} and {@code acc} from n on may be overwritten with
+     * values of no meaning (a fast path works on whole vectors there), so a caller reads only
+     * {@code [0, n)} of them.
+     */
+    default void readoutStep(float[] wa, float[] bias, int n, int r, int[] in, int c, float[] bt, float ss, float[] e,
+                             float sb, float[] v, float decay, float[] acc, float[] cur, float[] proj, float[] u) {
+        System.arraycopy(bias, 0, cur, 0, n);
+        java.util.Arrays.fill(cur, n, n + r, 0f);
+        addRows(wa, n + r, in, 0, c, cur, 0);
+        System.arraycopy(cur, n, u, 0, r);
+        expand(u, bt, r, n, proj, 0);
+        integrate(cur, 0, proj, 0, ss, e, sb, v, n, decay, acc, 0);
+    }
+
+    /**
+     * {@link #readoutStep} for both members of a pair, each with its own spikes, signs and state:
+     * exactly member + ({@code inPlus}, {@code ssPlus}, {@code sbPlus}, {@code vPlus}, {@code accPlus})
+     * then member − (the same with {@code Minus}). The fast path interleaves the two members' sums,
+     * whose additions are two independent dependency chains.
+     */
+    default void readoutStepPair(float[] wa, float[] bias, int n, int r, float[] bt, float[] e, float decay,
+                                 int[] inPlus, int cPlus, float ssPlus, float sbPlus, float[] vPlus, float[] accPlus,
+                                 int[] inMinus, int cMinus, float ssMinus, float sbMinus, float[] vMinus,
+                                 float[] accMinus, float[] cur, float[] proj, float[] u) {
+        readoutStep(wa, bias, n, r, inPlus, cPlus, bt, ssPlus, e, sbPlus, vPlus, decay, accPlus, cur, proj, u);
+        readoutStep(wa, bias, n, r, inMinus, cMinus, bt, ssMinus, e, sbMinus, vMinus, decay, accMinus, cur, proj, u);
+    }
+
+    /**
      * {@link #lifStep} with neuron j's own {@code decay[j]} and {@code threshold[j]} (evolved neuron
      * parameters, {@code io.eggroll.snn.Neurons}): {@code v_j = decay_j v_j + I_j}, spike where
      * {@code v_j >= threshold_j}. {@code decay} and {@code threshold} are padded as {@code v} is.

@@ -226,6 +226,66 @@ class VectorOpsTest {
     }
 
     @Property(tries = 80)
+    void fusedReadoutStepsMatchTheOpsTheyFuse(@ForAll @IntRange(min = 1, max = 40) int n,
+                                              @ForAll @IntRange(min = 1, max = 6) int r,
+                                              @ForAll @IntRange(min = 1, max = 60) int fanIn,
+                                              @ForAll boolean biasNoise, @ForAll long seed) {
+        assumeThat(fast).isNotNull();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int pad = 16;
+        float[] wa = gaussian(rnd, fanIn * (n + r) + pad, 0.5);
+        float[] bias = gaussian(rnd, n, 0.3);
+        float[] bt = gaussian(rnd, r * n + pad, 1);
+        float[] e = biasNoise ? gaussian(rnd, n + pad, 1) : null;
+        float ss = (float) rnd.nextGaussian() * 0.05f;
+        float sb = 0.02f;
+        float[][] v = {new float[n + r + pad], new float[n + r + pad]};
+        float[][] acc = {new float[n + r + pad], new float[n + r + pad]};
+        // Several steps in a row, as a sample runs them: v and acc carry over.
+        for (int step = 0; step < 5; step++) {
+            int[] in = sortedSubset(rnd, fanIn, 0.3);
+            REF.readoutStep(wa, bias, n, r, in, in.length, bt, ss, e, sb, v[0], 0.9f, acc[0],
+                    new float[n + r + pad], new float[n + r + pad], new float[r + pad]);
+            fast.readoutStep(wa, bias, n, r, in, in.length, bt, ss, e, sb, v[1], 0.9f, acc[1],
+                    new float[n + r + pad], new float[n + r + pad], new float[r + pad]);
+            assertThat(java.util.Arrays.copyOf(v[1], n)).isEqualTo(java.util.Arrays.copyOf(v[0], n));
+            assertThat(java.util.Arrays.copyOf(acc[1], n)).isEqualTo(java.util.Arrays.copyOf(acc[0], n));
+        }
+        // The pair form: both members at once equals two single steps.
+        float[][] vp = {v[0].clone(), v[0].clone()};
+        float[][] ap = {acc[0].clone(), acc[0].clone()};
+        float[][] vm = {v[1].clone(), v[1].clone()};
+        float[][] am = {acc[1].clone(), acc[1].clone()};
+        int[] inP = sortedSubset(rnd, fanIn, 0.4);
+        int[] inM = sortedSubset(rnd, fanIn, 0.2);
+        REF.readoutStep(wa, bias, n, r, inP, inP.length, bt, ss, e, sb, vp[0], 0.9f, ap[0],
+                new float[n + r + pad], new float[n + r + pad], new float[r + pad]);
+        REF.readoutStep(wa, bias, n, r, inM, inM.length, bt, -ss, e, -sb, vm[0], 0.9f, am[0],
+                new float[n + r + pad], new float[n + r + pad], new float[r + pad]);
+        fast.readoutStepPair(wa, bias, n, r, bt, e, 0.9f, inP, inP.length, ss, sb, vp[1], ap[1],
+                inM, inM.length, -ss, -sb, vm[1], am[1],
+                new float[n + r + pad], new float[n + r + pad], new float[r + pad]);
+        assertThat(java.util.Arrays.copyOf(vp[1], n)).isEqualTo(java.util.Arrays.copyOf(vp[0], n));
+        assertThat(java.util.Arrays.copyOf(ap[1], n)).isEqualTo(java.util.Arrays.copyOf(ap[0], n));
+        assertThat(java.util.Arrays.copyOf(vm[1], n)).isEqualTo(java.util.Arrays.copyOf(vm[0], n));
+        assertThat(java.util.Arrays.copyOf(am[1], n)).isEqualTo(java.util.Arrays.copyOf(am[0], n));
+        // The definition itself: the ops it fuses, one after another.
+        float[] cur = new float[n + r + pad];
+        System.arraycopy(bias, 0, cur, 0, n);
+        int[] in = sortedSubset(rnd, fanIn, 0.5);
+        REF.addRows(wa, n + r, in, 0, in.length, cur, 0);
+        float[] proj = new float[n + pad];
+        REF.expand(java.util.Arrays.copyOfRange(cur, n, n + r), bt, r, n, proj, 0);
+        float[] v2 = v[0].clone();
+        float[] acc2 = acc[0].clone();
+        REF.integrate(cur, 0, proj, 0, ss, e, sb, v2, n, 0.9f, acc2, 0);
+        fast.readoutStep(wa, bias, n, r, in, in.length, bt, ss, e, sb, v[1], 0.9f, acc[1],
+                new float[n + r + pad], new float[n + r + pad], new float[r + pad]);
+        assertThat(java.util.Arrays.copyOf(v[1], n)).isEqualTo(java.util.Arrays.copyOf(v2, n));
+        assertThat(java.util.Arrays.copyOf(acc[1], n)).isEqualTo(java.util.Arrays.copyOf(acc2, n));
+    }
+
+    @Property(tries = 80)
     void perNeuronStepsMatch(@ForAll @IntRange(min = 1, max = 300) int n, @ForAll boolean biasNoise,
                              @ForAll boolean perturbed, @ForAll long seed) {
         assumeThat(fast).isNotNull();

@@ -231,6 +231,7 @@ public final class CpuBackend implements Backend {
         });
 
         checkPairs(es, firstPair, pairCount);
+        float[] u0 = layerOneProjections(cfg, g, batch, firstPair, pairCount);
         float[] out = new float[2 * pairCount * samples * cfg.outputs()];
         PairScratch[] scratch = new PairScratch[parallel.threads()];
         parallel.forEach(pairCount, (worker, k) -> {
@@ -238,9 +239,57 @@ public final class CpuBackend implements Backend {
             if (sc == null) {
                 sc = scratch[worker] = new PairScratch(cfg, es, steps);
             }
-            evaluatePair(sc, cfg, p, g, batch, base0, firstPair + k, 2 * firstPair, out);
+            evaluatePair(sc, cfg, p, g, batch, base0, u0, firstPair, pairCount, firstPair + k, 2 * firstPair, out);
         });
         return out;
+    }
+
+    /** The most floats {@link #layerOneProjections} allocates for one evaluation (64 MiB each array). */
+    static final long MAX_PROJECTIONS = 1L << 24;
+
+    /**
+     * {@code x A} of layer 1 for every pair, sample and step at once (EGGROLL), as
+     * {@code u[((s * steps + t) * pairCount + k) * r + q]}; null where it does not apply (full rank) or
+     * would exceed {@link #MAX_PROJECTIONS}, and each pair then projects on its own.
+     *
+     * <p>The pairs' A factors are laid side by side ({@code inputs × pairCount·r}), so one
+     * {@link VectorOps#addRows} per step sums the rows the active inputs select for all pairs
+     * together: element (k, q) is still {@code 0 + a[i_1] + a[i_2] + ...} in active-input order, the
+     * sum {@link Eggroll#project} forms (same bits), but the additions run across pairs in vectors
+     * instead of one dependent chain per pair.
+     */
+    private float[] layerOneProjections(SnnConfig cfg, Generation g, SpikeBatch batch, int firstPair, int pairCount) {
+        EsConfig es = g.es();
+        int r = es.rank();
+        int m = cfg.fanIn(0);
+        int samples = batch.samples();
+        int steps = batch.timesteps();
+        long width = (long) pairCount * r;
+        if (es.mode() != EsMode.EGGROLL || width * samples * steps > MAX_PROJECTIONS
+                || width * m > MAX_PROJECTIONS) {
+            return null;
+        }
+        int w = (int) width;
+        float[] side = new float[m * w + PAD];
+        float[][] tmp = new float[parallel.threads()][];
+        parallel.forEach(pairCount, (worker, k) -> {
+            float[] a = tmp[worker];
+            if (a == null) {
+                a = tmp[worker] = new float[m * r];
+            }
+            Eggroll.factorA(g.seed(), firstPair + k, g.index(), 0, es.noise(), m, r, a);
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(a, i * r, side, i * w + k * r, r);
+            }
+        });
+        float[] u = new float[samples * steps * w + PAD];
+        int[] idx = batch.indices();
+        parallel.forEach(samples, (worker, s) -> {
+            for (int t = 0; t < steps; t++) {
+                ops.addRows(side, w, idx, batch.start(s, t), batch.end(s, t), u, (s * steps + t) * w);
+            }
+        });
+        return u;
     }
 
     /** Per-worker buffers: at most r(m + n) perturbation values per layer in flight. */
@@ -262,6 +311,8 @@ public final class CpuBackend implements Backend {
         final float[][][] theta;
         final float[][][] beta;
         final float[] neuronNoise;
+        /** Each member's readout sums of the current sample, for {@link VectorOps#readoutStep} (padded). */
+        final float[][] acc;
 
         PairScratch(SnnConfig cfg, EsConfig es, int steps) {
             int layers = cfg.layers();
@@ -299,6 +350,7 @@ public final class CpuBackend implements Backend {
                 }
             }
             in = new int[][] {new int[width + PAD], new int[width + PAD]};
+            acc = new float[][] {new float[cfg.outputs() + PAD], new float[cfg.outputs() + PAD]};
             boolean neurons = cfg.evolvesNeurons();
             theta = neurons ? new float[2][layers][] : null;
             beta = neurons ? new float[2][layers][] : null;
@@ -340,7 +392,8 @@ public final class CpuBackend implements Backend {
     }
 
     private void evaluatePair(PairScratch sc, SnnConfig cfg, Params p, Generation g, SpikeBatch batch,
-                              float[] base0, int pair, int memberOffset, float[] out) {
+                              float[] base0, float[] u0, int firstPair, int pairCount, int pair, int memberOffset,
+                              float[] out) {
         EsConfig es = g.es();
         boolean lowRank = es.mode() == EsMode.EGGROLL;
         int layers = cfg.layers();
@@ -372,10 +425,17 @@ public final class CpuBackend implements Backend {
         boolean membrane = cfg.readout() == Readout.MEMBRANE;
         float decay = cfg.decay();
         float theta = cfg.threshold();
+        int last = layers - 1;
+        // A membrane readout above a narrow [W | A] layer takes each step in one fused op that sums
+        // into sc.acc; the sums are copied to out when the sample ends.
+        boolean fused = layers > 1 && membrane && !neurons && sc.wa[last] != null;
         for (int s = 0; s < samples; s++) {
             for (int m = 0; m < 2; m++) {
                 for (int l = 0; l < layers; l++) {
                     java.util.Arrays.fill(sc.v[m][l], 0f);
+                }
+                if (fused) {
+                    java.util.Arrays.fill(sc.acc[m], 0f);
                 }
             }
             // Layer 1's perturbation depends only on the input: once per sample for both members,
@@ -383,8 +443,12 @@ public final class CpuBackend implements Backend {
             // several steps.
             if (lowRank) {
                 for (int t = 0; t < steps; t++) {
-                    project(sc.factorA[0], r, idx, batch.start(s, t), batch.end(s, t), sc.u);
-                    System.arraycopy(sc.u, 0, sc.u0, t * r, r);
+                    if (u0 != null) {
+                        System.arraycopy(u0, ((s * steps + t) * pairCount + pair - firstPair) * r, sc.u0, t * r, r);
+                    } else {
+                        project(sc.factorA[0], r, idx, batch.start(s, t), batch.end(s, t), sc.u);
+                        System.arraycopy(sc.u, 0, sc.u0, t * r, r);
+                    }
                 }
                 ops.expandFrames(sc.u0, r, steps, sc.factorBt[0], r, n0, sc.p0, 0, n0);
             } else {
@@ -410,6 +474,17 @@ public final class CpuBackend implements Backend {
                     ops.lifStepPair(base0, off, sc.p0, t * n0, scaleR, e0, sigma, sc.v[0][0], sc.v[1][0], n0, decay,
                             theta, sc.in[0], sc.in[1], sc.count0);
                     first = 1;
+                    if (fused && layers == 2) {
+                        // Both members' readout step in one call: the signs as the member loop forms them.
+                        float sp = Generation.sign(2 * pair);
+                        float sm = Generation.sign(2 * pair + 1);
+                        ops.readoutStepPair(sc.wa[1], p.bias(1), cfg.fanOut(1), r, sc.factorBt[1],
+                                es.biasNoise() ? sc.biasNoise[1] : null, decay,
+                                sc.in[0], sc.count0[0], sp * scaleR, sp * sigma, sc.v[0][1], sc.acc[0],
+                                sc.in[1], sc.count0[1], sm * scaleR, sm * sigma, sc.v[1][1], sc.acc[1],
+                                sc.cur, sc.proj, sc.u);
+                        continue;
+                    }
                 }
                 for (int m = 0; m < 2; m++) {
                     int member = 2 * pair + m;
@@ -422,6 +497,12 @@ public final class CpuBackend implements Backend {
                     int c = first == 1 ? sc.count0[m] : 0;
                     for (int l = first; l < layers; l++) {
                         int n = cfg.fanOut(l);
+                        if (fused && l == last) {
+                            ops.readoutStep(sc.wa[l], p.bias(l), n, r, in, c, sc.factorBt[l], ss,
+                                    es.biasNoise() ? sc.biasNoise[l] : null, sb, sc.v[m][l], decay, sc.acc[m], cur,
+                                    sc.proj, sc.u);
+                            continue;
+                        }
                         float[] base = base0;
                         int baseOff = off;
                         float[] pert = sc.p0;
@@ -464,6 +545,9 @@ public final class CpuBackend implements Backend {
             }
             for (int m = 0; m < 2; m++) {
                 int scoreOff = ((2 * pair + m - memberOffset) * samples + s) * classes;
+                if (fused) {
+                    System.arraycopy(sc.acc[m], 0, out, scoreOff, classes);
+                }
                 float[] vl = sc.v[m][layers - 1];
                 for (int j = 0; j < classes; j++) {
                     out[scoreOff + j] = membrane ? out[scoreOff + j] / steps
