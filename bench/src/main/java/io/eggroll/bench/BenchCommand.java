@@ -69,6 +69,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--hidden", split = ",", description = "Hidden widths of the N-MNIST network (default: the TrainConfig default).")
     int[] hidden;
 
+    @Option(names = "--evolve-neurons", description = "N-MNIST workload: per-neuron thresholds and decays evolved "
+            + "(network.evolveThreshold and network.evolveDecay).")
+    boolean evolveNeurons;
+
     @Option(names = "--ranks", split = ",", description = "EGGROLL ranks (default: 1,5,10,20; backends: 10).")
     List<Integer> ranks;
 
@@ -174,7 +178,7 @@ public final class BenchCommand implements Callable<Integer> {
         int th = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         var err = spec.commandLine().getErr();
         return new Settings(w, r, th, backend, wl, m, n, population, batch, timesteps, density, nmnistDensity, hidden,
-                rk, !noFullRank, !noDenseFullRank, task, preset, generations, data, budget, limitTrain, limitTest, evalSamples, seed,
+                evolveNeurons, rk, !noFullRank, !noDenseFullRank, task, preset, generations, data, budget, limitTrain, limitTest, evalSamples, seed,
                 scalarRanks == null ? List.of() : scalarRanks,
                 quiet ? line -> { } : line -> {
                     err.println("bench: " + line);

@@ -31,7 +31,7 @@ public final class LoihiRatio {
         if (threads <= 0) {
             threads = Runtime.getRuntime().availableProcessors();
         }
-        Workload base = Workload.nmnist(null, 0, 0, 0, 0.05, 1);
+        Workload base = Workload.nmnist(null, false, 0, 0, 0, 0.05, 1);
         Workload w = Workload.of("nmnist", base.net().withReadout(Readout.SPIKE_COUNT), base.population(), base.batch(),
                 base.timesteps(), base.density(), 1);
         EsConfig es = EsConfig.eggroll(w.population(), rank, ThroughputSuite.SIGMA);

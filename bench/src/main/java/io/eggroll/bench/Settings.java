@@ -10,6 +10,8 @@ import java.util.function.Consumer;
  * @param layerInputs   fan-in m of the large single-layer workload
  * @param layerNeurons  fan-out n (LIF neurons) of the large single-layer workload
  * @param hidden        hidden widths of the N-MNIST network (null: {@code TrainConfig.defaults("nmnist")}'s)
+ * @param evolveNeurons whether the N-MNIST network evolves per-neuron thresholds and decays
+ *                      ({@code network.evolveThreshold} and {@code network.evolveDecay})
  * @param preset        ranks suite: the named preset of {@code TrainConfig.defaults} (null: the task's own)
  * @param generations   ranks suite: generations of the equal-generations runs (0 = the preset's)
  * @param budgetSeconds ranks suite: wall time of the equal-time runs (0 = the full-rank run's)
@@ -21,7 +23,7 @@ import java.util.function.Consumer;
  */
 public record Settings(int warmup, int reps, int threads, String backend, List<String> workloads, int layerInputs,
                        int layerNeurons, int population, int batch, int timesteps, double density,
-                       double nmnistDensity, int[] hidden, List<Integer> ranks, boolean fullRank, boolean denseFullRank,
+                       double nmnistDensity, int[] hidden, boolean evolveNeurons, List<Integer> ranks, boolean fullRank, boolean denseFullRank,
                        String task, String preset, int generations,
                        Path data, double budgetSeconds, int limitTrain, int limitTest, int evalSamples, long seed,
                        List<Integer> scalarRanks, Consumer<String> log) {
@@ -56,6 +58,7 @@ public record Settings(int warmup, int reps, int threads, String backend, List<S
                 ? Workload.of("large", io.eggroll.snn.SnnConfig.of(layerInputs, layerNeurons),
                         population > 0 ? population : 128, batch > 0 ? batch : 32, timesteps > 0 ? timesteps : 16,
                         density, seed)
-                : Workload.nmnist(hidden, population, batch, timesteps, nmnistDensity, seed)).toList();
+                : Workload.nmnist(hidden, evolveNeurons, population, batch, timesteps, nmnistDensity,
+                        seed)).toList();
     }
 }

@@ -38,17 +38,21 @@ public record Workload(String name, SnnConfig net, int population, int batch, in
     /**
      * The default N-MNIST network of {@code TrainConfig.defaults("nmnist")} (2 x 34 x 34 inputs after
      * its spatial pooling, its hidden widths, 10 classes, {@code data.timesteps} frames, its batch and
-     * population); a null {@code hidden} and zero sizes keep the defaults.
+     * population); a null {@code hidden} and zero sizes keep the defaults. With {@code evolveNeurons}
+     * each neuron has its own evolved threshold and decay (the workload is then named
+     * {@code nmnist-evolved}).
      */
-    public static Workload nmnist(int[] hidden, int population, int batch, int timesteps, double density,
-                                  long seed) {
+    public static Workload nmnist(int[] hidden, boolean evolveNeurons, int population, int batch, int timesteps,
+                                  double density, long seed) {
         TrainConfig cfg = TrainConfig.defaults("nmnist");
         if (hidden != null) {
             cfg.network.hidden = hidden.clone();
         }
+        cfg.network.evolveThreshold = evolveNeurons;
+        cfg.network.evolveDecay = evolveNeurons;
         int side = (34 + cfg.data.pool - 1) / cfg.data.pool;
         SnnConfig net = cfg.networkConfig(2 * side * side, NMNIST_CLASSES);
-        return of("nmnist", net,
+        return of(evolveNeurons ? "nmnist-evolved" : "nmnist", net,
                 population > 0 ? population : cfg.es.population(), batch > 0 ? batch : cfg.batch,
                 timesteps > 0 ? timesteps : cfg.data.timesteps, density, seed);
     }

@@ -13,8 +13,9 @@ class WorkloadTest {
     @Test
     void nmnistWorkloadTakesTheTrainConfigDefaults() {
         TrainConfig cfg = TrainConfig.defaults("nmnist");
-        Workload w = Workload.nmnist(null, 0, 0, 0, 0.05, 1);
+        Workload w = Workload.nmnist(null, false, 0, 0, 0, 0.05, 1);
         assertThat(w.net().inputs()).isEqualTo(2 * 17 * 17); // the preset pools 34x34 by 2
+        assertThat(w.net().evolvesNeurons()).isFalse();
         assertThat(w.net().outputs()).isEqualTo(10);
         assertThat(w.net().fanOut(0)).isEqualTo(cfg.network.hidden[0]);
         assertThat(w.population()).isEqualTo(cfg.es.population());
@@ -22,6 +23,16 @@ class WorkloadTest {
         assertThat(w.timesteps()).isEqualTo(cfg.data.timesteps);
         double density = (double) w.spikes().spikeCount() / (w.batch() * w.timesteps() * w.net().inputs());
         assertThat(density).isBetween(0.04, 0.06);
+    }
+
+    @Test
+    void evolvedWorkloadIsTheSameNetworkWithItsOwnNeuronParameters() {
+        Workload plain = Workload.nmnist(null, false, 0, 0, 0, 0.05, 1);
+        Workload evolved = Workload.nmnist(null, true, 0, 0, 0, 0.05, 1);
+        assertThat(evolved.name()).isEqualTo("nmnist-evolved");
+        assertThat(evolved.net().evolvesNeurons()).isTrue();
+        assertThat(evolved.net().layers()).isEqualTo(plain.net().layers());
+        assertThat(evolved.spikes().indices()).isEqualTo(plain.spikes().indices());
     }
 
     @Test
