@@ -53,7 +53,7 @@ class StrictConfigTest {
                 + " \"data\": {\"workDir\": \"elsewhere\"}, \"network\": {\"initGain\": 2}}", "x");
         TrainConfig preset = TrainConfig.defaults("nmnist");
         assertThat(c.es.population()).isEqualTo(8);
-        assertThat(c.es.sigma()).isEqualTo(0.02f);
+        assertThat(c.es.sigma()).isEqualTo(preset.es.sigma());
         assertThat(c.es.rank()).isEqualTo(preset.es.rank());
         assertThat(c.optimizer.learningRate()).isEqualTo(0.01f);
         assertThat(c.optimizer.decay()).isEqualTo(LrDecay.COSINE);
