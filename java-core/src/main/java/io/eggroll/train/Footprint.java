@@ -16,7 +16,8 @@ import java.util.Locale;
  * refused by name, never by an {@code ArithmeticException} or an {@code OutOfMemoryError} after the
  * run has started. The sizes follow the cpu backend (the host-side arrays of every backend are no
  * larger): weights and optimizer moments, the update's sums, each thread's evaluation scratch, a
- * batch's layer-1 input and readouts, and the synthetic task's spike bits.
+ * batch's layer-1 input and readouts, the cpu backend's all-pairs layer-1 projections, and the synthetic
+ * task's spike bits.
  */
 public final class Footprint {
 
@@ -105,6 +106,18 @@ public final class Footprint {
         }
         f.add("batch", "a batch's layer-1 input (batch x timesteps x the first hidden layer's neurons)",
                 mul(mul(c.batch, steps), sizes[1]), 4, 1);
+        if (rank > 0) {
+            // the cpu backend's layer-1 projections of all pairs at once, where it forms them
+            long width = mul(population / 2, rank);
+            long projections = mul(mul(width, c.batch), steps);
+            long side = mul(width, inputs);
+            if (projections <= io.eggroll.backend.cpu.CpuBackend.MAX_PROJECTIONS
+                    && side <= io.eggroll.backend.cpu.CpuBackend.MAX_PROJECTIONS) {
+                f.add("es.population", "layer 1's x A of every pair (pairs x rank x batch x timesteps)",
+                        projections, 4, 1);
+                f.add("es.population", "every pair's layer-1 A factor side by side (inputs x pairs x rank)", side, 4, 1);
+            }
+        }
         f.add("es.population", "a batch's readouts (es.population x batch x classes)",
                 mul(mul(population, c.batch), classes), 4, 1);
         if (synthetic) {

@@ -27,6 +27,22 @@ class FootprintTest {
     }
 
     @Test
+    void theAllPairsProjectionIsCountedWhereTheCpuBackendFormsIt() {
+        // 256 pairs x r 64 x B 64 x T 16 = 2^24 floats: at the cpu backend's limit, formed and counted
+        // (64 MiB, plus 578 inputs x 256 x 64 of A side by side); at r = 65 each pair projects on its
+        // own and neither is counted, though everything else grows with the rank
+        TrainConfig atLimit = TrainConfig.defaults("nmnist");
+        atLimit.threads = 2;
+        atLimit.es = atLimit.es.withRank(64);
+        TrainConfig past = TrainConfig.defaults("nmnist");
+        past.threads = 2;
+        past.es = past.es.withRank(65);
+        long projections = (1L << 24) * 4 + 578L * 256 * 64 * 4;
+        assertThat(Footprint.of(atLimit).bytes() - Footprint.of(past).bytes())
+                .isGreaterThan(projections - 8 * MIB).isLessThanOrEqualTo(projections);
+    }
+
+    @Test
     void aHiddenLayerWhoseWeightsOverflowAnIntIndexIsNamedByValidate() {
         TrainConfig c = TrainConfig.defaults("nmnist");
         c.data.pool = 1; // 2312 inputs

@@ -245,7 +245,7 @@ public final class CpuBackend implements Backend {
     }
 
     /** The most floats {@link #layerOneProjections} allocates for one evaluation (64 MiB each array). */
-    static final long MAX_PROJECTIONS = 1L << 24;
+    public static final long MAX_PROJECTIONS = 1L << 24;
 
     /**
      * {@code x A} of layer 1 for every pair, sample and step at once (EGGROLL), as
