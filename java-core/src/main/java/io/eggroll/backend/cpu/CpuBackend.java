@@ -401,7 +401,9 @@ public final class CpuBackend implements Backend {
         for (int l = 0; l < layers; l++) {
             int m = cfg.fanIn(l);
             int n = cfg.fanOut(l);
-            layerNoise(g, pair, l, m, n, sc.factorA[l], sc.factorBt[l], sc.bTmp, sc.biasNoise[l]);
+            // layer 1's A is not needed where layerOneProjections already used it
+            layerNoise(g, pair, l, m, n, l == 0 && u0 != null ? null : sc.factorA[l], sc.factorBt[l], sc.bTmp,
+                    sc.biasNoise[l]);
             float[] wa = sc.wa[l];
             if (wa != null) {
                 float[] w = p.weights(l);
@@ -578,9 +580,10 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * A pair's noise of weight layer l ({@code m x n}): EGGROLL's A ({@code m x r}) into {@code a} and
-     * B transposed ({@code r x n}, the layout of the expand) into {@code bt} (through {@code bTmp}),
-     * or full rank's E into {@code a}; the bias noise into {@code bias} when biases are perturbed.
+     * A pair's noise of weight layer l ({@code m x n}): EGGROLL's A ({@code m x r}) into {@code a} (none
+     * when {@code a} is null) and B transposed ({@code r x n}, the layout of the expand) into
+     * {@code bt} (through {@code bTmp}), or full rank's E into {@code a}; the bias noise into
+     * {@code bias} when biases are perturbed.
      */
     static void layerNoise(Generation g, int pair, int l, int m, int n, float[] a, float[] bt, float[] bTmp,
                            float[] bias) {
@@ -588,7 +591,9 @@ public final class CpuBackend implements Backend {
         NoiseKind noise = es.noise();
         int r = es.rank();
         if (es.mode() == EsMode.EGGROLL) {
-            Eggroll.factorA(g.seed(), pair, g.index(), l, noise, m, r, a);
+            if (a != null) {
+                Eggroll.factorA(g.seed(), pair, g.index(), l, noise, m, r, a);
+            }
             Eggroll.factorB(g.seed(), pair, g.index(), l, noise, n, r, bTmp);
             for (int j = 0; j < n; j++) {
                 for (int q = 0; q < r; q++) {
