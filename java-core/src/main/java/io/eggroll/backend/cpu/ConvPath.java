@@ -2,7 +2,6 @@ package io.eggroll.backend.cpu;
 
 import io.eggroll.es.EsConfig;
 import io.eggroll.es.EsMode;
-import io.eggroll.es.Eggroll;
 import io.eggroll.es.Generation;
 import io.eggroll.simd.VectorOps;
 import io.eggroll.snn.ConvGeometry;
@@ -170,7 +169,7 @@ final class ConvPath {
             }
             if (factors) {
                 if (lowRank) {
-                    project(sc.factorA[l], r, sc.lists, lf, lt, sc.u);
+                    CpuBackend.project(ops, sc.factorA[l], r, sc.lists, lf, lt, sc.u);
                     ops.expand(sc.u, sc.factorBt[l], r, n, sc.posProj, pos * n);
                 } else {
                     Arrays.fill(sc.posProj, pos * n, pos * n + n, 0f);
@@ -196,16 +195,6 @@ final class ConvPath {
         }
     }
 
-    /** {@code u = x A}, the sums of {@link Eggroll#project}: a vector row per input for r >= 4. */
-    private void project(float[] a, int r, int[] active, int from, int to, float[] u) {
-        if (r < 4) {
-            Eggroll.project(a, r, active, from, to, u);
-            return;
-        }
-        Arrays.fill(u, 0, r, 0f);
-        ops.addRows(a, r, active, from, to, u, 0);
-    }
-
     /** A layer's current in neuron order into {@code sc.cur} (and perturbation into {@code sc.proj}). */
     private void layerCurrent(Scratch sc, SnnConfig cfg, Params p, int l, int[] in, int count, boolean factors,
                               boolean lowRank, int r) {
@@ -221,7 +210,7 @@ final class ConvPath {
             return;
         }
         if (lowRank) {
-            project(sc.factorA[l], r, in, 0, count, sc.u);
+            CpuBackend.project(ops, sc.factorA[l], r, in, 0, count, sc.u);
             ops.expand(sc.u, sc.factorBt[l], r, n, sc.proj, 0);
         } else {
             Arrays.fill(sc.proj, 0, n, 0f);

@@ -448,7 +448,7 @@ public final class CpuBackend implements Backend {
                     if (u0 != null) {
                         System.arraycopy(u0, ((s * steps + t) * pairCount + pair - firstPair) * r, sc.u0, t * r, r);
                     } else {
-                        project(sc.factorA[0], r, idx, batch.start(s, t), batch.end(s, t), sc.u);
+                        project(ops, sc.factorA[0], r, idx, batch.start(s, t), batch.end(s, t), sc.u);
                         System.arraycopy(sc.u, 0, sc.u0, t * r, r);
                     }
                 }
@@ -610,9 +610,10 @@ public final class CpuBackend implements Backend {
 
     /**
      * {@code u = x A} (the sums of {@link Eggroll#project}, from 0 in active-input order): for
-     * r >= 4 one masked vector row per active input, below that the scalar loop.
+     * r >= 4 one masked vector row per active input, below that the scalar loop. Shared with
+     * {@link ConvPath}.
      */
-    private void project(float[] a, int r, int[] active, int from, int to, float[] u) {
+    static void project(VectorOps ops, float[] a, int r, int[] active, int from, int to, float[] u) {
         if (r < 4) {
             Eggroll.project(a, r, active, from, to, u);
             return;
@@ -625,7 +626,7 @@ public final class CpuBackend implements Backend {
     private void perturbation(PairScratch sc, boolean lowRank, int l, int r, int n, int[] active, int from,
                               int to, float[] dst, int off) {
         if (lowRank) {
-            project(sc.factorA[l], r, active, from, to, sc.u);
+            project(ops, sc.factorA[l], r, active, from, to, sc.u);
             ops.expand(sc.u, sc.factorBt[l], r, n, dst, off);
         } else {
             java.util.Arrays.fill(dst, off, off + n, 0f);
